@@ -1,0 +1,14 @@
+import path from "node:path";
+
+/** Where the SQLite database and the master key file live (DOCKPKI_DATA_DIR, default ./data). */
+export function dataDir(): string {
+  return path.resolve(process.env.DOCKPKI_DATA_DIR || "data");
+}
+
+export function databasePath(): string {
+  return path.join(dataDir(), "dockpki.db");
+}
+
+export function masterKeyPath(): string {
+  return path.join(dataDir(), "master.key");
+}
