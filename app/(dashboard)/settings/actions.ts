@@ -1,0 +1,92 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import type { FormState } from "@/app/_components/form-state";
+import { failure, parseForm } from "@/app/_lib/action-result";
+import { createAdmin, deleteAdmin } from "@/lib/admins";
+import { adminCreateSchema } from "@/lib/admins.schema";
+import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
+import { tokenNameSchema } from "@/lib/api-tokens.schema";
+import { requireAdmin } from "@/lib/auth/current";
+import { saveSettings } from "@/lib/settings";
+import { settingsSchema } from "@/lib/settings.schema";
+
+const idSchema = z.object({ id: z.uuid("Unknown record.") });
+
+export async function addAdminAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(adminCreateSchema, {
+    username: formData.get("username"),
+    password: formData.get("password"),
+  });
+  if (!parsed.ok) return parsed.state;
+  try {
+    const admin = await createAdmin(actor, parsed.data);
+    revalidatePath("/settings");
+    return { ok: true, message: `Admin ${admin.username} added.` };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function removeAdminAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(idSchema, { id: formData.get("id") });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await deleteAdmin(actor, parsed.data.id);
+    revalidatePath("/settings");
+    return { ok: true, message: "Admin removed." };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function createTokenAction(
+  _prev: FormState & { token?: string },
+  formData: FormData,
+): Promise<FormState & { token?: string }> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(z.object({ name: tokenNameSchema }), { name: formData.get("name") });
+  if (!parsed.ok) return parsed.state;
+  try {
+    const created = await createApiToken(actor, parsed.data.name);
+    revalidatePath("/settings");
+    // The one time the secret is shown; only its hash is stored.
+    return { ok: true, message: `Token ${created.name} created. Copy it now: it is not shown again.`, token: created.token };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function revokeTokenAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(idSchema, { id: formData.get("id") });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await revokeApiToken(actor, { id: parsed.data.id });
+    revalidatePath("/settings");
+    return { ok: true, message: "Token revoked." };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function saveSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(settingsSchema, {
+    sslDir: formData.get("sslDir"),
+    serverCertDays: formData.get("serverCertDays"),
+    clientCertDays: formData.get("clientCertDays"),
+    crlDays: formData.get("crlDays"),
+  });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await saveSettings(actor, parsed.data);
+    revalidatePath("/settings");
+    return { ok: true, message: "Settings saved." };
+  } catch (err) {
+    return failure(err);
+  }
+}

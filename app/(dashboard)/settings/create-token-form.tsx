@@ -1,0 +1,34 @@
+"use client";
+
+import { useActionState } from "react";
+import { CopyButton } from "@/app/_components/copy-button";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import type { FormState } from "@/app/_components/form-state";
+import { SubmitButton } from "@/app/_components/submit-button";
+import { createTokenAction } from "./actions";
+
+export function CreateTokenForm() {
+  const [state, action] = useActionState<FormState & { token?: string }, FormData>(createTokenAction, {});
+  const err = state.fieldErrors ?? {};
+  return (
+    <form action={action} className="stack" noValidate>
+      <h3>Create an API token</h3>
+      <FormMessage state={state} />
+      {state.token ? (
+        <div className="row">
+          <code className="mono" data-testid="new-token">
+            {state.token}
+          </code>
+          <CopyButton text={state.token} />
+        </div>
+      ) : null}
+      <Field name="token-name" label="Name" hint="What uses it, e.g. ci-deploy or monitoring." errors={err.name}>
+        <input id="token-name" name="name" type="text" autoComplete="off" aria-invalid={!!err.name} />
+      </Field>
+      <div>
+        <SubmitButton pendingText="Creating…">Create token</SubmitButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,118 @@
+import type { Metadata } from "next";
+import { formatDateTime } from "@/app/_components/format";
+import { RowAction } from "@/app/_components/row-action";
+import { listAdmins } from "@/lib/admins";
+import { PASSWORD_MIN } from "@/lib/admins.schema";
+import { listApiTokens } from "@/lib/api-tokens";
+import { requireAdmin } from "@/lib/auth/current";
+import { getSettings } from "@/lib/settings";
+import { removeAdminAction, revokeTokenAction } from "./actions";
+import { AddAdminForm } from "./add-admin-form";
+import { CreateTokenForm } from "./create-token-form";
+import { SettingsForm } from "./settings-form";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const me = await requireAdmin();
+  const [admins, tokens, settings] = await Promise.all([listAdmins(), listApiTokens(), getSettings()]);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Settings</h1>
+          <p>Bundle defaults, admins, and API tokens for automation.</p>
+        </div>
+      </div>
+
+      <section className="panel" aria-labelledby="defaults-h">
+        <h2 id="defaults-h">Defaults</h2>
+        <SettingsForm settings={settings} />
+      </section>
+
+      <section className="panel" aria-labelledby="admins-h">
+        <h2 id="admins-h">Admins</h2>
+        <div className="table-wrap" style={{ marginBottom: 16 }}>
+          <table>
+            <thead>
+              <tr>
+                <th>Username</th>
+                <th>Created</th>
+                <th>Last sign-in</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {admins.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    {a.username} {a.id === me.id ? <span className="badge">you</span> : null}
+                  </td>
+                  <td>{formatDateTime(a.createdAt)}</td>
+                  <td>{formatDateTime(a.lastLoginAt)}</td>
+                  <td>
+                    {admins.length > 1 ? (
+                      <RowAction action={removeAdminAction} id={a.id} label="Remove" confirm={`Remove admin ${a.username}?`} />
+                    ) : (
+                      <span className="muted">last admin</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <AddAdminForm minLength={PASSWORD_MIN} />
+      </section>
+
+      <section className="panel" aria-labelledby="tokens-h">
+        <h2 id="tokens-h">API tokens</h2>
+        <p className="muted">
+          For <code>/api/v1</code>: send <code>Authorization: Bearer &lt;token&gt;</code>. Only a hash of each token is stored.
+        </p>
+        <div className="table-wrap" style={{ marginBottom: 16 }}>
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Token</th>
+                <th>Created</th>
+                <th>Last used</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.length === 0 ? (
+                <tr>
+                  <td colSpan={5} className="empty">
+                    No API tokens yet.
+                  </td>
+                </tr>
+              ) : (
+                tokens.map((t) => (
+                  <tr key={t.id}>
+                    <td>{t.name}</td>
+                    <td className="mono">{t.prefix}…</td>
+                    <td>
+                      {formatDateTime(t.createdAt)}
+                      {t.createdBy ? <span className="muted"> by {t.createdBy.username}</span> : null}
+                    </td>
+                    <td>{formatDateTime(t.lastUsedAt)}</td>
+                    <td>
+                      {t.revokedAt ? (
+                        <span className="badge danger">revoked</span>
+                      ) : (
+                        <RowAction action={revokeTokenAction} id={t.id} label="Revoke" confirm={`Revoke token ${t.name}?`} />
+                      )}
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
+        <CreateTokenForm />
+      </section>
+    </>
+  );
+}

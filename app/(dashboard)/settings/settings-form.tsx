@@ -1,0 +1,46 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import type { FormState } from "@/app/_components/form-state";
+import { SubmitButton } from "@/app/_components/submit-button";
+import type { Settings } from "@/lib/settings.schema";
+import { saveSettingsAction } from "./actions";
+
+export function SettingsForm({ settings }: { settings: Settings }) {
+  const [state, action] = useActionState<FormState, FormData>(saveSettingsAction, {});
+  const err = state.fieldErrors ?? {};
+  return (
+    <form action={action} className="stack" noValidate>
+      <FormMessage state={state} />
+      <Field
+        name="sslDir"
+        label="Certificate folder on Docker hosts"
+        hint="Where bundles install ca.pem, cert.pem and key.pem, and where custom.conf and daemon.json point."
+        errors={err.sslDir}
+      >
+        <input id="sslDir" name="sslDir" type="text" defaultValue={settings.sslDir} aria-invalid={!!err.sslDir} />
+      </Field>
+      <div className="grid cols-2">
+        <Field name="serverCertDays" label="Server certificate lifetime (days)" errors={err.serverCertDays}>
+          <input id="serverCertDays" name="serverCertDays" type="number" min={1} defaultValue={settings.serverCertDays} aria-invalid={!!err.serverCertDays} />
+        </Field>
+        <Field
+          name="clientCertDays"
+          label="Client certificate lifetime (days)"
+          hint="dockerd does not check CRLs: a short client lifetime is what limits a leaked client certificate."
+          errors={err.clientCertDays}
+        >
+          <input id="clientCertDays" name="clientCertDays" type="number" min={1} defaultValue={settings.clientCertDays} aria-invalid={!!err.clientCertDays} />
+        </Field>
+        <Field name="crlDays" label="CRL validity (days)" errors={err.crlDays}>
+          <input id="crlDays" name="crlDays" type="number" min={1} defaultValue={settings.crlDays} aria-invalid={!!err.crlDays} />
+        </Field>
+      </div>
+      <div>
+        <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
+      </div>
+    </form>
+  );
+}

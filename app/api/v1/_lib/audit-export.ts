@@ -1,0 +1,33 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit";
+import { auditQuerySchema, renderAuditExport } from "@/lib/audit-log";
+import { db } from "@/lib/db";
+import { apiRoute } from "./handler";
+
+/** GET handler for /api/v1/audit.csv and /api/v1/audit.json, with the audit page's filters. */
+export function auditExportRoute(format: "csv" | "json") {
+  return apiRoute(
+    async ({ request, principal }) => {
+      const q = auditQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+      await recordAudit(db, { actor: principal, action: "audit.export", detail: { format } });
+      const chunks = renderAuditExport(q, format);
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const next = await chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        },
+      });
+      const stamp = new Date().toISOString().slice(0, 10);
+      return new Response(body, {
+        headers: {
+          "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+          "Content-Disposition": `attachment; filename="dockpki-audit-${stamp}.${format}"`,
+          "Cache-Control": "no-store",
+        },
+      });
+    },
+    { allowSession: true },
+  );
+}

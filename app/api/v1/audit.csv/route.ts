@@ -1,0 +1,3 @@
+import { auditExportRoute } from "../_lib/audit-export";
+
+export const GET = auditExportRoute("csv");

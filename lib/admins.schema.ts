@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter a username.")
+  .max(64, "A username is at most 64 characters.")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, "Use letters, digits, '.', '_', '@' or '-', starting with a letter or digit.");
+
+export const PASSWORD_MIN = 12;
+
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN, `A password needs at least ${PASSWORD_MIN} characters.`)
+  .max(1024, "A password is at most 1024 characters.");
+
+export const adminCreateSchema = z
+  .object({ username: usernameSchema, password: passwordSchema, confirm: z.string().optional() })
+  .refine((v) => v.confirm === undefined || v.confirm === v.password, {
+    message: "The two passwords differ.",
+    path: ["confirm"],
+  });
+
+export const loginSchema = z.object({
+  username: z.string().trim().min(1, "Enter your username.").max(64, "Unknown username or wrong password."),
+  password: z.string().min(1, "Enter your password.").max(1024, "Unknown username or wrong password."),
+});
+
+export type AdminCreateInput = z.infer<typeof adminCreateSchema>;

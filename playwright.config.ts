@@ -1,0 +1,59 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// Every run starts on a fresh data directory, so the suite sees dockpki's first run. Workers
+// inherit the variable, so they all agree on it.
+process.env.DOCKPKI_E2E_DATA ??= mkdtempSync(path.join(tmpdir(), "dockpki-e2e-"));
+const PORT = Number(process.env.DOCKPKI_E2E_PORT ?? 3100);
+export const baseURL = `http://127.0.0.1:${PORT}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [
+    { name: "first-run", testMatch: /first-run\.setup\.ts/ },
+    {
+      name: "dashboard",
+      testIgnore: /first-run\.setup\.ts/,
+      dependencies: ["first-run"],
+      use: { storageState: "e2e/.auth/admin.json" },
+    },
+  ],
+  webServer: {
+    command: "node scripts/start.mjs",
+    url: `${baseURL}/login`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(PORT),
+      DOCKPKI_DATA_DIR: process.env.DOCKPKI_E2E_DATA,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});
