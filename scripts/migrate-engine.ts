@@ -19,7 +19,7 @@ type Runtime = typeof runtime & { __wbg_set_wasm(exports: WebAssembly.Exports): 
 let wasmReady = false;
 
 // The package's entry imports the .wasm file as an ES module, which Node 20 only allows behind a flag, so
-// instantiate the binary by hand against the generated JS glue (what @prisma/internals does too).
+// instantiate the binary by hand against the generated JS glue, as Prisma's own loader does.
 function loadWasm(): void {
   if (wasmReady) return;
   const glue = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
