@@ -80,6 +80,7 @@ export async function saveSettingsAction(_prev: FormState, formData: FormData): 
     serverCertDays: formData.get("serverCertDays"),
     clientCertDays: formData.get("clientCertDays"),
     crlDays: formData.get("crlDays"),
+    leafKeySize: formData.get("leafKeySize"),
   });
   if (!parsed.ok) return parsed.state;
   try {

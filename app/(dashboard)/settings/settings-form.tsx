@@ -34,6 +34,13 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         >
           <input id="clientCertDays" name="clientCertDays" type="number" min={1} defaultValue={settings.clientCertDays} aria-invalid={!!err.clientCertDays} />
         </Field>
+        <Field name="leafKeySize" label="Key size of new certificates" errors={err.leafKeySize}>
+          <select id="leafKeySize" name="leafKeySize" defaultValue={String(settings.leafKeySize)}>
+            <option value="3072">RSA 3072 (recommended)</option>
+            <option value="2048">RSA 2048 (fastest)</option>
+            <option value="4096">RSA 4096</option>
+          </select>
+        </Field>
         <Field name="crlDays" label="CRL validity (days)" errors={err.crlDays}>
           <input id="crlDays" name="crlDays" type="number" min={1} defaultValue={settings.crlDays} aria-invalid={!!err.crlDays} />
         </Field>

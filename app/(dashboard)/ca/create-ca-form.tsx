@@ -1,0 +1,43 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import type { FormState } from "@/app/_components/form-state";
+import { SubmitButton } from "@/app/_components/submit-button";
+import { createCaAction } from "./actions";
+
+export function CreateCaForm() {
+  const [state, action] = useActionState<FormState, FormData>(createCaAction, {});
+  const err = state.fieldErrors ?? {};
+  return (
+    <form action={action} className="stack" noValidate>
+      <h2>Create a new CA</h2>
+      <FormMessage state={state} />
+      <Field name="commonName" label="Common name" hint="Shown as the issuer of every certificate, e.g. Docker CA." errors={err.commonName}>
+        <input id="commonName" name="commonName" type="text" defaultValue="Docker CA" aria-invalid={!!err.commonName} />
+      </Field>
+      <div className="grid cols-2">
+        <Field name="organization" label="Organization (optional)" errors={err.organization}>
+          <input id="organization" name="organization" type="text" aria-invalid={!!err.organization} />
+        </Field>
+        <Field name="organizationalUnit" label="Organizational unit (optional)" errors={err.organizationalUnit}>
+          <input id="organizationalUnit" name="organizationalUnit" type="text" aria-invalid={!!err.organizationalUnit} />
+        </Field>
+        <Field name="keySize" label="Key size" errors={err.keySize}>
+          <select id="keySize" name="keySize" defaultValue="4096">
+            <option value="4096">RSA 4096 (recommended)</option>
+            <option value="3072">RSA 3072</option>
+            <option value="2048">RSA 2048</option>
+          </select>
+        </Field>
+        <Field name="days" label="Validity (days)" hint="3650 is ten years; Docker's classic recipe uses 365." errors={err.days}>
+          <input id="days" name="days" type="number" min={1} defaultValue={3650} aria-invalid={!!err.days} />
+        </Field>
+      </div>
+      <div>
+        <SubmitButton pendingText="Generating key…">Create CA</SubmitButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,75 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import type { FormState } from "@/app/_components/form-state";
+import { failure, parseForm } from "@/app/_lib/action-result";
+import { requireAdmin } from "@/lib/auth/current";
+import { issueClientCertificate } from "@/lib/certificates";
+import { issueSchema } from "@/lib/certificates.schema";
+import { createClient, deleteClient, updateClient } from "@/lib/clients";
+import { clientCreateSchema } from "@/lib/clients.schema";
+
+const idSchema = z.uuid("Unknown client.");
+
+function clientFormValues(formData: FormData) {
+  return { name: formData.get("name"), kind: formData.get("kind") ?? undefined, notes: formData.get("notes") ?? "" };
+}
+
+export async function createClientAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(clientCreateSchema, clientFormValues(formData));
+  if (!parsed.ok) return parsed.state;
+  let id: string;
+  try {
+    id = (await createClient(actor, parsed.data)).id;
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/clients");
+  redirect(`/clients/${id}`);
+}
+
+export async function updateClientAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown client." };
+  const parsed = parseForm(clientCreateSchema, clientFormValues(formData));
+  if (!parsed.ok) return parsed.state;
+  try {
+    await updateClient(actor, id.data, parsed.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath(`/clients/${id.data}`);
+  return { ok: true, message: "Client saved. A new name takes effect in the next certificate." };
+}
+
+export async function deleteClientAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown client." };
+  try {
+    await deleteClient(actor, id.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/clients");
+  redirect("/clients");
+}
+
+export async function issueClientCertificateAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown client." };
+  const parsed = parseForm(issueSchema, { days: formData.get("days") || undefined, csrPem: formData.get("csrPem") ?? undefined });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await issueClientCertificate(actor, id.data, parsed.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath(`/clients/${id.data}`);
+  return { ok: true, message: "Certificate issued. Download the bundle below." };
+}

@@ -1,0 +1,45 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import type { FormState } from "@/app/_components/form-state";
+import { SubmitButton } from "@/app/_components/submit-button";
+import type { ClientInput } from "@/lib/clients.schema";
+
+export function ClientForm({
+  action,
+  client,
+  submitLabel,
+}: {
+  action: (prev: FormState, formData: FormData) => Promise<FormState>;
+  client: ClientInput & { id?: string };
+  submitLabel: string;
+}) {
+  const [state, formAction] = useActionState<FormState, FormData>(action, {});
+  const err = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} className="stack" noValidate>
+      {client.id ? <input type="hidden" name="id" value={client.id} /> : null}
+      <FormMessage state={state} />
+      <div className="grid cols-2">
+        <Field name="name" label="Name" hint="Becomes the certificate's common name, e.g. alice or ci-runner-1." errors={err.name}>
+          <input id="name" name="name" type="text" defaultValue={client.name} aria-invalid={!!err.name} />
+        </Field>
+        <Field name="kind" label="Kind" errors={err.kind}>
+          <select id="kind" name="kind" defaultValue={client.kind}>
+            <option value="person">Person</option>
+            <option value="ci">CI server</option>
+            <option value="service">Service</option>
+          </select>
+        </Field>
+      </div>
+      <Field name="notes" label="Notes" errors={err.notes}>
+        <textarea id="notes" name="notes" defaultValue={client.notes} style={{ fontFamily: "inherit", minHeight: 60 }} />
+      </Field>
+      <div>
+        <SubmitButton pendingText="Saving…">{submitLabel}</SubmitButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireAdmin } from "@/lib/auth/current";
+import { createClientAction } from "../actions";
+import { ClientForm } from "../client-form";
+
+export const metadata: Metadata = { title: "Add client" };
+
+export default async function NewClientPage() {
+  await requireAdmin();
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Add a client</h1>
+          <p>
+            A person, CI server or service that runs the docker CLI against your hosts. <Link href="/clients">Back to clients</Link>
+          </p>
+        </div>
+      </div>
+      <section className="panel">
+        <ClientForm action={createClientAction} client={{ name: "", kind: "person", notes: "" }} submitLabel="Add client" />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CertBadge } from "@/app/_components/cert-badge";
+import { CertificateTable } from "@/app/_components/certificate-table";
+import { IssueForm } from "@/app/_components/issue-form";
+import { RowAction } from "@/app/_components/row-action";
+import { requireAdmin } from "@/lib/auth/current";
+import { getActiveCa } from "@/lib/cas";
+import { listHolderCertificates } from "@/lib/certificates";
+import { NotFoundError } from "@/lib/errors";
+import { getHost } from "@/lib/hosts";
+import { getSettings } from "@/lib/settings";
+import { deleteHostAction, issueHostCertificateAction, updateHostAction } from "../actions";
+import { HostForm } from "../host-form";
+
+export const metadata: Metadata = { title: "Host" };
+
+async function loadHost(id: string) {
+  try {
+    return await getHost(id);
+  } catch (err) {
+    if (err instanceof NotFoundError) notFound();
+    throw err;
+  }
+}
+
+export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireAdmin();
+  const { id } = await params;
+  const host = await loadHost(id);
+  const [certs, ca, settings] = await Promise.all([listHolderCertificates({ hostId: id }), getActiveCa(), getSettings()]);
+  const current = certs.find((c) => c.status !== "superseded") ?? null;
+  const sansChanged =
+    current &&
+    (JSON.stringify([...current.dnsNames].sort()) !== JSON.stringify([...host.dnsNames].sort()) ||
+      JSON.stringify([...current.ipAddresses].sort()) !== JSON.stringify([...host.ipAddresses].sort()));
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{host.name}</h1>
+          <p>
+            <Link href="/hosts">Hosts</Link> / {host.name} · port {host.port} ·{" "}
+            {host.configStyle === "systemd" ? "systemd drop-in" : "daemon.json"}
+            {host.role === "swarm-manager" ? " · classic Swarm manager" : ""}
+          </p>
+        </div>
+        {current && current.status === "active" ? (
+          <a className="button" href={`/api/v1/certificates/${current.id}/bundle.zip`} download>
+            Download server bundle
+          </a>
+        ) : null}
+      </div>
+      {host.tlsMode === "tls-only" ? (
+        <p className="notice warn">
+          TLS only: this daemon does not ask clients for a certificate. Anyone who reaches port {host.port} controls it.
+        </p>
+      ) : null}
+      {sansChanged ? (
+        <p className="notice warn">
+          The host's DNS names or IP addresses changed since its certificate was issued. Clients dialing a new name will be
+          refused until you issue a new certificate.
+        </p>
+      ) : null}
+
+      <section className="panel">
+        <h2>Certificate</h2>
+        {current ? (
+          <p className="row">
+            <CertBadge cert={current} /> <span className="mono">{current.serial}</span>
+          </p>
+        ) : (
+          <p className="muted">No certificate yet.</p>
+        )}
+        <IssueForm
+          action={issueHostCertificateAction}
+          holderId={host.id}
+          defaultDays={settings.serverCertDays}
+          hasCurrent={!!current && current.status === "active"}
+          caMissing={!ca}
+        />
+      </section>
+
+      <section className="panel">
+        <h2>History</h2>
+        <CertificateTable certs={certs} />
+      </section>
+
+      <section className="panel">
+        <h2>Edit host</h2>
+        <HostForm action={updateHostAction} host={host} submitLabel="Save host" />
+      </section>
+
+      <section className="panel">
+        <h2>Delete host</h2>
+        <p className="muted">
+          Its certificates stay on record (and in the CRL when revoked). A certificate that is still valid keeps working on the
+          host until it expires: revoke it and rotate the CA if the host is compromised.
+        </p>
+        <RowAction action={deleteHostAction} id={host.id} label="Delete host" confirm={`Delete host ${host.name}?`} />
+      </section>
+    </>
+  );
+}

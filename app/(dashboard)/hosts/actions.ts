@@ -1,0 +1,72 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import type { FormState } from "@/app/_components/form-state";
+import { failure, parseForm } from "@/app/_lib/action-result";
+import { requireAdmin } from "@/lib/auth/current";
+import { issueHostCertificate } from "@/lib/certificates";
+import { issueSchema } from "@/lib/certificates.schema";
+import { createHost, deleteHost, updateHost } from "@/lib/hosts";
+import { hostCreateSchema } from "@/lib/hosts.schema";
+import { hostFormValues } from "./form-values";
+
+const idSchema = z.uuid("Unknown host.");
+
+export async function createHostAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(hostCreateSchema, hostFormValues(formData));
+  if (!parsed.ok) return parsed.state;
+  let id: string;
+  try {
+    id = (await createHost(actor, parsed.data)).id;
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/hosts");
+  redirect(`/hosts/${id}`);
+}
+
+export async function updateHostAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown host." };
+  const parsed = parseForm(hostCreateSchema, hostFormValues(formData));
+  if (!parsed.ok) return parsed.state;
+  try {
+    await updateHost(actor, id.data, parsed.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath(`/hosts/${id.data}`);
+  return { ok: true, message: "Host saved. Re-issue its certificate to pick up changed names or addresses." };
+}
+
+export async function deleteHostAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown host." };
+  try {
+    await deleteHost(actor, id.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/hosts");
+  redirect("/hosts");
+}
+
+export async function issueHostCertificateAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown host." };
+  const parsed = parseForm(issueSchema, { days: formData.get("days") || undefined, csrPem: formData.get("csrPem") ?? undefined });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await issueHostCertificate(actor, id.data, parsed.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath(`/hosts/${id.data}`);
+  return { ok: true, message: "Certificate issued. Download the bundle below." };
+}

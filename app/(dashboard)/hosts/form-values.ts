@@ -1,0 +1,33 @@
+import type { HostInput } from "@/lib/hosts.schema";
+import { splitList } from "@/lib/validation";
+
+/** The host form's fields as the schema expects them. */
+export function hostFormValues(formData: FormData) {
+  return {
+    name: formData.get("name"),
+    dnsNames: splitList(String(formData.get("dnsNames") ?? "")),
+    ipAddresses: splitList(String(formData.get("ipAddresses") ?? "")),
+    port: formData.get("port") || undefined,
+    configStyle: formData.get("configStyle") ?? undefined,
+    keepUnixSocket: formData.get("keepUnixSocket") === "on",
+    tlsMode: formData.get("tlsMode") ?? undefined,
+    role: formData.get("role") ?? undefined,
+    labels: formData.get("labels") ?? "",
+    notes: formData.get("notes") ?? "",
+  };
+}
+
+export type HostFormValues = HostInput & { id?: string };
+
+export const NEW_HOST: HostFormValues = {
+  name: "",
+  dnsNames: [],
+  ipAddresses: [],
+  port: 2376,
+  configStyle: "systemd",
+  keepUnixSocket: true,
+  tlsMode: "mtls",
+  role: "standalone",
+  labels: "",
+  notes: "",
+};

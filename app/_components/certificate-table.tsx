@@ -1,0 +1,50 @@
+import { CertBadge } from "@/app/_components/cert-badge";
+import { formatDateTime } from "@/app/_components/format";
+import type { Certificate } from "@/lib/certificates";
+
+/** A holder's certificates, newest first, with their bundle downloads. */
+export function CertificateTable({ certs }: { certs: Certificate[] }) {
+  if (certs.length === 0) return <p className="empty">No certificate issued yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th>Serial</th>
+            <th>State</th>
+            <th>Issued</th>
+            <th>Names</th>
+            <th>Key</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {certs.map((c) => (
+            <tr key={c.id}>
+              <td className="mono">{c.serial}</td>
+              <td>
+                <CertBadge cert={c} />
+                {c.revocationReason ? <div className="muted">{c.revocationReason}</div> : null}
+              </td>
+              <td>
+                {formatDateTime(c.createdAt)}
+                <div className="muted">{c.issuedBy}</div>
+              </td>
+              <td className="mono">{[...c.dnsNames, ...c.ipAddresses].join(", ") || c.commonName}</td>
+              <td>{c.fromCsr ? "from CSR" : `RSA ${c.keySize}`}</td>
+              <td>
+                {c.status === "revoked" ? (
+                  <span className="muted">revoked</span>
+                ) : (
+                  <a className="button secondary small" href={`/api/v1/certificates/${c.id}/bundle.zip`} download>
+                    Bundle
+                  </a>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

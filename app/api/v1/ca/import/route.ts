@@ -1,0 +1,10 @@
+import { caImportSchema } from "@/lib/ca.schema";
+import { importCertificateAuthority } from "@/lib/cas";
+import { apiRoute, readJson } from "../../_lib/handler";
+import { caJson } from "../../_lib/serialize";
+
+export const POST = apiRoute(async ({ request, principal }) => {
+  const input = await readJson(request, caImportSchema);
+  const ca = await importCertificateAuthority(principal, input);
+  return Response.json(caJson(ca), { status: 201 });
+});

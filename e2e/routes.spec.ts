@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+
+// Enumerates the app's pages, route handlers and server actions from the source tree, so a new
+// one without a session check fails here without anyone having to remember to add it.
+const APP = path.resolve("app");
+const PUBLIC_PAGES = new Set(["/login", "/setup"]);
+// The two actions that must work signed out: signing in, and creating the very first admin.
+const PUBLIC_ACTIONS = new Set(["loginAction", "setupAction"]);
+const DUMMY_ID = "00000000-0000-4000-8000-000000000000";
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
+}
+
+function urlOf(file: string): string {
+  const segments = path
+    .relative(APP, path.dirname(file))
+    .split(path.sep)
+    .filter((s) => s && !/^\(.*\)$/.test(s))
+    .map((s) => (/^\[.*\]$/.test(s) ? DUMMY_ID : s));
+  return `/${segments.join("/")}`;
+}
+
+const files = walk(APP).filter((f) => !f.split(path.sep).some((s) => s.startsWith("_")));
+const pages = files.filter((f) => f.endsWith("page.tsx")).map(urlOf);
+const routes = files
+  .filter((f) => f.endsWith("route.ts"))
+  .map((f) => {
+    const source = readFileSync(f, "utf8");
+    const methods = [...source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
+    return { url: urlOf(f), methods };
+  });
+const actionFiles = files.filter((f) => /^["']use server["']/.test(readFileSync(f, "utf8").trimStart()));
+
+test("the route inventory found the app", () => {
+  expect(pages).toContain("/settings");
+  expect(pages).toContain("/login");
+  expect(routes.map((r) => r.url)).toContain("/api/v1/ca");
+  expect(actionFiles.length).toBeGreaterThan(2);
+});
+
+test.describe("anonymous callers", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  for (const url of pages.filter((p) => !PUBLIC_PAGES.has(p))) {
+    test(`page ${url} sends a forged session to sign-in`, async ({ page, context, baseURL }) => {
+      // A cookie gets past the proxy's cheap check, so this reaches the page's own check.
+      await context.addCookies([{ name: "dockpki_session", value: "forged", url: baseURL as string }]);
+      const response = await page.goto(url);
+      await expect(page).toHaveURL(/\/login$/);
+      expect(response?.status()).toBeLessThan(500);
+    });
+  }
+
+  for (const { url, methods } of routes) {
+    for (const method of methods) {
+      test(`${method} ${url} answers 401 without a token, with a forged one, and with a forged session`, async ({
+        request,
+      }) => {
+        const attempts: Record<string, string>[] = [
+          {},
+          { authorization: "Bearer dpk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+          { authorization: "Bearer not-a-token" },
+          { cookie: "dockpki_session=forged" },
+        ];
+        for (const headers of attempts) {
+          const response = await request.fetch(url, { method, headers, data: method === "GET" ? undefined : {}, maxRedirects: 0 });
+          expect(response.status(), `${method} ${url} with ${JSON.stringify(headers)}`).toBe(401);
+          const body = await response.json();
+          expect(typeof body.error.message).toBe("string");
+        }
+      });
+    }
+  }
+
+  test("every server action refuses a forged session", async ({ request }) => {
+    const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8"));
+    const actions = Object.entries(manifest.node as Record<string, { exportedName?: string; workers: Record<string, unknown> }>);
+    expect(actions.length).toBeGreaterThan(5);
+    for (const [id, entry] of actions) {
+      const name = entry.exportedName ?? id;
+      const worker = Object.keys(entry.workers)[0].replace(/^app/, "").replace(/\/page$/, "") || "/";
+      const pagePath = worker
+        .split("/")
+        .filter((s) => !/^\(.*\)$/.test(s))
+        .map((s) => (/^\[.*\]$/.test(s) ? DUMMY_ID : s))
+        .join("/") || "/";
+      const response = await request.post(pagePath, {
+        headers: { "Next-Action": id, cookie: "dockpki_session=forged", Accept: "text/x-component" },
+        multipart: { id: DUMMY_ID, name: "x", username: "x", password: "x".repeat(20) },
+        maxRedirects: 0,
+      });
+      if (PUBLIC_ACTIONS.has(name)) continue;
+      const redirect = response.headers()["x-action-redirect"] ?? response.headers().location ?? "";
+      expect(redirect, `action ${name} (${pagePath}) must redirect a forged session to /login`).toMatch(/^\/login/);
+    }
+  });
+});
+
+test("every exported server action checks the session first", () => {
+  for (const file of actionFiles) {
+    const source = readFileSync(file, "utf8");
+    for (const match of source.matchAll(/export async function (\w+)\([^)]*\)[^{]*\{\n(\s*.*)/g)) {
+      const [, name, firstLine] = match;
+      if (PUBLIC_ACTIONS.has(name)) continue;
+      expect(firstLine, `${path.relative(".", file)}: ${name}`).toMatch(/await requireAdmin\(\)/);
+    }
+  }
+});

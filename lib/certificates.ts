@@ -1,0 +1,235 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { type Principal, actorLabel, recordAudit } from "@/lib/audit";
+import type { IssueInput } from "@/lib/certificates.schema";
+import { loadActiveCaSigner } from "@/lib/cas";
+import { getClient } from "@/lib/clients";
+import { seal } from "@/lib/crypto/seal";
+import { db } from "@/lib/db";
+import { getHost } from "@/lib/hosts";
+import { parseCsr } from "@/lib/pki/csr";
+import { generateRsaKeyPair } from "@/lib/pki/keys";
+import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { getSettings } from "@/lib/settings";
+import type { CertificateQuery } from "@/lib/certificate-query.schema";
+import { NotFoundError } from "@/lib/errors";
+
+/** What pages and the API may see of a certificate: never its key. */
+export const CERT_PUBLIC_FIELDS = {
+  id: true,
+  kind: true,
+  caId: true,
+  hostId: true,
+  clientId: true,
+  serial: true,
+  commonName: true,
+  subject: true,
+  dnsNames: true,
+  ipAddresses: true,
+  extKeyUsage: true,
+  keySize: true,
+  notBefore: true,
+  notAfter: true,
+  fingerprint: true,
+  certPem: true,
+  status: true,
+  revokedAt: true,
+  revocationReason: true,
+  supersededById: true,
+  createdAt: true,
+  issuedBy: true,
+} as const;
+
+interface KeyMaterial {
+  publicKeyPem: string;
+  privateKeyPem: string | null;
+  keySize: number;
+  csrPem: string | null;
+}
+
+/** A fresh key pair, or the public key of a CSR (whose private key never leaves its owner). */
+async function keyMaterial(csrPem: string | undefined, keySize: 2048 | 3072 | 4096): Promise<KeyMaterial> {
+  if (csrPem) {
+    const csr = parseCsr(csrPem);
+    return { publicKeyPem: csr.publicKeyPem, privateKeyPem: null, keySize: csr.keySize, csrPem };
+  }
+  const pair = await generateRsaKeyPair(keySize);
+  return { publicKeyPem: pair.publicKeyPem, privateKeyPem: pair.privateKeyPem, keySize, csrPem: null };
+}
+
+interface NewCertificate {
+  kind: "server" | "client";
+  hostId?: string;
+  clientId?: string;
+  caId: string;
+  commonName: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  extKeyUsage: string[];
+  key: KeyMaterial;
+  built: IssuedCertificate;
+}
+
+/** Stores a new certificate and supersedes the holder's previous one, in one transaction. */
+async function storeCertificate(actor: Principal, c: NewCertificate, action: string, replaces?: string) {
+  const id = randomUUID();
+  const keySealed = c.key.privateKeyPem ? seal(c.key.privateKeyPem, `certificate:${id}`) : null;
+  return db.$transaction(async (tx) => {
+    const holder = c.hostId ? { hostId: c.hostId } : { clientId: c.clientId };
+    await tx.certificate.updateMany({
+      where: { ...holder, status: "active" },
+      data: { status: "superseded", supersededById: id },
+    });
+    const cert = await tx.certificate.create({
+      data: {
+        id,
+        kind: c.kind,
+        caId: c.caId,
+        hostId: c.hostId ?? null,
+        clientId: c.clientId ?? null,
+        serial: c.built.serial,
+        commonName: c.commonName,
+        subject: `CN=${c.commonName}`,
+        dnsNames: JSON.stringify(c.dnsNames),
+        ipAddresses: JSON.stringify(c.ipAddresses),
+        extKeyUsage: c.extKeyUsage.join(","),
+        keySize: c.key.keySize,
+        notBefore: c.built.notBefore,
+        notAfter: c.built.notAfter,
+        fingerprint: c.built.fingerprint,
+        certPem: c.built.certPem,
+        keySealed,
+        csrPem: c.key.csrPem,
+        issuedBy: actorLabel(actor),
+      },
+      select: CERT_PUBLIC_FIELDS,
+    });
+    await recordAudit(tx, {
+      actor,
+      action,
+      target: c.commonName,
+      detail: { id, kind: c.kind, serial: cert.serial, notAfter: cert.notAfter, fromCsr: !!c.key.csrPem, replaces },
+    });
+    return cert;
+  });
+}
+
+export async function issueHostCertificate(actor: Principal, hostId: string, input: IssueInput, replaces?: string) {
+  const host = await getHost(hostId);
+  const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
+  const key = await keyMaterial(input.csrPem, settings.leafKeySize);
+  const clientAuth = host.role === "swarm-manager";
+  const built = buildServerCertificate({
+    publicKeyPem: key.publicKeyPem,
+    ca,
+    commonName: host.dnsNames[0] ?? host.name,
+    dnsNames: host.dnsNames,
+    ipAddresses: host.ipAddresses,
+    days: input.days ?? settings.serverCertDays,
+    clientAuth,
+  });
+  return storeCertificate(
+    actor,
+    {
+      kind: "server",
+      hostId,
+      caId: ca.id,
+      commonName: host.dnsNames[0] ?? host.name,
+      dnsNames: host.dnsNames,
+      ipAddresses: host.ipAddresses,
+      extKeyUsage: clientAuth ? ["serverAuth", "clientAuth"] : ["serverAuth"],
+      key,
+      built,
+    },
+    replaces ? "cert.reissue" : "cert.issue",
+    replaces,
+  );
+}
+
+export async function issueClientCertificate(actor: Principal, clientId: string, input: IssueInput, replaces?: string) {
+  const client = await getClient(clientId);
+  const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
+  const key = await keyMaterial(input.csrPem, settings.leafKeySize);
+  const built = buildClientCertificate({
+    publicKeyPem: key.publicKeyPem,
+    ca,
+    commonName: client.name,
+    days: input.days ?? settings.clientCertDays,
+  });
+  return storeCertificate(
+    actor,
+    {
+      kind: "client",
+      clientId,
+      caId: ca.id,
+      commonName: client.name,
+      dnsNames: [],
+      ipAddresses: [],
+      extKeyUsage: ["clientAuth"],
+      key,
+      built,
+    },
+    replaces ? "cert.reissue" : "cert.issue",
+    replaces,
+  );
+}
+
+/** Every certificate a host or client has had, newest first. */
+export async function listHolderCertificates(holder: { hostId: string } | { clientId: string }) {
+  const rows = await db.certificate.findMany({
+    where: holder,
+    orderBy: { createdAt: "desc" },
+    select: { ...CERT_PUBLIC_FIELDS, csrPem: true },
+  });
+  return rows.map(toCertificate);
+}
+
+function toCertificate<T extends { dnsNames: string; ipAddresses: string; extKeyUsage: string; csrPem?: string | null }>(
+  row: T,
+) {
+  const { csrPem, ...rest } = row;
+  return {
+    ...rest,
+    dnsNames: JSON.parse(row.dnsNames) as string[],
+    ipAddresses: JSON.parse(row.ipAddresses) as string[],
+    extKeyUsage: row.extKeyUsage ? row.extKeyUsage.split(",") : [],
+    fromCsr: csrPem !== undefined ? csrPem !== null : undefined,
+  };
+}
+
+export type Certificate = ReturnType<typeof toCertificate<Prisma.CertificateGetPayload<{ select: typeof CERT_PUBLIC_FIELDS }>>>;
+
+export async function listCertificates(q: CertificateQuery, now = new Date()) {
+  const where: Prisma.CertificateWhereInput = {};
+  const until = new Date(now.getTime() + q.days * 86_400_000);
+  if (q.status === "active") Object.assign(where, { status: "active", notAfter: { gt: now } });
+  if (q.status === "expiring") Object.assign(where, { status: "active", notAfter: { gt: now, lte: until } });
+  if (q.status === "expired") Object.assign(where, { status: "active", notAfter: { lte: now } });
+  if (q.status === "revoked" || q.status === "superseded") where.status = q.status;
+  if (q.kind !== "all") where.kind = q.kind;
+  if (q.q) where.OR = [{ commonName: { contains: q.q } }, { serial: { startsWith: q.q.toLowerCase() } }];
+  // What expires first matters most for the lists that are about time.
+  const orderBy: Prisma.CertificateOrderByWithRelationInput =
+    q.status === "active" || q.status === "expiring" ? { notAfter: "asc" } : q.status === "expired" ? { notAfter: "desc" } : { createdAt: "desc" };
+  const [total, rows] = await Promise.all([
+    db.certificate.count({ where }),
+    db.certificate.findMany({
+      where,
+      orderBy,
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+      select: { ...CERT_PUBLIC_FIELDS, host: { select: { name: true } }, client: { select: { name: true } } },
+    }),
+  ]);
+  return {
+    total,
+    rows: rows.map(({ host, client, ...r }) => ({ ...toCertificate(r), holderName: host?.name ?? client?.name ?? null })),
+  };
+}
+
+export async function getCertificate(id: string) {
+  const row = await db.certificate.findUnique({ where: { id }, select: { ...CERT_PUBLIC_FIELDS, csrPem: true } });
+  if (!row) throw new NotFoundError("That certificate does not exist.");
+  return toCertificate(row);
+}

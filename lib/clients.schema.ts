@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { objectNameSchema } from "@/lib/validation";
+
+export const CLIENT_KINDS = ["person", "ci", "service"] as const;
+
+const clientFields = {
+  name: objectNameSchema,
+  kind: z.enum(CLIENT_KINDS, "Choose person, ci or service.").default("person"),
+  notes: z.string().trim().max(2000, "Notes are at most 2000 characters.").default(""),
+};
+
+export const clientCreateSchema = z.object(clientFields);
+export const clientPatchSchema = z.object(clientFields).partial();
+
+export type ClientInput = z.infer<typeof clientCreateSchema>;
+export type ClientPatch = z.infer<typeof clientPatchSchema>;

@@ -1,0 +1,79 @@
+import "server-only";
+import { type Principal, recordAudit } from "@/lib/audit";
+import { type ClientInput, type ClientPatch, clientCreateSchema } from "@/lib/clients.schema";
+import { db } from "@/lib/db";
+import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory-list";
+import type { ListQuery } from "@/lib/list-query.schema";
+
+const CLIENT_FIELDS = { id: true, name: true, kind: true, notes: true, createdAt: true, updatedAt: true } as const;
+
+type ClientRow = Prisma.ClientGetPayload<{ select: typeof CLIENT_FIELDS }>;
+
+export function toClient(row: ClientRow) {
+  return { ...row, kind: row.kind as ClientInput["kind"] };
+}
+
+export type Client = ReturnType<typeof toClient>;
+
+export async function listClients(q: ListQuery) {
+  const where: Prisma.ClientWhereInput = {};
+  if (q.q) where.OR = [{ name: { contains: q.q } }, { notes: { contains: q.q } }];
+  const certs = currentCertFilter(q);
+  if (certs) where.certificates = certs;
+  const [total, rows] = await Promise.all([
+    db.client.count({ where }),
+    db.client.findMany({
+      where,
+      orderBy: orderByOf(q.sort),
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+      select: { ...CLIENT_FIELDS, certificates: currentCertSelect },
+    }),
+  ]);
+  return { total, rows: rows.map((r) => ({ ...toClient(r), current: r.certificates[0] ?? null })) };
+}
+
+export async function getClient(id: string): Promise<Client> {
+  const row = await db.client.findUnique({ where: { id }, select: CLIENT_FIELDS });
+  if (!row) throw new NotFoundError("That client does not exist.");
+  return toClient(row);
+}
+
+async function assertNameFree(tx: Prisma.TransactionClient, name: string, exceptId?: string) {
+  const other = await tx.client.findUnique({ where: { name }, select: { id: true } });
+  if (other && other.id !== exceptId) throw new ConflictError(`A client called ${name} already exists.`);
+}
+
+export async function createClient(actor: Principal, input: ClientInput): Promise<Client> {
+  return db.$transaction(async (tx) => {
+    await assertNameFree(tx, input.name);
+    const row = await tx.client.create({ data: input, select: CLIENT_FIELDS });
+    await recordAudit(tx, { actor, action: "client.create", target: row.name, detail: { id: row.id } });
+    return toClient(row);
+  });
+}
+
+export async function updateClient(actor: Principal, id: string, patch: ClientPatch): Promise<Client> {
+  return db.$transaction(async (tx) => {
+    const row = await tx.client.findUnique({ where: { id }, select: CLIENT_FIELDS });
+    if (!row) throw new NotFoundError("That client does not exist.");
+    const merged = clientCreateSchema.safeParse({ name: row.name, kind: row.kind, notes: row.notes, ...patch });
+    if (!merged.success) throw new InputError("Some fields are invalid.", zodFieldErrors(merged.error.issues));
+    await assertNameFree(tx, merged.data.name, id);
+    const updated = await tx.client.update({ where: { id }, data: merged.data, select: CLIENT_FIELDS });
+    await recordAudit(tx, { actor, action: "client.update", target: updated.name, detail: { id, changed: Object.keys(patch) } });
+    return toClient(updated);
+  });
+}
+
+/** Certificates outlive their client record: they stay on record, and in the CRL when revoked. */
+export async function deleteClient(actor: Principal, id: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const row = await tx.client.findUnique({ where: { id }, select: { name: true } });
+    if (!row) throw new NotFoundError("That client does not exist.");
+    await tx.client.delete({ where: { id } });
+    await recordAudit(tx, { actor, action: "client.delete", target: row.name, detail: { id } });
+  });
+}

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, statSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeEach, test } from "node:test";
+import { loadMasterKey, resetMasterKeyCache } from "@/lib/crypto/master-key";
+
+beforeEach(() => {
+  resetMasterKeyCache();
+  delete process.env.DOCKPKI_MASTER_KEY;
+  process.env.DOCKPKI_DATA_DIR = mkdtempSync(path.join(tmpdir(), "dockpki-mk-"));
+});
+
+test("first use creates a 0600 key file beside the database, and reuses it", () => {
+  const key = loadMasterKey();
+  const file = path.join(process.env.DOCKPKI_DATA_DIR as string, "master.key");
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(key.length, 32);
+  resetMasterKeyCache();
+  assert.deepEqual(loadMasterKey(), key);
+  assert.equal(Buffer.from(readFileSync(file, "utf8").trim(), "base64").length, 32);
+});
+
+test("DOCKPKI_MASTER_KEY wins over the file", () => {
+  const key = randomBytes(32);
+  process.env.DOCKPKI_MASTER_KEY = key.toString("base64");
+  assert.deepEqual(loadMasterKey(), key);
+});
+
+test("a malformed DOCKPKI_MASTER_KEY is refused with a clear message", () => {
+  process.env.DOCKPKI_MASTER_KEY = randomBytes(16).toString("base64");
+  assert.throws(() => loadMasterKey(), /DOCKPKI_MASTER_KEY must be the base64 encoding of exactly 32 bytes/);
+});
+
+test("a key file others can read is refused", () => {
+  loadMasterKey();
+  resetMasterKeyCache();
+  chmodSync(path.join(process.env.DOCKPKI_DATA_DIR as string, "master.key"), 0o644);
+  assert.throws(() => loadMasterKey(), /readable by others/);
+});

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { dnsNameSchema, ipAddressSchema, objectNameSchema, portSchema } from "@/lib/validation";
+
+const unique = <T>(items: T[]) => [...new Set(items)];
+
+const hostFields = {
+  name: objectNameSchema,
+  dnsNames: z.array(dnsNameSchema).max(100, "At most 100 DNS names.").default([]).transform(unique),
+  ipAddresses: z.array(ipAddressSchema).max(100, "At most 100 IP addresses.").default([]).transform(unique),
+  port: portSchema.default(2376),
+  configStyle: z.enum(["systemd", "daemon-json"], "Choose systemd or daemon-json.").default("systemd"),
+  keepUnixSocket: z.boolean().default(true),
+  tlsMode: z.enum(["mtls", "tls-only"], "Choose mtls or tls-only.").default("mtls"),
+  role: z.enum(["standalone", "swarm-manager"], "Choose standalone or swarm-manager.").default("standalone"),
+  labels: z.string().trim().max(200, "Labels are at most 200 characters.").default(""),
+  notes: z.string().trim().max(2000, "Notes are at most 2000 characters.").default(""),
+};
+
+const NEEDS_A_SAN = "Add at least one DNS name or IP address: Docker clients check the daemon's certificate against them.";
+
+export const hostCreateSchema = z
+  .object(hostFields)
+  .refine((h) => h.dnsNames.length + h.ipAddresses.length > 0, { message: NEEDS_A_SAN, path: ["dnsNames"] });
+
+/** PATCH: any subset of the fields; the merged host is checked again before it is stored. */
+export const hostPatchSchema = z.object(hostFields).partial();
+
+export type HostInput = z.infer<typeof hostCreateSchema>;
+export type HostPatch = z.infer<typeof hostPatchSchema>;
+export { NEEDS_A_SAN };

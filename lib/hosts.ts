@@ -1,0 +1,125 @@
+import "server-only";
+import { type Principal, recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { type HostInput, type HostPatch, hostCreateSchema, NEEDS_A_SAN } from "@/lib/hosts.schema";
+import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory-list";
+import type { ListQuery } from "@/lib/list-query.schema";
+
+const HOST_FIELDS = {
+  id: true,
+  name: true,
+  dnsNames: true,
+  ipAddresses: true,
+  port: true,
+  configStyle: true,
+  keepUnixSocket: true,
+  tlsMode: true,
+  role: true,
+  labels: true,
+  notes: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+type HostRow = Prisma.HostGetPayload<{ select: typeof HOST_FIELDS }>;
+
+/** A host as pages, bundles and the API see it: SAN lists parsed, enums narrowed. */
+export function toHost(row: HostRow) {
+  return {
+    ...row,
+    dnsNames: JSON.parse(row.dnsNames) as string[],
+    ipAddresses: JSON.parse(row.ipAddresses) as string[],
+    configStyle: row.configStyle as HostInput["configStyle"],
+    tlsMode: row.tlsMode as HostInput["tlsMode"],
+    role: row.role as HostInput["role"],
+  };
+}
+
+export type Host = ReturnType<typeof toHost>;
+
+function toData(input: HostInput) {
+  return { ...input, dnsNames: JSON.stringify(input.dnsNames), ipAddresses: JSON.stringify(input.ipAddresses) };
+}
+
+export async function listHosts(q: ListQuery) {
+  const where: Prisma.HostWhereInput = {};
+  if (q.q) {
+    where.OR = [
+      { name: { contains: q.q } },
+      { dnsNames: { contains: q.q.toLowerCase() } },
+      { ipAddresses: { contains: q.q.toLowerCase() } },
+      { labels: { contains: q.q } },
+    ];
+  }
+  const certs = currentCertFilter(q);
+  if (certs) where.certificates = certs;
+  const [total, rows] = await Promise.all([
+    db.host.count({ where }),
+    db.host.findMany({
+      where,
+      orderBy: orderByOf(q.sort),
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+      select: { ...HOST_FIELDS, certificates: currentCertSelect },
+    }),
+  ]);
+  return { total, rows: rows.map((r) => ({ ...toHost(r), current: r.certificates[0] ?? null })) };
+}
+
+export async function getHost(id: string): Promise<Host> {
+  const row = await db.host.findUnique({ where: { id }, select: HOST_FIELDS });
+  if (!row) throw new NotFoundError("That host does not exist.");
+  return toHost(row);
+}
+
+async function assertNameFree(tx: Prisma.TransactionClient, name: string, exceptId?: string) {
+  const other = await tx.host.findUnique({ where: { name }, select: { id: true } });
+  if (other && other.id !== exceptId) throw new ConflictError(`A host called ${name} already exists.`);
+}
+
+export async function createHost(actor: Principal, input: HostInput): Promise<Host> {
+  return db.$transaction(async (tx) => {
+    await assertNameFree(tx, input.name);
+    const row = await tx.host.create({ data: toData(input), select: HOST_FIELDS });
+    await recordAudit(tx, { actor, action: "host.create", target: row.name, detail: { id: row.id } });
+    return toHost(row);
+  });
+}
+
+export async function updateHost(actor: Principal, id: string, patch: HostPatch): Promise<Host> {
+  return db.$transaction(async (tx) => {
+    const row = await tx.host.findUnique({ where: { id }, select: HOST_FIELDS });
+    if (!row) throw new NotFoundError("That host does not exist.");
+    const { id: _id, createdAt: _c, updatedAt: _u, ...current } = toHost(row);
+    const merged = hostCreateSchema.safeParse({ ...current, ...patch });
+    if (!merged.success) {
+      const fieldErrors = zodFieldErrors(merged.error.issues);
+      throw new InputError(fieldErrors.dnsNames?.includes(NEEDS_A_SAN) ? NEEDS_A_SAN : "Some fields are invalid.", fieldErrors);
+    }
+    await assertNameFree(tx, merged.data.name, id);
+    const updated = await tx.host.update({ where: { id }, data: toData(merged.data), select: HOST_FIELDS });
+    const changed = Object.keys(patch).filter(
+      (k) => JSON.stringify(current[k as keyof typeof current]) !== JSON.stringify(merged.data[k as keyof HostInput]),
+    );
+    await recordAudit(tx, { actor, action: "host.update", target: updated.name, detail: { id, changed } });
+    return toHost(updated);
+  });
+}
+
+/** Certificates outlive their host: they stay on record, in the CRL when revoked, and valid until they expire or are revoked. */
+export async function deleteHost(actor: Principal, id: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const row = await tx.host.findUnique({ where: { id }, select: { name: true } });
+    if (!row) throw new NotFoundError("That host does not exist.");
+    await tx.host.delete({ where: { id } });
+    await recordAudit(tx, { actor, action: "host.delete", target: row.name, detail: { id } });
+  });
+}
+
+/** Every host, for the client bundle's env files and context commands. */
+export async function listAllHosts(): Promise<Host[]> {
+  const rows = await db.host.findMany({ select: HOST_FIELDS, orderBy: { name: "asc" } });
+  return rows.map(toHost);
+}
