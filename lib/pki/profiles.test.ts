@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import forge from "node-forge";
+import { InputError } from "@/lib/errors";
+import { createCa } from "@/lib/pki/ca";
+import type { CaKeyPair } from "@/lib/pki/ca-signer";
+import { generateRsaKeyPair } from "@/lib/pki/keys";
+import { parseCertificatePem, toBytes } from "@/lib/pki/pem";
+import { buildClientCertificate, buildServerCertificate } from "@/lib/pki/profiles";
+
+const { asn1, pki } = forge;
+let ca: CaKeyPair;
+let publicKeyPem: string;
+
+before(async () => {
+  ca = await createCa({ commonName: "Profiles Test CA", keySize: 2048 });
+  publicKeyPem = (await generateRsaKeyPair(2048)).publicKeyPem;
+});
+
+const server = (extra: Partial<Parameters<typeof buildServerCertificate>[0]> = {}) =>
+  buildServerCertificate({
+    publicKeyPem,
+    ca,
+    commonName: "docker1",
+    dnsNames: ["docker1.example.com", "localhost"],
+    ipAddresses: ["127.0.0.1", "2001:db8::1", "::1"],
+    days: 365,
+    ...extra,
+  });
+
+interface Ext {
+  name: string;
+  critical?: boolean;
+  value: string;
+  [flag: string]: unknown;
+}
+const ext = (pem: string, name: string) => parseCertificatePem(pem).cert.getExtension(name) as Ext | null;
+
+test("signed with sha256WithRSAEncryption, NULL parameters, inside and outside the TBS", () => {
+  const { certPem } = server();
+  const { der } = parseCertificatePem(certPem);
+  const [tbs, outerAlg] = asn1.fromDer(toBytes(der)).value as forge.asn1.Asn1[];
+  const innerAlg = (tbs.value as forge.asn1.Asn1[])[2];
+  for (const alg of [outerAlg, innerAlg]) {
+    const [oid, params] = alg.value as forge.asn1.Asn1[];
+    assert.equal(asn1.derToOid(oid.value as string), pki.oids.sha256WithRSAEncryption);
+    assert.equal(params.type, asn1.Type.NULL);
+  }
+});
+
+test("notBefore is backdated 5 minutes, notAfter is `days` later, both in whole seconds", () => {
+  const now = Date.now();
+  const issued = server({ days: 30 });
+  const { cert } = parseCertificatePem(issued.certPem);
+  assert.ok(Math.abs(now - 5 * 60_000 - issued.notBefore.getTime()) < 3000);
+  assert.ok(Math.abs(now + 30 * 86_400_000 - issued.notAfter.getTime()) < 3000);
+  assert.equal(cert.validity.notBefore.getTime(), issued.notBefore.getTime());
+  assert.equal(cert.validity.notAfter.getTime(), issued.notAfter.getTime());
+  assert.equal(issued.notBefore.getMilliseconds(), 0);
+});
+
+test("validity is capped by the CA's notAfter", async () => {
+  const shortCa = await createCa({ commonName: "Short CA", keySize: 2048, days: 10 });
+  const caNotAfter = parseCertificatePem(shortCa.certPem).cert.validity.notAfter;
+  const issued = server({ ca: shortCa, days: 365 });
+  assert.equal(issued.notAfter.getTime(), caNotAfter.getTime());
+  assert.equal(parseCertificatePem(issued.certPem).cert.validity.notAfter.getTime(), caNotAfter.getTime());
+});
+
+test("SANs: every DNS name, IPv4 as 4 bytes, IPv6 as 16 bytes", () => {
+  const { altNames } = ext(server().certPem, "subjectAltName") as unknown as {
+    altNames: { type: number; value: string }[];
+  };
+  const dns = altNames.filter((n) => n.type === 2).map((n) => n.value);
+  const ips = altNames.filter((n) => n.type === 7).map((n) => Buffer.from(n.value, "binary").toString("hex"));
+  assert.deepEqual(dns, ["docker1.example.com", "localhost"]);
+  assert.deepEqual(ips, ["7f000001", "20010db8000000000000000000000001", "00000000000000000000000000000001"]);
+});
+
+test("server profile: serverAuth, KU digitalSignature+keyEncipherment critical, CA:FALSE critical", () => {
+  const { certPem } = server();
+  const eku = ext(certPem, "extKeyUsage");
+  assert.equal(eku?.serverAuth, true);
+  assert.equal(eku?.clientAuth, undefined);
+  const ku = ext(certPem, "keyUsage");
+  assert.equal(ku?.critical, true);
+  assert.deepEqual(
+    ["digitalSignature", "keyEncipherment", "keyCertSign", "cRLSign"].map((f) => ku?.[f]),
+    [true, true, false, false],
+  );
+  const bc = ext(certPem, "basicConstraints");
+  assert.equal(bc?.critical, true);
+  assert.equal(bc?.cA, false);
+});
+
+test("Swarm manager: serverAuth and clientAuth", () => {
+  const eku = ext(server({ clientAuth: true }).certPem, "extKeyUsage");
+  assert.equal(eku?.serverAuth, true);
+  assert.equal(eku?.clientAuth, true);
+});
+
+test("client profile: clientAuth only, CN = client name as UTF8String, no SAN", () => {
+  const { certPem } = buildClientCertificate({ publicKeyPem, ca, commonName: "ci_runner@build", days: 30 });
+  const eku = ext(certPem, "extKeyUsage");
+  assert.equal(eku?.clientAuth, true);
+  assert.equal(eku?.serverAuth, undefined);
+  assert.equal(ext(certPem, "keyUsage")?.critical, true);
+  assert.equal(ext(certPem, "subjectAltName"), null);
+  const cn = parseCertificatePem(certPem).cert.subject.getField("CN");
+  assert.equal(cn.value, "ci_runner@build");
+  assert.equal(cn.valueTagClass, asn1.Type.UTF8);
+});
+
+test("authorityKeyIdentifier is the CA's subjectKeyIdentifier; the leaf has its own SKI", () => {
+  const caSki = ext(ca.certPem, "subjectKeyIdentifier")?.subjectKeyIdentifier;
+  const { certPem } = server();
+  const aki = asn1.fromDer(ext(certPem, "authorityKeyIdentifier")?.value as string);
+  const keyId = (aki.value as forge.asn1.Asn1[])[0];
+  assert.equal(keyId.tagClass, asn1.Class.CONTEXT_SPECIFIC);
+  assert.equal(forge.util.bytesToHex(keyId.value as string), caSki);
+  const ski = ext(certPem, "subjectKeyIdentifier")?.subjectKeyIdentifier;
+  assert.equal(ski, parseCertificatePem(certPem).cert.generateSubjectKeyIdentifier().toHex());
+  assert.notEqual(ski, caSki);
+});
+
+test("issuer is the CA subject byte for byte", () => {
+  const leaf = parseCertificatePem(server().certPem);
+  const tbs = (asn1.fromDer(toBytes(leaf.der)).value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
+  const issuerDer = asn1.toDer(tbs[3]).getBytes();
+  assert.equal(issuerDer, asn1.toDer(parseCertificatePem(ca.certPem).subjectAsn1).getBytes());
+});
+
+test("result: serial, fingerprint and dates describe the certificate", () => {
+  const issued = server();
+  const { der, cert } = parseCertificatePem(issued.certPem);
+  assert.equal(issued.serial, cert.serialNumber);
+  assert.match(issued.serial, /^[0-7][0-9a-f]{31}$/);
+  assert.equal(issued.fingerprint, forge.md.sha256.create().update(toBytes(der)).digest().toHex());
+});
+
+test("bad input is an InputError on the right field", () => {
+  const fieldOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      assert.ok(err instanceof InputError, String(err));
+      return Object.keys(err.fieldErrors);
+    }
+    assert.fail("no error");
+  };
+  assert.deepEqual(
+    fieldOf(() => server({ dnsNames: [], ipAddresses: [] })),
+    ["dnsNames", "ipAddresses"],
+  );
+  assert.deepEqual(
+    fieldOf(() => server({ dnsNames: ["bad name.example"] })),
+    ["dnsNames"],
+  );
+  assert.deepEqual(
+    fieldOf(() => server({ dnsNames: ["münchen.example"] })),
+    ["dnsNames"],
+  );
+  assert.deepEqual(
+    fieldOf(() => server({ ipAddresses: ["10.0.0.300"] })),
+    ["ipAddresses"],
+  );
+  assert.deepEqual(
+    fieldOf(() => server({ days: 0 })),
+    ["days"],
+  );
+  assert.deepEqual(
+    fieldOf(() => server({ commonName: "x".repeat(65) })),
+    ["commonName"],
+  );
+  assert.deepEqual(
+    fieldOf(() => server({ publicKeyPem: "nope" })),
+    ["publicKeyPem"],
+  );
+});
+
+test("wildcard DNS names are allowed as a leading label", () => {
+  const { certPem } = server({ dnsNames: ["*.swarm.example"], ipAddresses: [] });
+  const { altNames } = ext(certPem, "subjectAltName") as unknown as { altNames: { value: string }[] };
+  assert.deepEqual(
+    altNames.map((n) => n.value),
+    ["*.swarm.example"],
+  );
+});

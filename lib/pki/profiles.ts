@@ -1,0 +1,106 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import forge from "node-forge";
+import { InputError } from "@/lib/errors";
+import { type CaKeyPair, loadCaSigner } from "@/lib/pki/ca-signer";
+import { ipToBytes } from "@/lib/pki/ip-bytes";
+import { readRsaPublicKey } from "@/lib/pki/keys";
+import { buildName } from "@/lib/pki/name";
+import { derToPem, toBytes } from "@/lib/pki/pem";
+import { randomSerialHex } from "@/lib/pki/serial";
+import { signCertificate } from "@/lib/pki/sign";
+import { validityPeriod } from "@/lib/pki/validity";
+
+export interface IssuedCertificate {
+  certPem: string;
+  /** 32 lowercase hex digits. */
+  serial: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** SHA-256 of the DER certificate, lowercase hex without separators. */
+  fingerprint: string;
+}
+
+export interface ServerCertificateInput {
+  publicKeyPem: string;
+  ca: CaKeyPair;
+  commonName: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  days: number;
+  /** Also clientAuth: a Swarm manager dials other daemons with the same certificate. */
+  clientAuth?: boolean;
+}
+
+export interface ClientCertificateInput {
+  publicKeyPem: string;
+  ca: CaKeyPair;
+  commonName: string;
+  days: number;
+}
+
+// RFC 1123 labels, optionally "*." in front; Go refuses a SAN that is not IA5 (ASCII)
+const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+export function buildServerCertificate(input: ServerCertificateInput): IssuedCertificate {
+  const altNames = [
+    ...unique(input.dnsNames).map((dns) => {
+      if (dns.length > 253 || !DNS_NAME.test(dns))
+        throw InputError.forField("dnsNames", `"${dns}" is not a valid DNS name.`);
+      return { type: 2, value: dns };
+    }),
+    ...unique(input.ipAddresses).map((ip) => {
+      const bytes = ipToBytes(ip);
+      if (!bytes) throw InputError.forField("ipAddresses", `"${ip}" is not a valid IPv4 or IPv6 address.`);
+      return { type: 7, value: toBytes(bytes) };
+    }),
+  ];
+  if (altNames.length === 0) {
+    throw new InputError(
+      "A server certificate needs at least one DNS name or IP address: Docker clients ignore the common name.",
+      {
+        dnsNames: ["Add a DNS name or an IP address."],
+        ipAddresses: ["Add a DNS name or an IP address."],
+      },
+    );
+  }
+  return issue(input, [
+    { name: "subjectAltName", altNames },
+    { name: "extKeyUsage", serverAuth: true, clientAuth: input.clientAuth === true },
+  ]);
+}
+
+export function buildClientCertificate(input: ClientCertificateInput): IssuedCertificate {
+  return issue(input, [{ name: "extKeyUsage", clientAuth: true }]);
+}
+
+function issue(input: ClientCertificateInput, profile: object[]): IssuedCertificate {
+  const subject = buildName({ commonName: input.commonName });
+  const publicKey = readRsaPublicKey(input.publicKeyPem);
+  const signer = loadCaSigner(input.ca);
+  const { notBefore, notAfter } = validityPeriod(input.days, signer.notAfter);
+
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = randomSerialHex();
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = notAfter;
+  cert.setSubject(subject);
+  cert.setExtensions([
+    ...profile,
+    { name: "keyUsage", critical: true, digitalSignature: true, keyEncipherment: true },
+    { name: "basicConstraints", critical: true, cA: false },
+    { name: "subjectKeyIdentifier" },
+    { name: "authorityKeyIdentifier", keyIdentifier: signer.keyIdentifier },
+  ]);
+  const der = signCertificate(cert, signer.keyPem, signer.name);
+  return {
+    certPem: derToPem("CERTIFICATE", der),
+    serial: cert.serialNumber,
+    notBefore,
+    notAfter,
+    fingerprint: createHash("sha256").update(der).digest("hex"),
+  };
+}
+
+const unique = (values: string[]) => [...new Set(values)];
