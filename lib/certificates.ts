@@ -39,6 +39,8 @@ export const CERT_PUBLIC_FIELDS = {
   supersededById: true,
   createdAt: true,
   issuedBy: true,
+  // Public (a CSR holds no secret); only whether there is one is passed on.
+  csrPem: true,
 } as const;
 
 interface KeyMaterial {
@@ -111,7 +113,7 @@ async function storeCertificate(actor: Principal, c: NewCertificate, action: str
       target: c.commonName,
       detail: { id, kind: c.kind, serial: cert.serial, notAfter: cert.notAfter, fromCsr: !!c.key.csrPem, replaces },
     });
-    return cert;
+    return toCertificate(cert);
   });
 }
 
@@ -180,25 +182,24 @@ export async function listHolderCertificates(holder: { hostId: string } | { clie
   const rows = await db.certificate.findMany({
     where: holder,
     orderBy: { createdAt: "desc" },
-    select: { ...CERT_PUBLIC_FIELDS, csrPem: true },
+    select: CERT_PUBLIC_FIELDS,
   });
   return rows.map(toCertificate);
 }
 
-function toCertificate<T extends { dnsNames: string; ipAddresses: string; extKeyUsage: string; csrPem?: string | null }>(
-  row: T,
-) {
-  const { csrPem, ...rest } = row;
+type CertificateRow = Prisma.CertificateGetPayload<{ select: typeof CERT_PUBLIC_FIELDS }>;
+
+function toCertificate({ csrPem, ...row }: CertificateRow) {
   return {
-    ...rest,
+    ...row,
     dnsNames: JSON.parse(row.dnsNames) as string[],
     ipAddresses: JSON.parse(row.ipAddresses) as string[],
     extKeyUsage: row.extKeyUsage ? row.extKeyUsage.split(",") : [],
-    fromCsr: csrPem !== undefined ? csrPem !== null : undefined,
+    fromCsr: csrPem !== null,
   };
 }
 
-export type Certificate = ReturnType<typeof toCertificate<Prisma.CertificateGetPayload<{ select: typeof CERT_PUBLIC_FIELDS }>>>;
+export type Certificate = ReturnType<typeof toCertificate>;
 
 export async function listCertificates(q: CertificateQuery, now = new Date()) {
   const where: Prisma.CertificateWhereInput = {};
@@ -229,7 +230,7 @@ export async function listCertificates(q: CertificateQuery, now = new Date()) {
 }
 
 export async function getCertificate(id: string) {
-  const row = await db.certificate.findUnique({ where: { id }, select: { ...CERT_PUBLIC_FIELDS, csrPem: true } });
+  const row = await db.certificate.findUnique({ where: { id }, select: CERT_PUBLIC_FIELDS });
   if (!row) throw new NotFoundError("That certificate does not exist.");
   return toCertificate(row);
 }

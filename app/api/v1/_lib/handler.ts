@@ -40,3 +40,10 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   if (!parsed.success) throw new InputError("Some fields are invalid.", zodFieldErrors(parsed.error.issues));
   return parsed.data;
 }
+
+/** Validates a query string; bad values become a 400 with fieldErrors. */
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw new InputError("Some query parameters are invalid.", zodFieldErrors(parsed.error.issues));
+  return parsed.data;
+}

@@ -1,5 +1,9 @@
 import "server-only";
 import type { CaInfo } from "@/lib/cas";
+import type { Certificate } from "@/lib/certificates";
+import { certificateState } from "@/lib/certificate-status";
+import type { Client } from "@/lib/clients";
+import type { Host } from "@/lib/hosts";
 
 /** JSON shapes of the API. Built from the public selects of lib/, which never include keys. */
 export function caJson(ca: NonNullable<CaInfo>) {
@@ -16,5 +20,63 @@ export function caJson(ca: NonNullable<CaInfo>) {
     notAfter: ca.notAfter.toISOString(),
     imported: ca.imported,
     certPem: ca.certPem,
+  };
+}
+
+export function hostJson(host: Host) {
+  return {
+    id: host.id,
+    name: host.name,
+    dnsNames: host.dnsNames,
+    ipAddresses: host.ipAddresses,
+    port: host.port,
+    configStyle: host.configStyle,
+    keepUnixSocket: host.keepUnixSocket,
+    tlsMode: host.tlsMode,
+    role: host.role,
+    labels: host.labels,
+    notes: host.notes,
+    createdAt: host.createdAt.toISOString(),
+    updatedAt: host.updatedAt.toISOString(),
+  };
+}
+
+export function clientJson(client: Client) {
+  return {
+    id: client.id,
+    name: client.name,
+    kind: client.kind,
+    notes: client.notes,
+    createdAt: client.createdAt.toISOString(),
+    updatedAt: client.updatedAt.toISOString(),
+  };
+}
+
+/** A certificate record: the certificate is public, its key never appears here. */
+export function certificateJson(cert: Certificate) {
+  return {
+    id: cert.id,
+    kind: cert.kind,
+    caId: cert.caId,
+    hostId: cert.hostId,
+    clientId: cert.clientId,
+    commonName: cert.commonName,
+    serial: cert.serial,
+    fingerprintSha256: cert.fingerprint,
+    dnsNames: cert.dnsNames,
+    ipAddresses: cert.ipAddresses,
+    extKeyUsage: cert.extKeyUsage,
+    keySize: cert.keySize,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    status: cert.status,
+    state: certificateState(cert),
+    revokedAt: cert.revokedAt?.toISOString() ?? null,
+    revocationReason: cert.revocationReason,
+    supersededById: cert.supersededById,
+    issuedBy: cert.issuedBy,
+    createdAt: cert.createdAt.toISOString(),
+    certPem: cert.certPem,
+    bundleUrl: cert.status === "revoked" ? null : `/api/v1/certificates/${cert.id}/bundle.zip`,
   };
 }

@@ -1,0 +1,20 @@
+import { deleteHost, getHost, updateHost } from "@/lib/hosts";
+import { hostPatchSchema } from "@/lib/hosts.schema";
+import { apiRoute, readJson } from "../../_lib/handler";
+import { routeId } from "../../_lib/params";
+import { hostJson } from "../../_lib/serialize";
+
+type Params = { id: string };
+
+export const GET = apiRoute<Params>(async ({ params }) => Response.json(hostJson(await getHost(routeId(params.id, "host")))));
+
+export const PATCH = apiRoute<Params>(async ({ request, principal, params }) => {
+  const id = routeId(params.id, "host");
+  const patch = await readJson(request, hostPatchSchema);
+  return Response.json(hostJson(await updateHost(principal, id, patch)));
+});
+
+export const DELETE = apiRoute<Params>(async ({ principal, params }) => {
+  await deleteHost(principal, routeId(params.id, "host"));
+  return new Response(null, { status: 204 });
+});
