@@ -1,0 +1,103 @@
+import "server-only";
+import { type BundleHost, checkHost, checkSslDir } from "@/lib/bundles/bundle-input";
+import { renderVerifyCommand } from "@/lib/bundles/client-commands";
+import {
+  CA_FILE,
+  CERT_FILE,
+  CUSTOM_CONF,
+  DAEMON_JSON,
+  DAEMON_JSON_PATH,
+  DOCKERD_PATH,
+  DROP_IN_DIR,
+  KEY_FILE,
+} from "@/lib/bundles/docker-files";
+import { dialName } from "@/lib/bundles/endpoint";
+import { renderSwarmManageCommand, SWARM_MANAGER_PORT } from "@/lib/bundles/swarm-command";
+
+export const TLS_ONLY_WARNING = `WARNING: this host uses TLS without client verification (tls-only). The connection is
+encrypted, but dockerd does not ask for a client certificate: ANY client that can reach port PORT
+can connect and has full control of this host (root, in effect). Switch the host to mutual TLS in
+dockpki unless something else (a firewall, a VPN) already restricts who can reach that port.`;
+
+function swarmSection(host: BundleHost, sslDir: string): string {
+  return `Classic Swarm manager
+---------------------
+Classic Swarm (the standalone "swarm" image) is legacy: it is no longer maintained and may not
+work with current Docker Engine releases; swarm mode ("docker swarm init") replaced it and brings
+its own mutual TLS. If you still run it, start the manager with this host's certificates (its
+certificate carries clientAuth, so the manager can also dial the nodes' daemons):
+
+  ${renderSwarmManageCommand(host, sslDir)}
+
+List every node's daemon in the nodes:// argument (comma-separated, e.g.
+nodes://node1.example.com:2376,node2.example.com:2376); the hosted token:// discovery that old
+guides use no longer exists. Clients then talk to the manager on port ${SWARM_MANAGER_PORT}:
+  docker --tlsverify --tlscacert=ca.pem --tlscert=cert.pem --tlskey=key.pem -H=tcp://${dialName(host)}:${SWARM_MANAGER_PORT} info
+`;
+}
+
+/** README.txt of a server bundle: what each file is and the exact steps, by hand or install.sh. */
+export function renderServerReadme(host: BundleHost, sslDir: string, options: { hasKey?: boolean } = {}): string {
+  const h = checkHost(host);
+  const dir = checkSslDir(sslDir);
+  const hasKey = options.hasKey ?? true;
+  const daemonJson = h.configStyle === "daemon-json";
+  const names = [...h.dnsNames, ...h.ipAddresses].join(", ");
+  const warning = h.tlsMode === "tls-only" ? `\n${TLS_ONLY_WARNING.replace("PORT", String(h.port))}\n` : "";
+  const keyLine = hasKey
+    ? `  ${KEY_FILE}       this host's private key: keep it secret (mode 0600, owned by root)`
+    : `  (no ${KEY_FILE}: the certificate was issued from a CSR; put its key at ${dir}/${KEY_FILE}, mode 0600)`;
+  const configFiles = daemonJson
+    ? `  ${DAEMON_JSON}   for ${DAEMON_JSON_PATH}: where dockerd listens and its TLS files
+  ${CUSTOM_CONF}   systemd drop-in that resets ExecStart= to plain dockerd (dockerd refuses
+                "hosts" given both in daemon.json and as a -H flag, which the stock unit passes)`
+    : `  ${CUSTOM_CONF}   systemd drop-in that starts dockerd with TLS on port ${h.port}`;
+  const configSteps = daemonJson
+    ? `     cp ${DAEMON_JSON} ${DAEMON_JSON_PATH}     (merge by hand if you already have one)
+     mkdir -p ${DROP_IN_DIR}
+     cp ${CUSTOM_CONF} ${DROP_IN_DIR}/${CUSTOM_CONF}`
+    : `     mkdir -p ${DROP_IN_DIR}
+     cp ${CUSTOM_CONF} ${DROP_IN_DIR}/${CUSTOM_CONF}
+   ${DAEMON_JSON_PATH}, if you have one, must not set "hosts" or any tls option: dockerd
+   refuses to start when an option is given both as a flag and in that file.`;
+  const socketNote = !h.keepUnixSocket
+    ? `- The local unix socket is switched off: "docker" on this host needs -H and a client
+  certificate like any other client (docker.socket may still hold /var/run/docker.sock, unused).`
+    : daemonJson
+      ? `- The local socket stays: dockerd opens /var/run/docker.sock itself, as "hosts" in daemon.json says.`
+      : `- The local socket stays: "-H fd://" takes it from docker.socket (systemd socket activation),
+  which the docker.service of docker-ce and of Debian/Ubuntu's docker.io provide.`;
+  return `dockpki server bundle for Docker host ${h.name}
+${warning}
+Files
+  ${CA_FILE}        CA certificate(s) dockerd trusts for client certificates (two during a CA rotation)
+  ${CERT_FILE}      this host's certificate, for: ${names}
+${keyLine}
+${configFiles}
+  install.sh    does steps 1 to 3 below: sudo sh install.sh (from any directory)
+  README.txt    this file
+
+Install by hand (as root, in this folder)
+1. Certificates:
+     mkdir -p ${dir}
+     cp ${CA_FILE} ${CERT_FILE}${hasKey ? ` ${KEY_FILE}` : ""} ${dir}/
+     chmod 0644 ${dir}/${CA_FILE} ${dir}/${CERT_FILE}
+     chmod 0600 ${dir}/${KEY_FILE}
+2. Daemon configuration:
+${configSteps}
+   If dockerd is not ${DOCKERD_PATH} here (Debian's docker.io has /usr/sbin/dockerd), change the
+   ExecStart= line of ${CUSTOM_CONF} to match (install.sh does this for you).
+3. Restart:
+     systemctl daemon-reload
+     systemctl restart docker
+4. Check, from the folder of an unzipped client bundle on a machine that can reach this host:
+     ${renderVerifyCommand(h)}
+   Open TCP port ${h.port} in the firewall for your clients; never open 2375 (plaintext).
+
+Notes
+${socketNote}
+- ${CUSTOM_CONF} replaces docker.service's ExecStart=, including $DOCKER_OPTS from /etc/default/docker.
+- dockerd does not read certificate revocation lists: revoking a client certificate in dockpki
+  does not lock that client out of this host. Short client lifetimes and a CA rotation do.
+${h.role === "swarm-manager" ? `\n${swarmSection(h, dir)}` : ""}`;
+}
