@@ -50,7 +50,7 @@ test("createCa refuses a bad key size, days or name before generating anything",
   await assert.rejects(createCa({ commonName: " " }), InputError);
 });
 
-test("importCa: the classic recipe's CA imports; keys come back as unencrypted PKCS#8", () => {
+test("importCa: the recipe's CA (with keyUsage) imports; keys come back as unencrypted PKCS#8", () => {
   const dir = tempDir();
   const recipe = opensslCa(dir, "/CN=Recipe CA");
   const imported = importCa(recipe);
@@ -96,14 +96,18 @@ test("importCa: a certificate that is not a CA, or whose key usage lacks keyCert
   const r1 = refusal(() => importCa(notCa));
   assert.equal(r1.field, "certPem");
   assert.match(r1.message, /not a CA/);
-  const noCertSign = opensslCa(tempDir(), "/CN=no certsign", ["-addext", "keyUsage=critical,digitalSignature,cRLSign"]);
+  const noCertSign = opensslCa(tempDir(), "/CN=no certsign", [], "critical,digitalSignature,cRLSign");
   const r2 = refusal(() => importCa(noCertSign));
   assert.equal(r2.field, "certPem");
-  assert.match(r2.message, /keyCertSign/);
-  // no keyUsage at all (the classic recipe) places no restriction, so that one imports
-  const recipe = opensslCa(tempDir(), "/CN=recipe");
+  assert.match(r2.message, /has a key usage without keyCertSign/);
+});
+
+test("importCa: the bare classic recipe (no keyUsage at all) is refused, saying how to fix it", () => {
+  const recipe = opensslCa(tempDir(), "/CN=recipe", [], null);
   assert.equal(ext(recipe.certPem, "keyUsage"), null);
-  assert.ok(importCa(recipe));
+  const r = refusal(() => importCa(recipe));
+  assert.equal(r.field, "certPem");
+  assert.match(r.message, /has no key usage extension.*keyUsage = critical, keyCertSign, cRLSign/);
 });
 
 async function caValidBetween(notBefore: Date, notAfter: Date) {
@@ -115,7 +119,10 @@ async function caValidBetween(notBefore: Date, notAfter: Date) {
   cert.validity.notAfter = notAfter;
   cert.setSubject([{ name: "commonName", value: "Time CA" }]);
   cert.setIssuer([{ name: "commonName", value: "Time CA" }]);
-  cert.setExtensions([{ name: "basicConstraints", critical: true, cA: true }]);
+  cert.setExtensions([
+    { name: "basicConstraints", critical: true, cA: true },
+    { name: "keyUsage", critical: true, keyCertSign: true, cRLSign: true },
+  ]);
   return { certPem: derToPem("CERTIFICATE", signCertificate(cert, privateKeyPem, null)), keyPem: privateKeyPem };
 }
 

@@ -52,8 +52,7 @@ const RSA_ONLY = "dockpki signs with RSA keys only;";
  * it normalised: the certificate alone, the key as unencrypted PKCS#8 for the caller to seal.
  */
 export function importCa(input: ImportCaInput): CaKeyPair {
-  const der = readCertificateDer(input.certPem);
-  const x509 = new X509Certificate(der);
+  const { der, x509 } = readCertificate(input.certPem);
   const certKey = x509.publicKey;
   if (certKey.asymmetricKeyType !== "rsa") {
     throw InputError.forField(
@@ -83,7 +82,7 @@ export function importCa(input: ImportCaInput): CaKeyPair {
   };
 }
 
-function readCertificateDer(certPem: string): Buffer {
+function readCertificate(certPem: string): { der: Buffer; x509: X509Certificate } {
   const blocks = pemBlocks(certPem, "CERTIFICATE");
   if (blocks.length === 0) {
     throw InputError.forField(
@@ -98,11 +97,10 @@ function readCertificateDer(certPem: string): Buffer {
     );
   }
   try {
-    new X509Certificate(blocks[0]);
+    return { der: blocks[0], x509: new X509Certificate(blocks[0]) };
   } catch {
     throw InputError.forField("certPem", "The certificate is damaged and could not be read.");
   }
-  return blocks[0];
 }
 
 function checkIsCa(der: Buffer): void {
@@ -114,13 +112,15 @@ function checkIsCa(der: Buffer): void {
       "This certificate is not a CA (basicConstraints does not say CA:TRUE), so it cannot sign certificates.",
     );
   }
-  // No keyUsage at all means no restriction (RFC 5280 4.2.1.3): the classic openssl recipe's CA
-  // has none, and openssl and Go accept what it signs. A keyUsage without keyCertSign they refuse.
+  // RFC 5280 requires keyUsage on a CA. The classic recipe's CA has none: Go and plain
+  // `openssl verify` let that pass, but `openssl verify -x509_strict` refuses every certificate it signs.
   const usage = cert.getExtension("keyUsage") as { keyCertSign?: boolean } | null;
-  if (usage && !usage.keyCertSign) {
+  if (!usage?.keyCertSign) {
     throw InputError.forField(
       "certPem",
-      "This CA's key usage does not include keyCertSign, so the certificates it signs would be refused.",
+      `This CA certificate ${usage ? "has a key usage without" : "has no key usage extension, so it lacks"} keyCertSign; ` +
+        "strict verifiers refuse the certificates it signs. Re-issue it from the same key with " +
+        '"keyUsage = critical, keyCertSign, cRLSign" and import that.',
     );
   }
 }

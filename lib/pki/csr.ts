@@ -13,6 +13,14 @@ export interface ParsedCsr {
   commonName: string | null;
 }
 
+const { oids } = forge.pki;
+const SIGNATURE_OIDS = new Set([
+  oids.sha256WithRSAEncryption,
+  oids.sha384WithRSAEncryption,
+  oids.sha512WithRSAEncryption,
+  oids.sha1WithRSAEncryption,
+]);
+
 const fail = (message: string) => InputError.forField("csrPem", message);
 
 /**
@@ -40,13 +48,19 @@ export function parseCsr(pem: string): ParsedCsr {
     );
   }
   let csr: forge.pki.CertificateSigningRequest;
-  let verified = false;
   try {
     csr = forge.pki.certificationRequestFromAsn1(asn);
+  } catch {
+    throw fail("The certificate request is damaged and could not be read.");
+  }
+  if (!SIGNATURE_OIDS.has(csr.signatureOid ?? "")) {
+    throw fail("The request is signed with an algorithm dockpki cannot check; create it with RSA and SHA-256.");
+  }
+  let verified = false;
+  try {
     verified = csr.verify();
   } catch {
-    // forge throws for signature algorithms it does not know (RSA-PSS, SHA-3)
-    throw fail("dockpki cannot check this request's signature (unknown algorithm); create it with RSA and SHA-256.");
+    // forge throws instead of returning false when the signature block does not decode
   }
   if (!verified) throw fail("The request's signature does not match its contents: it was altered or damaged.");
   return {

@@ -4,10 +4,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after } from "node:test";
 
+const dirs: string[] = [];
+// registered at import, on the file's root: an after() called inside a before() hook runs too early
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A temp dir removed when the test file ends. */
 export function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-pki-"));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  dirs.push(dir);
   return dir;
 }
 
@@ -19,7 +25,8 @@ export interface Run {
 
 /** Runs the openssl CLI in `cwd`; never throws, so tests can assert on failures too. */
 export function openssl(args: string[], cwd: string, input?: string): Run {
-  const r = spawnSync("openssl", args, { cwd, input, encoding: "utf8" });
+  const r = spawnSync("openssl", args, { cwd, input, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -36,26 +43,19 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 
 export const read = (dir: string, name: string) => readFileSync(path.join(dir, name), "utf8");
 
-/** The classic recipe's CA: `openssl genrsa` + `openssl req -new -x509`, plus any extra arguments. */
-export function opensslCa(dir: string, subj: string, extra: string[] = []): { certPem: string; keyPem: string } {
+/**
+ * The classic recipe's CA, `openssl genrsa` + `openssl req -new -x509`, plus the keyUsage that
+ * openssl's default config leaves out (null: leave it out, as the recipe does).
+ */
+export function opensslCa(
+  dir: string,
+  subj: string,
+  extra: string[] = [],
+  keyUsage: string | null = "critical,keyCertSign,cRLSign",
+): { certPem: string; keyPem: string } {
   mustOpenssl(["genrsa", "-out", "ca-key.pem", "2048"], dir);
-  mustOpenssl(
-    [
-      "req",
-      "-new",
-      "-x509",
-      "-days",
-      "365",
-      "-key",
-      "ca-key.pem",
-      "-sha256",
-      "-out",
-      "ca.pem",
-      "-subj",
-      subj,
-      ...extra,
-    ],
-    dir,
-  );
+  const usage = keyUsage ? ["-addext", `keyUsage=${keyUsage}`] : [];
+  const recipe = ["req", "-new", "-x509", "-days", "365", "-key", "ca-key.pem", "-sha256", "-out", "ca.pem"];
+  mustOpenssl([...recipe, "-subj", subj, ...usage, ...extra], dir);
   return { certPem: read(dir, "ca.pem"), keyPem: read(dir, "ca-key.pem") };
 }

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { InputError } from "@/lib/errors";
+import { mustOpenssl, read, tempDir, writeFiles } from "@/lib/pki/__tests__/tools";
+import { createCa } from "@/lib/pki/ca";
+import type { CaKeyPair } from "@/lib/pki/ca-signer";
+import { parseCsr } from "@/lib/pki/csr";
+import { derToPem, pemBlocks } from "@/lib/pki/pem";
+import { buildClientCertificate } from "@/lib/pki/profiles";
+
+let dir: string;
+let ca: CaKeyPair;
+before(async () => {
+  dir = tempDir();
+  ca = await createCa({ commonName: "CSR Test CA", keySize: 2048 });
+});
+
+function csr(name: string, subj: string, newkey = "rsa:2048", extra: string[] = []): string {
+  mustOpenssl(
+    [
+      "req",
+      "-new",
+      "-newkey",
+      newkey,
+      "-nodes",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.csr`,
+      "-subj",
+      subj,
+      ...extra,
+    ],
+    dir,
+  );
+  return read(dir, `${name}.csr`);
+}
+
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof InputError, String(err));
+    assert.deepEqual(Object.keys(err.fieldErrors), ["csrPem"]);
+    return err.message;
+  }
+  assert.fail("accepted");
+}
+
+test("an openssl CSR gives its public key, size and CN", () => {
+  const parsed = parseCsr(csr("plain", "/CN=laptop-alice", "rsa:3072"));
+  assert.equal(parsed.keySize, 3072);
+  assert.equal(parsed.commonName, "laptop-alice");
+  const fromKey = mustOpenssl(["pkey", "-in", "plain.key", "-pubout"], dir);
+  assert.equal(parsed.publicKeyPem, fromKey);
+});
+
+test("a UTF8String subject still verifies (forge must not re-encode what it signs over)", () => {
+  const parsed = parseCsr(csr("utf8", "/CN=Jürgen Müller", "rsa:2048", ["-utf8"]));
+  assert.equal(parsed.commonName, "Jürgen Müller");
+});
+
+test("requested extensions are ignored: the client profile decides", () => {
+  const pem = csr("greedy", "/CN=root", "rsa:2048", [
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "subjectAltName=DNS:evil.example",
+    "-addext",
+    "extendedKeyUsage=serverAuth,codeSigning",
+  ]);
+  const { publicKeyPem } = parseCsr(pem);
+  const issued = buildClientCertificate({ publicKeyPem, ca, commonName: "ci-runner", days: 30 });
+  writeFiles(dir, { "greedy.pem": issued.certPem });
+  const text = mustOpenssl(["x509", "-in", "greedy.pem", "-noout", "-text"], dir);
+  assert.match(text, /Subject: CN = ci-runner/);
+  assert.match(text, /CA:FALSE/);
+  assert.doesNotMatch(text, /evil\.example|Code Signing|Server Authentication|CA:TRUE/);
+});
+
+test("a CSR with a flipped byte in its signature is refused", () => {
+  const der = pemBlocks(csr("flip", "/CN=flip"), "CERTIFICATE REQUEST")[0];
+  der[der.length - 10] ^= 0x01;
+  assert.match(
+    refusal(() => parseCsr(derToPem("CERTIFICATE REQUEST", der))),
+    /signature does not match/,
+  );
+});
+
+test("a CSR whose subject was changed after signing is refused", () => {
+  const pem = csr("tamper", "/CN=aaaa");
+  const der = pemBlocks(pem, "CERTIFICATE REQUEST")[0];
+  const at = der.indexOf(Buffer.from("aaaa"));
+  der.write("bbbb", at);
+  assert.match(
+    refusal(() => parseCsr(derToPem("CERTIFICATE REQUEST", der))),
+    /signature does not match/,
+  );
+});
+
+test("EC and short RSA keys are refused in plain words; garbage too", () => {
+  mustOpenssl(["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", "ec.key"], dir);
+  mustOpenssl(["req", "-new", "-key", "ec.key", "-subj", "/CN=ec", "-out", "ec.csr"], dir);
+  assert.match(
+    refusal(() => parseCsr(read(dir, "ec.csr"))),
+    /RSA keys of at least 2048 bits; this request has an EC key \(P-384\)/,
+  );
+  assert.match(
+    refusal(() => parseCsr(csr("short", "/CN=short", "rsa:1024"))),
+    /an RSA key of 1024 bits/,
+  );
+  assert.match(
+    refusal(() => parseCsr("hello")),
+    /No certificate request found/,
+  );
+  assert.match(
+    refusal(() => parseCsr("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----")),
+    /damaged/,
+  );
+});
+
+test("a CSR signed with RSA-PSS is refused as an algorithm dockpki cannot check", () => {
+  mustOpenssl(["genrsa", "-out", "pss.key", "2048"], dir);
+  mustOpenssl(
+    ["req", "-new", "-key", "pss.key", "-subj", "/CN=pss", "-sigopt", "rsa_padding_mode:pss", "-out", "pss.csr"],
+    dir,
+  );
+  assert.match(
+    refusal(() => parseCsr(read(dir, "pss.csr"))),
+    /algorithm dockpki cannot check/,
+  );
+});
