@@ -34,16 +34,17 @@ export interface ClientBundleInput extends CertificateFiles {
   selectedHost?: BundleHost | null;
 }
 
+const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----$/;
+// Unencrypted keys only (PKCS#8, PKCS#1 or SEC1): the docker CLI cannot open an encrypted one, and
+// the base64-only body also rules out the Proc-Type/DEK-Info headers of legacy encrypted PEM.
+const PEM_KEY = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA |EC )?PRIVATE KEY-----$/;
+
 function pem(text: string, kind: "certificate" | "key"): string {
-  const ok =
-    kind === "certificate"
-      ? /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----$/.test(text.trim())
-      : /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA |EC )?PRIVATE KEY-----$/.test(
-          text.trim(),
-        );
-  // The docker CLI and dockerd cannot open an encrypted key, hence the strict pattern.
-  if (!ok) throw new Error(`The bundle was given something that is not a PEM ${kind}.`);
-  return `${text.trim()}\n`;
+  const trimmed = text.trim();
+  if (!(kind === "certificate" ? PEM_CERTIFICATE : PEM_KEY).test(trimmed)) {
+    throw new Error(`The bundle was given something that is not an unencrypted PEM ${kind}.`);
+  }
+  return `${trimmed}\n`;
 }
 
 function certificateFiles({ caCertPems, certPem, keyPem }: CertificateFiles): BundleFile[] {
@@ -63,9 +64,8 @@ export function serverBundleFiles(input: ServerBundleInput): BundleFile[] {
   const hasKey = input.keyPem !== null;
   return [
     ...certificateFiles(input),
-    daemonJson
-      ? { name: CUSTOM_CONF, content: renderDaemonJsonDropIn(), mode: 0o644 }
-      : { name: CUSTOM_CONF, content: renderCustomConf(host, sslDir), mode: 0o644 },
+    // custom.conf in both styles: daemon.json cannot replace the unit's -H flags, only clash with them.
+    { name: CUSTOM_CONF, content: daemonJson ? renderDaemonJsonDropIn() : renderCustomConf(host, sslDir), mode: 0o644 },
     ...(daemonJson ? [{ name: DAEMON_JSON, content: renderDaemonJson(host, sslDir), mode: 0o644 }] : []),
     { name: "install.sh", content: renderInstallSh(host, sslDir), mode: 0o755 },
     { name: "README.txt", content: renderServerReadme(host, sslDir, { hasKey }), mode: 0o644 },

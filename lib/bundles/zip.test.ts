@@ -89,9 +89,9 @@ describe("zip bundles", () => {
       sslDir: "/etc/docker/ssl",
     };
     assert.throws(() => buildServerBundle({ ...input, caCertPems: [] }), /at least one CA/);
-    assert.throws(() => buildServerBundle({ ...input, certPem: "hello" }), /not a PEM certificate/);
+    assert.throws(() => buildServerBundle({ ...input, certPem: "hello" }), /not an unencrypted PEM certificate/);
     const encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
-    assert.throws(() => buildServerBundle({ ...input, keyPem: encrypted }), /not a PEM key/);
+    assert.throws(() => buildServerBundle({ ...input, keyPem: encrypted }), /not an unencrypted PEM key/);
     assert.throws(() => buildServerBundle({ ...input, host: sampleHost({ name: "../../etc" }) }), InputError);
     assert.throws(() => buildClientBundle({ ...input, client: { name: "x/../y" }, hosts: [] }), InputError);
   });
