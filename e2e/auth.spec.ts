@@ -59,8 +59,13 @@ test("a wrong password is refused, and repeated failures lock the account", asyn
   for (let i = 0; i < 5; i++) {
     await p.getByLabel("Username").fill("locked-out");
     await p.getByLabel("Password").fill(`wrong password ${i}`);
-    await p.getByRole("button", { name: "Sign in" }).click();
+    await Promise.all([
+      p.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/login")),
+      p.getByRole("button", { name: "Sign in" }).click(),
+    ]);
     await expect(p.getByRole("alert").filter({ hasText: /Unknown username or wrong password|Too many failed/ })).toBeVisible();
+    // A failed attempt keeps the username, so retyping the password is enough.
+    await expect(p.getByLabel("Username")).toHaveValue("locked-out");
   }
   // Locked now: even the right password is refused until the lock ends.
   await p.getByLabel("Username").fill("locked-out");

@@ -2,7 +2,8 @@ import path from "node:path";
 
 /** Where the SQLite database and the master key file live (DOCKPKI_DATA_DIR, default ./data). */
 export function dataDir(): string {
-  return path.resolve(process.env.DOCKPKI_DATA_DIR || "data");
+  // Resolved at run time; the ignore comment keeps the bundler from tracing the whole project.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.DOCKPKI_DATA_DIR || "data");
 }
 
 export function databasePath(): string {

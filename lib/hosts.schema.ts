@@ -16,11 +16,15 @@ const hostFields = {
   notes: z.string().trim().max(2000, "Notes are at most 2000 characters.").default(""),
 };
 
-const NEEDS_A_SAN = "Add at least one DNS name or IP address: Docker clients check the daemon's certificate against them.";
+const NEEDS_A_SAN =
+  "Add at least one DNS name (not only a wildcard) or IP address: clients dial it, and Docker checks the daemon's certificate against it.";
 
 export const hostCreateSchema = z
   .object(hostFields)
-  .refine((h) => h.dnsNames.length + h.ipAddresses.length > 0, { message: NEEDS_A_SAN, path: ["dnsNames"] });
+  .refine((h) => h.dnsNames.some((n) => !n.startsWith("*.")) || h.ipAddresses.length > 0, {
+    message: NEEDS_A_SAN,
+    path: ["dnsNames"],
+  });
 
 /** PATCH: any subset of the fields; the merged host is checked again before it is stored. */
 export const hostPatchSchema = z.object(hostFields).partial();

@@ -10,7 +10,7 @@ const state = globalThis as unknown as { dockpkiKeyProblem?: string | null };
 export async function prepareServer(): Promise<void> {
   const { applied } = applyMigrations({
     databasePath: databasePath(),
-    migrationsDir: path.join(process.cwd(), "prisma", "migrations"),
+    migrationsDir: path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations"),
   });
   if (applied.length > 0) console.info(`dockpki: applied ${applied.length} migration(s): ${applied.join(", ")}`);
   state.dockpkiKeyProblem = await checkMasterKey();

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatDate, formatRelativeDays } from "@/app/_components/format";
+import { formatDate, formatRelativeDays } from "@/lib/dates";
 import { requireAdmin } from "@/lib/auth/current";
 import { getOverview } from "@/lib/overview";
 

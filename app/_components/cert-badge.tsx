@@ -1,4 +1,4 @@
-import { formatDate } from "@/app/_components/format";
+import { formatDate } from "@/lib/dates";
 import { certificateState } from "@/lib/certificate-status";
 
 const TONE = { valid: "ok", expiring: "warn", expired: "danger", revoked: "danger", superseded: "" } as const;

@@ -1,5 +1,5 @@
 import { CertBadge } from "@/app/_components/cert-badge";
-import { formatDateTime } from "@/app/_components/format";
+import { formatDateTime } from "@/lib/dates";
 import type { Certificate } from "@/lib/certificates";
 
 /** A holder's certificates, newest first, with their bundle downloads. */

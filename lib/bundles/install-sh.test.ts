@@ -6,15 +6,8 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { renderInstallSh } from "@/lib/bundles/install-sh";
-import {
-  extract,
-  HOSTILE,
-  hostileHosts,
-  makeTestPki,
-  sampleHost,
-  shellSyntaxOk,
-  type TestPki,
-} from "@/lib/bundles/test-support";
+import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
+import { extract, HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/bundles/test-support";
 import { buildServerBundle } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 

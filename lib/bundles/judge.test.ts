@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
-import { extract, makeTestPki, sampleHost, type TestPki } from "@/lib/bundles/test-support";
+import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
+import { extract, sampleHost } from "@/lib/bundles/test-support";
 import { buildClientBundle, buildServerBundle } from "@/lib/bundles/zip";
 
 // The real judge: check-bundle.sh starts an isolated dockerd from the bundle's own custom.conf or

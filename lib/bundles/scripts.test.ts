@@ -7,14 +7,8 @@ import { before, describe, it } from "node:test";
 import { renderContextCommand, renderVerifyCommand } from "@/lib/bundles/client-commands";
 import { renderEnvSh } from "@/lib/bundles/env-sh";
 import { shellQuote } from "@/lib/bundles/quote";
-import {
-  HOSTILE,
-  hostileHosts,
-  makeTestPki,
-  sampleHost,
-  shellSyntaxOk,
-  type TestPki,
-} from "@/lib/bundles/test-support";
+import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
+import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/bundles/test-support";
 import { InputError } from "@/lib/errors";
 
 const hasZsh = spawnSync("zsh", ["-c", "true"]).status === 0;

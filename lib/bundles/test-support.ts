@@ -1,6 +1,6 @@
 // Shared by the lib/bundles tests only.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
@@ -106,93 +106,6 @@ export function shellSyntaxOk(shell: string, script: string): void {
   writeFileSync(join(dir, "script.sh"), script);
   // stdin from /dev/null: Debian's bash reads ~/.bashrc when stdin is a socket, as node's pipes are
   execFileSync(shell, ["-n", join(dir, "script.sh")], { stdio: ["ignore", "pipe", "pipe"] });
-}
-
-export interface TestPki {
-  dir: string;
-  caPem: string;
-  otherCaPem: string;
-  serverCertPem: string;
-  serverKeyPem: string;
-  clientCertPem: string;
-  clientKeyPem: string;
-}
-
-/** A throw-away CA (plus an unrelated second CA) with a server certificate for 127.0.0.1/localhost
- * and a client certificate, made with the openssl CLI so the code under test grades nothing itself. */
-export function makeTestPki(): TestPki {
-  const dir = mkdtempSync(join(tmpdir(), "dockpki-pki-"));
-  const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  const read = (f: string) => readFileSync(join(dir, f), "utf8");
-  for (const ca of ["ca", "other-ca"]) {
-    ssl(
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-sha256",
-      "-days",
-      "2",
-      "-subj",
-      `/CN=dockpki test ${ca}`,
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-addext",
-      "keyUsage=critical,keyCertSign,cRLSign",
-      "-keyout",
-      `${ca}-key.pem`,
-      "-out",
-      `${ca}.pem`,
-    );
-  }
-  const ku = "keyUsage=critical,digitalSignature,keyEncipherment";
-  const leaves = {
-    server: `subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth`,
-    client: "extendedKeyUsage=clientAuth",
-  };
-  for (const [leaf, ext] of Object.entries(leaves)) {
-    writeFileSync(join(dir, `${leaf}.ext`), `basicConstraints=CA:FALSE\n${ku}\n${ext}\n`);
-    ssl(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${leaf}-key.pem`,
-      "-out",
-      `${leaf}.csr`,
-      "-subj",
-      `/CN=${leaf}`,
-    );
-    ssl(
-      "x509",
-      "-req",
-      "-in",
-      `${leaf}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca-key.pem",
-      "-CAcreateserial",
-      "-days",
-      "2",
-      "-sha256",
-      "-extfile",
-      `${leaf}.ext`,
-      "-out",
-      `${leaf}.pem`,
-    );
-  }
-  return {
-    dir,
-    caPem: read("ca.pem"),
-    otherCaPem: read("other-ca.pem"),
-    serverCertPem: read("server.pem"),
-    serverKeyPem: read("server-key.pem"),
-    clientCertPem: read("client.pem"),
-    clientKeyPem: read("client-key.pem"),
-  };
 }
 
 export interface ZipEntry {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { collect, makeTestPki, sampleHost, type TestPki, unzip, type ZipEntry } from "@/lib/bundles/test-support";
+import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
+import { collect, sampleHost, unzip, type ZipEntry } from "@/lib/bundles/test-support";
 import { buildClientBundle, buildServerBundle, bundleFileName, toWebStream } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 

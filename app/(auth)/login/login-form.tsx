@@ -8,13 +8,13 @@ import { SubmitButton } from "@/app/_components/submit-button";
 import { loginAction } from "./actions";
 
 export function LoginForm() {
-  const [state, action] = useActionState<FormState, FormData>(loginAction, {});
+  const [state, action] = useActionState<FormState & { username?: string }, FormData>(loginAction, {});
   const err = state.fieldErrors ?? {};
   return (
     <form action={action} className="stack" noValidate>
       <FormMessage state={state} />
       <Field name="username" label="Username" errors={err.username}>
-        <input id="username" name="username" type="text" autoComplete="username" required aria-invalid={!!err.username} />
+        <input id="username" name="username" type="text" autoComplete="username" required defaultValue={state.username} aria-invalid={!!err.username} />
       </Field>
       <Field name="password" label="Password" errors={err.password}>
         <input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={!!err.password} />

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { formatDateTime } from "@/app/_components/format";
+import { formatDateTime } from "@/lib/dates";
 import { Pagination } from "@/app/_components/pagination";
 import { auditQuerySchema, listAuditActions, listAuditEvents } from "@/lib/audit-log";
 import { requireAdmin } from "@/lib/auth/current";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { CopyButton } from "@/app/_components/copy-button";
-import { formatDateTime, formatRelativeDays } from "@/app/_components/format";
+import { formatDateTime, formatRelativeDays } from "@/lib/dates";
 import { requireAdmin } from "@/lib/auth/current";
 import { getActiveCa } from "@/lib/cas";
 import { CreateCaForm } from "./create-ca-form";

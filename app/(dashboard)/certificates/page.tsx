@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CertBadge } from "@/app/_components/cert-badge";
-import { formatDateTime } from "@/app/_components/format";
+import { formatDateTime } from "@/lib/dates";
 import { Pagination } from "@/app/_components/pagination";
 import { requireAdmin } from "@/lib/auth/current";
 import { certificateQuerySchema } from "@/lib/certificate-query.schema";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { formatDateTime } from "@/app/_components/format";
+import { formatDateTime } from "@/lib/dates";
 import { RowAction } from "@/app/_components/row-action";
 import { listAdmins } from "@/lib/admins";
 import { PASSWORD_MIN } from "@/lib/admins.schema";

@@ -1,6 +1,7 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit";
 import { auditQuerySchema, renderAuditExport } from "@/lib/audit-log";
+import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
 import { apiRoute } from "./handler";
 
@@ -19,7 +20,7 @@ export function auditExportRoute(format: "csv" | "json") {
           else controller.enqueue(encoder.encode(next.value));
         },
       });
-      const stamp = new Date().toISOString().slice(0, 10);
+      const stamp = formatDate(new Date());
       return new Response(body, {
         headers: {
           "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { clientIp } from "@/lib/auth/current";
+import { openBundle } from "@/lib/bundle-downloads";
+import { toWebStream } from "@/lib/bundles/zip";
+import { InputError } from "@/lib/errors";
+import { apiRoute } from "../../../_lib/handler";
+import { routeId } from "../../../_lib/params";
+
+const hostParam = z.uuid("host must be the id of a host.").optional();
+
+/** The zip of a certificate; a client bundle takes ?host=<hostId> for its env.sh. */
+export const GET = apiRoute<{ id: string }>(
+  async ({ request, principal, params }) => {
+    const url = new URL(request.url);
+    const host = hostParam.safeParse(url.searchParams.get("host") || undefined);
+    if (!host.success) throw InputError.forField("host", host.error.issues[0].message);
+    const { zip, fileName } = await openBundle(principal, routeId(params.id, "certificate"), {
+      hostId: host.data,
+      ip: await clientIp(),
+    });
+    return new Response(toWebStream(zip), {
+      headers: {
+        "Content-Type": "application/zip",
+        "Content-Disposition": `attachment; filename="${fileName}"`,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  },
+  { allowSession: true },
+);

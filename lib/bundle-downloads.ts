@@ -1,0 +1,54 @@
+import "server-only";
+import { type Principal, recordAudit } from "@/lib/audit";
+import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
+import { trustedCaPems } from "@/lib/cas";
+import { unseal } from "@/lib/crypto/seal";
+import { db } from "@/lib/db";
+import { GoneError, NotFoundError } from "@/lib/errors";
+import { getHost, listAllHosts } from "@/lib/hosts";
+import { getSettings } from "@/lib/settings";
+import { formatDate } from "@/lib/dates";
+
+/**
+ * The zip of a certificate: its certificate, its key (unsealed only here, on the way into the
+ * zip), every CA the other side trusts, and the configuration files. Each download is audited.
+ */
+export async function openBundle(actor: Principal, certificateId: string, opts: { hostId?: string; ip?: string | null }) {
+  const cert = await db.certificate.findUnique({
+    where: { id: certificateId },
+    select: { id: true, kind: true, serial: true, status: true, revokedAt: true, certPem: true, keySealed: true, hostId: true, clientId: true, commonName: true },
+  });
+  if (!cert) throw new NotFoundError("That certificate does not exist.");
+  if (cert.status === "revoked") {
+    throw new GoneError(
+      `Certificate ${cert.serial} was revoked${cert.revokedAt ? ` on ${formatDate(cert.revokedAt)}` : ""}; its bundle can no longer be downloaded. Issue a new certificate instead.`,
+    );
+  }
+  const holderId = cert.kind === "server" ? cert.hostId : cert.clientId;
+  if (!holderId) throw new GoneError(`The ${cert.kind === "server" ? "host" : "client"} of this certificate was deleted.`);
+
+  const [caCertPems, settings] = await Promise.all([trustedCaPems(), getSettings()]);
+  const keyPem = cert.keySealed ? unseal(cert.keySealed, `certificate:${cert.id}`) : null;
+  const files = { caCertPems, certPem: cert.certPem, keyPem };
+  let zip: ReturnType<typeof buildServerBundle>;
+  let name: string;
+  if (cert.kind === "server") {
+    const host = await getHost(holderId);
+    zip = buildServerBundle({ ...files, host, sslDir: settings.sslDir });
+    name = bundleFileName("server", host.name);
+  } else {
+    const client = await db.client.findUniqueOrThrow({ where: { id: holderId }, select: { name: true } });
+    const hosts = await listAllHosts();
+    const selectedHost = opts.hostId ? await getHost(opts.hostId) : null;
+    zip = buildClientBundle({ ...files, client, hosts, selectedHost });
+    name = bundleFileName("client", client.name);
+  }
+  await recordAudit(db, {
+    actor,
+    action: "cert.download",
+    target: cert.commonName,
+    detail: { id: cert.id, serial: cert.serial, kind: cert.kind, withKey: keyPem !== null },
+    ip: opts.ip ?? null,
+  });
+  return { zip, fileName: name };
+}
