@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { dnsNameSchema, ipAddressSchema, objectNameSchema, portSchema } from "@/lib/validation";
+import {
+  configStyleSchema,
+  dnsNameSchema,
+  hostRoleSchema,
+  ipAddressSchema,
+  objectNameSchema,
+  portSchema,
+  tlsModeSchema,
+} from "@/lib/validation";
 
 const unique = <T>(items: T[]) => [...new Set(items)];
 
@@ -8,10 +16,10 @@ const hostFields = {
   dnsNames: z.array(dnsNameSchema).max(100, "At most 100 DNS names.").default([]).transform(unique),
   ipAddresses: z.array(ipAddressSchema).max(100, "At most 100 IP addresses.").default([]).transform(unique),
   port: portSchema.default(2376),
-  configStyle: z.enum(["systemd", "daemon-json"], "Choose systemd or daemon-json.").default("systemd"),
+  configStyle: configStyleSchema.default("systemd"),
   keepUnixSocket: z.boolean().default(true),
-  tlsMode: z.enum(["mtls", "tls-only"], "Choose mtls or tls-only.").default("mtls"),
-  role: z.enum(["standalone", "swarm-manager"], "Choose standalone or swarm-manager.").default("standalone"),
+  tlsMode: tlsModeSchema.default("mtls"),
+  role: hostRoleSchema.default("standalone"),
   labels: z.string().trim().max(200, "Labels are at most 200 characters.").default(""),
   notes: z.string().trim().max(2000, "Notes are at most 2000 characters.").default(""),
 };

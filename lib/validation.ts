@@ -130,9 +130,9 @@ export const sslDirSchema = z
   .refine((dir) => dir !== "/" && !dir.includes("//"), "Enter a directory such as /etc/docker/ssl.")
   .refine((dir) => dir.length <= 200, "The path is at most 200 characters.");
 
-export const configStyleSchema = z.enum(["systemd", "daemon-json"]);
-export const tlsModeSchema = z.enum(["mtls", "tls-only"]);
-export const hostRoleSchema = z.enum(["standalone", "swarm-manager"]);
+export const configStyleSchema = z.enum(["systemd", "daemon-json"], "Choose systemd or daemon-json.");
+export const tlsModeSchema = z.enum(["mtls", "tls-only"], "Choose mtls or tls-only.");
+export const hostRoleSchema = z.enum(["standalone", "swarm-manager"], "Choose standalone or swarm-manager.");
 
 /** Splits a textarea or a comma list ("a.example, b.example\nc.example") into trimmed, non-empty,
  * de-duplicated items. */

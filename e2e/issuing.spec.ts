@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { checkBundle, checkBundleUnavailable } from "../lib/test-support/check-bundle";
+import { extract } from "../lib/test-support/zip";
+
+// The path an admin takes: a CA, hosts of both configuration styles and a client, then the two
+// zips downloaded through the browser, unzipped, and judged by a real dockerd and docker CLI.
+test.describe.configure({ mode: "serial" });
+
+async function addHost(page: Page, host: { name: string; style: "systemd" | "daemon-json"; tlsOnly?: boolean }) {
+  await page.goto("/hosts/new");
+  await page.getByLabel("Name", { exact: true }).fill(host.name);
+  await page.getByLabel("DNS names").fill("localhost");
+  await page.getByLabel("IP addresses").fill("127.0.0.1");
+  await page.getByLabel("Daemon configuration").selectOption(host.style);
+  if (host.tlsOnly) await page.getByLabel("Client verification").selectOption("tls-only");
+  await page.getByRole("button", { name: "Add host" }).click();
+  await expect(page.getByRole("heading", { name: host.name })).toBeVisible();
+}
+
+async function issueAndDownload(page: Page, buttonName: string): Promise<string> {
+  await page.getByRole("button", { name: /Issue certificate|Issue a new certificate/ }).click();
+  await expect(page.getByText("Certificate issued.")).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: buttonName }).click()]);
+  const dir = mkdtempSync(path.join(tmpdir(), "dockpki-e2e-zip-"));
+  const zipPath = path.join(dir, download.suggestedFilename());
+  await download.saveAs(zipPath);
+  await extract(readFileSync(zipPath), dir);
+  return dir;
+}
+
+const bundles: Record<string, string> = {};
+
+test("create a CA", async ({ page }) => {
+  await page.goto("/ca");
+  await expect(page.getByText("No CA yet.")).toBeVisible();
+  await page.getByLabel("Common name").fill("e2e Docker CA");
+  await page.getByLabel("Key size").selectOption("2048");
+  await page.getByRole("button", { name: "Create CA" }).click();
+  await expect(page.getByTestId("ca-fingerprint")).toHaveText(/^[0-9a-f]{64}$/);
+  await expect(page.getByRole("link", { name: "Download ca.pem" })).toBeVisible();
+});
+
+test("bad host input is refused next to the field and stores nothing", async ({ page }) => {
+  await page.goto("/hosts/new");
+  await page.getByLabel("Name", { exact: true }).fill('x"; rm -rf /');
+  await page.getByLabel("DNS names").fill("-bad-.example\na..b");
+  await page.getByLabel("IP addresses").fill("999.1.1.1");
+  await page.getByLabel("TLS port").fill("2375");
+  await page.getByRole("button", { name: "Add host" }).click();
+  await expect(page.getByText("Please correct the marked fields.")).toBeVisible();
+  await expect(page.getByText(/999\.1\.1\.1 is not a valid IPv4 or IPv6 address/)).toBeVisible();
+  await expect(page.locator("#dnsNames-error").first()).toBeVisible();
+  await expect(page.locator("#name-error").first()).toBeVisible();
+  await expect(page.locator("#port-error").first()).toBeVisible();
+  await page.goto("/hosts");
+  await expect(page.getByText("No hosts yet.")).toBeVisible();
+});
+
+test("a systemd host: issue and download its server bundle", async ({ page }) => {
+  await addHost(page, { name: "local-systemd", style: "systemd" });
+  bundles.systemd = path.join(await issueAndDownload(page, "Download server bundle"), "local-systemd");
+  const files = ["ca.pem", "cert.pem", "key.pem", "custom.conf", "install.sh", "README.txt"];
+  for (const f of files) expect(statSync(path.join(bundles.systemd, f)).isFile()).toBe(true);
+  expect(statSync(path.join(bundles.systemd, "key.pem")).mode & 0o777).toBe(0o600);
+  expect(readFileSync(path.join(bundles.systemd, "custom.conf"), "utf8")).toContain("--tlsverify");
+});
+
+test("a daemon.json host: issue and download its server bundle", async ({ page }) => {
+  await addHost(page, { name: "local-json", style: "daemon-json" });
+  bundles.json = path.join(await issueAndDownload(page, "Download server bundle"), "local-json");
+  const daemon = JSON.parse(readFileSync(path.join(bundles.json, "daemon.json"), "utf8"));
+  expect(daemon.tlsverify).toBe(true);
+  expect(daemon.hosts).toContain("tcp://0.0.0.0:2376");
+});
+
+test("a TLS-only host carries its warning in the page and the bundle", async ({ page }) => {
+  await page.goto("/hosts/new");
+  await page.getByLabel("Client verification").selectOption("tls-only");
+  await expect(page.getByText(/TLS only: dockerd will accept any client/)).toBeVisible();
+  await addHost(page, { name: "open-host", style: "systemd", tlsOnly: true });
+  await expect(page.getByText(/TLS only: this daemon does not ask clients for a certificate/)).toBeVisible();
+  const dir = path.join(await issueAndDownload(page, "Download server bundle"), "open-host");
+  expect(readFileSync(path.join(dir, "README.txt"), "utf8")).toMatch(/WARNING/);
+  // dockerd turns verification on with --tls alone; tls-only has to say --tlsverify=false.
+  expect(readFileSync(path.join(dir, "custom.conf"), "utf8")).toContain("--tlsverify=false");
+});
+
+test("a client: issue and download its bundle with env.sh for a chosen host", async ({ page }) => {
+  await page.goto("/clients/new");
+  await page.getByLabel("Name", { exact: true }).fill("e2e-laptop");
+  await page.getByRole("button", { name: "Add client" }).click();
+  await expect(page.getByRole("heading", { name: "e2e-laptop" })).toBeVisible();
+  await page.getByRole("button", { name: "Issue certificate" }).click();
+  await expect(page.getByText("Certificate issued.")).toBeVisible();
+  await page.getByLabel("env.sh for").selectOption({ label: "local-systemd" });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download client bundle" }).click()]);
+  const dir = mkdtempSync(path.join(tmpdir(), "dockpki-e2e-zip-"));
+  await download.saveAs(path.join(dir, "client.zip"));
+  await extract(readFileSync(path.join(dir, "client.zip")), dir);
+  bundles.client = path.join(dir, "e2e-laptop");
+  const env = readFileSync(path.join(bundles.client, "env.sh"), "utf8");
+  expect(env).toContain("DOCKER_TLS_VERIFY=1");
+  expect(env).toMatch(/DOCKER_HOST=.*tcp:\/\/localhost:2376/);
+  expect(statSync(path.join(bundles.client, "key.pem")).mode & 0o777).toBe(0o600);
+});
+
+test.describe("the real dockerd and docker CLI accept the downloaded bundles", () => {
+  const unavailable = checkBundleUnavailable();
+  test.skip(!!unavailable, unavailable || "");
+  test.setTimeout(300_000);
+
+  for (const style of ["systemd", "json"] as const) {
+    test(`${style} server bundle + client bundle`, () => {
+      const result = checkBundle(bundles[style], bundles.client);
+      expect(result.status, result.output).toBe(0);
+    });
+  }
+});
