@@ -46,7 +46,7 @@ export function attributeText(field: forge.pki.CertificateField): string {
   return field.valueTagClass === UTF8 ? forge.util.decodeUtf8(value) : value;
 }
 
-/** One-line distinguished name in certificate order, "O=Example, CN=Docker CA", RFC 4514 escaping. */
+/** One-line distinguished name in certificate order, "O=Example, CN=Docker CA"; escaped as RFC 4514 says. */
 export function formatName(fields: forge.pki.CertificateField[]): string {
   return fields
     .map((f) => `${f.shortName ?? f.name ?? f.type}=${attributeText(f).replace(/[,+"\\<>;]/g, "\\$&")}`)

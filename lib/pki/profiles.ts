@@ -45,8 +45,9 @@ const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-
 export function buildServerCertificate(input: ServerCertificateInput): IssuedCertificate {
   const altNames = [
     ...unique(input.dnsNames).map((dns) => {
-      if (dns.length > 253 || !DNS_NAME.test(dns))
+      if (dns.length > 253 || !DNS_NAME.test(dns)) {
         throw InputError.forField("dnsNames", `"${dns}" is not a valid DNS name.`);
+      }
       return { type: 2, value: dns };
     }),
     ...unique(input.ipAddresses).map((ip) => {

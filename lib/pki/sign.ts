@@ -4,7 +4,7 @@ import forge from "node-forge";
 import { toBuffer, toBytes } from "@/lib/pki/pem";
 
 const { asn1, pki } = forge;
-export const SHA256_WITH_RSA = pki.oids.sha256WithRSAEncryption;
+const SHA256_WITH_RSA = pki.oids.sha256WithRSAEncryption;
 
 /** AlgorithmIdentifier sha256WithRSAEncryption, with the NULL parameters RFC 4055 asks for. */
 export function sha256WithRsaIdentifier(): forge.asn1.Asn1 {
@@ -28,6 +28,7 @@ function tbsCertificateDer(cert: forge.pki.Certificate, issuer: forge.asn1.Asn1 
   cert.siginfo.algorithmOid = SHA256_WITH_RSA;
   cert.signatureOid = SHA256_WITH_RSA;
   const tbs = getTBSCertificate(cert);
+  // forge always writes the version, so the fields are: version, serial, signature, issuer, ...
   if (issuer) (tbs.value as forge.asn1.Asn1[])[3] = issuer;
   return toBuffer(asn1.toDer(tbs).getBytes());
 }
