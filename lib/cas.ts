@@ -4,7 +4,7 @@ import { type Principal, recordAudit } from "@/lib/audit";
 import type { CaCreateInput, CaImportInput } from "@/lib/ca.schema";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { type Tx, db } from "@/lib/db";
-import { ConflictError } from "@/lib/errors";
+import { ConflictError, NotFoundError } from "@/lib/errors";
 import { createCa, importCa } from "@/lib/pki/ca";
 import { describeCertificate } from "@/lib/pki/inspect";
 
@@ -59,22 +59,24 @@ export async function loadActiveCaSigner(client: Tx | typeof db = db) {
   return { id: ca.id, certPem: ca.certPem, keyPem: unseal(ca.keySealed, `ca:${ca.id}`), notAfter: ca.notAfter };
 }
 
+type StoreMode = "first" | "rotate";
+
 async function storeCa(
   actor: Principal,
   pems: { certPem: string; keyPem: string },
   imported: boolean,
-  action: "ca.create" | "ca.import",
+  mode: StoreMode,
 ) {
   const info = describeCertificate(pems.certPem);
   const id = randomUUID();
   const keySealed = seal(pems.keyPem, `ca:${id}`);
   return db.$transaction(async (tx) => {
-    if (await tx.certificateAuthority.count({ where: { status: "active" } })) {
-      throw new ConflictError("A certificate authority already exists. Rotate it to replace it.");
-    }
+    await assertCanStore(tx, mode);
     if (await tx.certificateAuthority.count({ where: { fingerprint: info.fingerprint } })) {
       throw new ConflictError("This CA certificate is already stored.");
     }
+    // A rotation keeps the old CA trusted (status previous) until it is retired.
+    if (mode === "rotate") await tx.certificateAuthority.updateMany({ where: { status: "active" }, data: { status: "previous" } });
     const ca = await tx.certificateAuthority.create({
       data: {
         id,
@@ -94,7 +96,7 @@ async function storeCa(
     });
     await recordAudit(tx, {
       actor,
-      action,
+      action: mode === "rotate" ? "ca.rotate" : imported ? "ca.import" : "ca.create",
       target: ca.commonName,
       detail: { fingerprint: ca.fingerprint, keySize: ca.keySize, notAfter: ca.notAfter },
     });
@@ -102,16 +104,49 @@ async function storeCa(
   });
 }
 
-export async function createCertificateAuthority(actor: Principal, input: CaCreateInput) {
-  if (await db.certificateAuthority.count({ where: { status: "active" } })) {
+/** A first CA needs none to exist; a rotation needs one, and no rotation already under way. */
+async function assertCanStore(client: Tx | typeof db, mode: StoreMode): Promise<void> {
+  const counts = await client.certificateAuthority.groupBy({ by: ["status"], _count: true });
+  const count = (status: string) => counts.find((c) => c.status === status)?._count ?? 0;
+  if (mode === "first" && count("active") > 0) {
     throw new ConflictError("A certificate authority already exists. Rotate it to replace it.");
   }
-  return storeCa(actor, await createCa(input), false, "ca.create");
+  if (mode === "rotate" && count("active") === 0) {
+    throw new ConflictError("There is no certificate authority to rotate yet. Create or import one first.");
+  }
+  if (mode === "rotate" && count("previous") > 0) {
+    throw new ConflictError("A rotation is already under way: retire the previous CA before starting another.");
+  }
 }
 
-export async function importCertificateAuthority(actor: Principal, input: CaImportInput) {
-  if (await db.certificateAuthority.count({ where: { status: "active" } })) {
-    throw new ConflictError("A certificate authority already exists. Rotate it to replace it.");
-  }
-  return storeCa(actor, await importCa(input), true, "ca.import");
+/** Creates (or, with pems, imports) the first CA; with rotate, a successor to the active one. */
+export async function createCertificateAuthority(actor: Principal, input: CaCreateInput, mode: StoreMode = "first") {
+  // Checked before the slow key generation, and again in the transaction.
+  await assertCanStore(db, mode);
+  return storeCa(actor, await createCa(input), false, mode);
+}
+
+export async function importCertificateAuthority(actor: Principal, input: CaImportInput, mode: StoreMode = "first") {
+  await assertCanStore(db, mode);
+  return storeCa(actor, await importCa(input), true, mode);
+}
+
+/**
+ * Ends a rotation: the previous CA stops being shipped in bundles. Refused while a certificate it
+ * issued is still valid, because that host or client would stop being trusted.
+ */
+export async function retireCertificateAuthority(actor: Principal, id: string, now = new Date()): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const ca = await tx.certificateAuthority.findUnique({ where: { id }, select: { status: true, commonName: true } });
+    if (!ca) throw new NotFoundError("That certificate authority does not exist.");
+    if (ca.status !== "previous") throw new ConflictError("Only the previous CA of a rotation can be retired.");
+    const dependents = await tx.certificate.count({ where: { caId: id, status: "active", notAfter: { gt: now } } });
+    if (dependents > 0) {
+      throw new ConflictError(
+        `${dependents} valid certificate${dependents === 1 ? "" : "s"} still depend${dependents === 1 ? "s" : ""} on this CA. Re-issue them under the new CA first.`,
+      );
+    }
+    await tx.certificateAuthority.update({ where: { id }, data: { status: "retired", retiredAt: now } });
+    await recordAudit(tx, { actor, action: "ca.retire", target: ca.commonName, detail: { id } });
+  });
 }

@@ -5,12 +5,13 @@ import type { IssueInput } from "@/lib/certificates.schema";
 import { loadActiveCaSigner } from "@/lib/cas";
 import { getClient } from "@/lib/clients";
 import { seal } from "@/lib/crypto/seal";
-import { db } from "@/lib/db";
+import { type Tx, db } from "@/lib/db";
 import { getHost } from "@/lib/hosts";
 import { parseCsr } from "@/lib/pki/csr";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { revokeCertificate } from "@/lib/revocations";
 import { getSettings } from "@/lib/settings";
 import type { CertificateQuery } from "@/lib/certificate-query.schema";
 import { NotFoundError } from "@/lib/errors";
@@ -74,7 +75,17 @@ interface NewCertificate {
 }
 
 /** Stores a new certificate and supersedes the holder's previous one, in one transaction. */
-async function storeCertificate(actor: Principal, c: NewCertificate, action: string, replaces?: string) {
+/** How an issuance relates to the one it replaces, and what else must happen in its transaction. */
+export interface IssueOptions {
+  /** The certificate this one re-issues (audited as cert.reissue). */
+  replaces?: string;
+  /** Revoke the replaced certificate (reason "superseded") as well as superseding it. */
+  revokeReplaced?: boolean;
+  /** Runs in the same transaction, e.g. to mark a bulk job's item done. */
+  afterStore?: (tx: Tx, cert: { id: string }) => Promise<void>;
+}
+
+async function storeCertificate(actor: Principal, c: NewCertificate, opts: IssueOptions) {
   const id = randomUUID();
   const keySealed = c.key.privateKeyPem ? seal(c.key.privateKeyPem, `certificate:${id}`) : null;
   return db.$transaction(async (tx) => {
@@ -109,15 +120,20 @@ async function storeCertificate(actor: Principal, c: NewCertificate, action: str
     });
     await recordAudit(tx, {
       actor,
-      action,
+      action: opts.replaces ? "cert.reissue" : "cert.issue",
       target: c.commonName,
-      detail: { id, kind: c.kind, serial: cert.serial, notAfter: cert.notAfter, fromCsr: !!c.key.csrPem, replaces },
+      detail: { id, kind: c.kind, serial: cert.serial, notAfter: cert.notAfter, fromCsr: !!c.key.csrPem, replaces: opts.replaces },
     });
+    if (opts.replaces && opts.revokeReplaced) {
+      const replaced = await tx.certificate.findUnique({ where: { id: opts.replaces }, select: { status: true } });
+      if (replaced && replaced.status !== "revoked") await revokeCertificate(actor, opts.replaces, "superseded", tx);
+    }
+    await opts.afterStore?.(tx, cert);
     return toCertificate(cert);
   });
 }
 
-export async function issueHostCertificate(actor: Principal, hostId: string, input: IssueInput, replaces?: string) {
+export async function issueHostCertificate(actor: Principal, hostId: string, input: IssueInput, opts: IssueOptions = {}) {
   const host = await getHost(hostId);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
   const key = await keyMaterial(input.csrPem, settings.leafKeySize);
@@ -144,12 +160,11 @@ export async function issueHostCertificate(actor: Principal, hostId: string, inp
       key,
       built,
     },
-    replaces ? "cert.reissue" : "cert.issue",
-    replaces,
+    opts,
   );
 }
 
-export async function issueClientCertificate(actor: Principal, clientId: string, input: IssueInput, replaces?: string) {
+export async function issueClientCertificate(actor: Principal, clientId: string, input: IssueInput, opts: IssueOptions = {}) {
   const client = await getClient(clientId);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
   const key = await keyMaterial(input.csrPem, settings.leafKeySize);
@@ -172,8 +187,7 @@ export async function issueClientCertificate(actor: Principal, clientId: string,
       key,
       built,
     },
-    replaces ? "cert.reissue" : "cert.issue",
-    replaces,
+    opts,
   );
 }
 

@@ -7,7 +7,8 @@ import { before, describe, it } from "node:test";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { renderInstallSh } from "@/lib/bundles/install-sh";
 import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
-import { extract, HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/bundles/test-support";
+import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/bundles/test-support";
+import { extract } from "@/lib/test-support/zip";
 import { buildServerBundle } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 

@@ -1,19 +1,18 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
-import { extract, sampleHost } from "@/lib/bundles/test-support";
+import { sampleHost } from "@/lib/bundles/test-support";
+import { checkBundle, checkBundleUnavailable } from "@/lib/test-support/check-bundle";
+import { extract } from "@/lib/test-support/zip";
 import { buildClientBundle, buildServerBundle } from "@/lib/bundles/zip";
 
 // The real judge: check-bundle.sh starts an isolated dockerd from the bundle's own custom.conf or
 // daemon.json and talks to it with the real docker CLI. It sits beside the clone, in ../shared.
-const CHECK = fileURLToPath(new URL("../../../shared/docker-tls-check/check-bundle.sh", import.meta.url));
-const skip = !existsSync(CHECK) ? `${CHECK} is missing` : process.getuid?.() !== 0 ? "needs root (dockerd)" : false;
+const skip = checkBundleUnavailable();
 
 const local = (overrides: Partial<BundleHost>) =>
   sampleHost({ name: "judge", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], ...overrides });
@@ -43,12 +42,8 @@ describe("check-bundle.sh on unzipped bundles", { skip }, () => {
       sslDir: "/etc/docker/ssl",
     });
     const serverDir = join(await extract(zip, mkdtempSync(join(tmpdir(), "dockpki-server-"))), "judge");
-    const r = spawnSync("bash", [CHECK, "--timeout", "90", serverDir, clientDir], {
-      encoding: "utf8",
-      timeout: 240_000,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    const r = checkBundle(serverDir, clientDir, "--timeout", "90");
+    return { status: r.status, out: r.output };
   }
 
   it("passes the systemd style custom.conf with the unix socket kept", { timeout: 300_000 }, async () => {

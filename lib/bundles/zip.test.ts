@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
-import { collect, sampleHost, unzip, type ZipEntry } from "@/lib/bundles/test-support";
+import { sampleHost } from "@/lib/bundles/test-support";
+import { collect, unzip, type ZipEntry } from "@/lib/test-support/zip";
 import { buildClientBundle, buildServerBundle, bundleFileName, toWebStream } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 

@@ -112,15 +112,16 @@ function checkIsCa(der: Buffer): void {
       "This certificate is not a CA (basicConstraints does not say CA:TRUE), so it cannot sign certificates.",
     );
   }
-  // RFC 5280 requires keyUsage on a CA. The classic recipe's CA has none: Go and plain
-  // `openssl verify` let that pass, but `openssl verify -x509_strict` refuses every certificate it signs.
+  // The classic recipe's CA has no keyUsage at all. Go (dockerd, the docker CLI) and plain
+  // `openssl verify` treat an absent keyUsage as unrestricted, so it is accepted, and the CA page
+  // warns that `openssl verify -x509_strict` refuses what it signs. A keyUsage that is present but
+  // leaves out keyCertSign is a CA that must not sign certificates.
   const usage = cert.getExtension("keyUsage") as { keyCertSign?: boolean } | null;
-  if (!usage?.keyCertSign) {
+  if (usage && !usage.keyCertSign) {
     throw InputError.forField(
       "certPem",
-      `This CA certificate ${usage ? "has a key usage without" : "has no key usage extension, so it lacks"} keyCertSign; ` +
-        "strict verifiers refuse the certificates it signs. Re-issue it from the same key with " +
-        '"keyUsage = critical, keyCertSign, cRLSign" and import that.',
+      "This CA certificate has a key usage without keyCertSign, so it is not allowed to sign certificates. " +
+        'Re-issue it from the same key with "keyUsage = critical, keyCertSign, cRLSign" and import that.',
     );
   }
 }

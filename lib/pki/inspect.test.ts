@@ -33,6 +33,7 @@ test("describes an issued server certificate the way openssl sees it", async () 
     ipAddresses: ["192.0.2.7", "2001:db8::7"],
     keySize: 2048,
     isCa: false,
+    hasKeyUsage: true,
   });
   const fp = mustOpenssl(["x509", "-in", "cert.pem", "-noout", "-fingerprint", "-sha256"], dir);
   assert.equal(fp.trim().split("=")[1].replaceAll(":", "").toLowerCase(), info.fingerprint);

@@ -20,6 +20,8 @@ export interface CertificateSummary {
   ipAddresses: string[];
   keySize: number;
   isCa: boolean;
+  /** False when the certificate has no keyUsage extension (the classic openssl recipe's CA). */
+  hasKeyUsage: boolean;
 }
 
 interface AltName {
@@ -50,5 +52,6 @@ export function describeCertificate(pem: string): CertificateSummary {
     ipAddresses: altNames.filter((n) => n.type === 7 && n.ip).map((n) => n.ip as string),
     keySize: (cert.publicKey as forge.pki.rsa.PublicKey).n.bitLength(),
     isCa: constraints?.cA === true,
+    hasKeyUsage: cert.getExtension("keyUsage") !== null,
   };
 }

@@ -1,22 +1,16 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
 import { opensslCa, tempDir } from "@/lib/pki/__tests__/tools";
+import { checkBundle, checkBundleUnavailable } from "@/lib/test-support/check-bundle";
 import { createCa, importCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate } from "@/lib/pki/profiles";
 
 // The real dockerd and docker CLI (Go's crypto/x509 and crypto/tls) judge the bundles.
-// shared/ sits beside the clone: lib/pki/__tests__ -> repo root is three levels up.
-const CHECK = path.resolve(import.meta.dirname, "../../../../shared/docker-tls-check/check-bundle.sh");
-const skip = !existsSync(CHECK)
-  ? `${CHECK} not found`
-  : process.getuid?.() !== 0
-    ? "check-bundle.sh starts dockerd and needs root"
-    : false;
+const skip = checkBundleUnavailable();
 
 interface Pems {
   certPem: string;
@@ -46,11 +40,6 @@ async function issue(ca: CaKeyPair): Promise<{ server: Pems; client: Pems }> {
     server: { certPem: server.certPem, keyPem: serverKey.privateKeyPem },
     client: { certPem: client.certPem, keyPem: clientKey.privateKeyPem },
   };
-}
-
-function checkBundle(serverDir: string, clientDir: string, ...options: string[]) {
-  const r = spawnSync(CHECK, [...options, serverDir, clientDir], { encoding: "utf8", timeout: 170_000 });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
 describe("check-bundle.sh: real dockerd + docker CLI", { skip, timeout: 600_000 }, () => {
@@ -84,9 +73,9 @@ describe("check-bundle.sh: real dockerd + docker CLI", { skip, timeout: 600_000 
     assert.match(r.output, /RESULT: FAIL/);
   });
 
-  test("PASSES under an imported openssl-recipe CA, dialling localhost", { timeout: 180_000 }, async () => {
+  test("PASSES under an imported classic-recipe CA (no keyUsage, UTF-8 subject), dialling localhost", { timeout: 180_000 }, async () => {
     const dir = tempDir();
-    const recipe = importCa(opensslCa(dir, "/O=Bäckerei Müller/CN=Recipe Docker CA", ["-utf8"]));
+    const recipe = importCa(opensslCa(dir, "/O=Bäckerei Müller/CN=Recipe Docker CA", ["-utf8"], null));
     const pair = await issue(recipe);
     const r = checkBundle(
       writeBundle(path.join(dir, "server"), recipe.certPem, pair.server),

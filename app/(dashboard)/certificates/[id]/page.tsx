@@ -1,0 +1,112 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CertBadge } from "@/app/_components/cert-badge";
+import { CopyButton } from "@/app/_components/copy-button";
+import { requireAdmin } from "@/lib/auth/current";
+import { getCertificate } from "@/lib/certificates";
+import { formatDateTime } from "@/lib/dates";
+import { NotFoundError } from "@/lib/errors";
+import { REVOCATION_REASONS } from "@/lib/pki/crl";
+import { ReissueForm, RevokeForm } from "./lifecycle-forms";
+
+export const metadata: Metadata = { title: "Certificate" };
+
+async function load(id: string) {
+  try {
+    return await getCertificate(id);
+  } catch (err) {
+    if (err instanceof NotFoundError) notFound();
+    throw err;
+  }
+}
+
+export default async function CertificatePage({ params }: { params: Promise<{ id: string }> }) {
+  await requireAdmin();
+  const cert = await load((await params).id);
+  const holder = cert.hostId ? { href: `/hosts/${cert.hostId}`, label: "host" } : cert.clientId ? { href: `/clients/${cert.clientId}`, label: "client" } : null;
+  const reasonLabel = REVOCATION_REASONS.find((r) => r.name === cert.revocationReason)?.label ?? cert.revocationReason;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{cert.commonName}</h1>
+          <p>
+            <Link href="/certificates">Certificates</Link> / {cert.kind} certificate{" "}
+            {holder ? (
+              <>
+                · <Link href={holder.href}>its {holder.label}</Link>
+              </>
+            ) : (
+              "· its host or client was deleted"
+            )}
+          </p>
+        </div>
+        {cert.status !== "revoked" ? (
+          <a className="button" href={`/api/v1/certificates/${cert.id}/bundle.zip`} download>
+            Download bundle
+          </a>
+        ) : null}
+      </div>
+      {cert.status === "superseded" && cert.supersededById ? (
+        <p className="notice info">
+          Replaced by <Link href={`/certificates/${cert.supersededById}`}>a newer certificate</Link>. It stays valid until it
+          expires unless you revoke it.
+        </p>
+      ) : null}
+      <section className="panel">
+        <dl className="facts">
+          <dt>State</dt>
+          <dd>
+            <CertBadge cert={cert} />
+            {cert.status === "revoked" ? ` on ${formatDateTime(cert.revokedAt)}, ${reasonLabel}` : null}
+          </dd>
+          <dt>Serial</dt>
+          <dd className="mono">{cert.serial}</dd>
+          <dt>SHA-256 fingerprint</dt>
+          <dd className="mono">{cert.fingerprint}</dd>
+          <dt>Names</dt>
+          <dd className="mono">{[...cert.dnsNames, ...cert.ipAddresses].join(", ") || "—"}</dd>
+          <dt>Extended key usage</dt>
+          <dd>{cert.extKeyUsage.join(", ")}</dd>
+          <dt>Valid</dt>
+          <dd>
+            {formatDateTime(cert.notBefore)} to {formatDateTime(cert.notAfter)}
+          </dd>
+          <dt>Key</dt>
+          <dd>{cert.fromCsr ? `RSA ${cert.keySize}, from a CSR: the bundle holds no key.pem` : `RSA ${cert.keySize}, generated here`}</dd>
+          <dt>Issued</dt>
+          <dd>
+            {formatDateTime(cert.createdAt)} by {cert.issuedBy}
+          </dd>
+        </dl>
+      </section>
+      {cert.status !== "superseded" && holder ? (
+        <section className="panel">
+          <h2>Re-issue</h2>
+          <p className="muted">
+            A new certificate with a fresh key{cert.fromCsr ? " (the same CSR, signed again)" : ""}, the {cert.kind === "server" ? "host's current names and addresses" : "client's current name"}, and the active CA. This one is marked superseded.
+          </p>
+          <ReissueForm id={cert.id} />
+        </section>
+      ) : null}
+      {cert.status !== "revoked" ? (
+        <section className="panel">
+          <h2>Revoke</h2>
+          <p className="muted">
+            The certificate is listed in the CRL and its bundle can no longer be downloaded.{" "}
+            {cert.kind === "client"
+              ? "dockerd does not check CRLs: a revoked client certificate still opens every daemon until it expires. Keep client lifetimes short, and rotate the CA when a client key leaks."
+              : "Docker clients do not check CRLs either: replace the certificate on the host as well."}
+          </p>
+          <RevokeForm id={cert.id} reasons={REVOCATION_REASONS.map(({ name, label }) => ({ name, label }))} />
+        </section>
+      ) : null}
+      <section className="panel">
+        <h2>cert.pem</h2>
+        <pre>{cert.certPem}</pre>
+        <CopyButton text={cert.certPem} label="Copy cert.pem" />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import type { FormState } from "@/app/_components/form-state";
+import { failure, parseForm } from "@/app/_lib/action-result";
+import { requireAdmin } from "@/lib/auth/current";
+import { type ReissueScope, startReissueJob } from "@/lib/jobs";
+import { reissueCertificate } from "@/lib/reissue";
+import { revocationReasonSchema } from "@/lib/revocations.schema";
+import { revokeCertificate } from "@/lib/revocations";
+import { daysSchema } from "@/lib/validation";
+
+const idSchema = z.uuid("Unknown certificate.");
+
+export async function revokeCertificateAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(z.object({ id: idSchema, reason: revocationReasonSchema }), {
+    id: formData.get("id"),
+    reason: formData.get("reason") || undefined,
+  });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await revokeCertificate(actor, parsed.data.id, parsed.data.reason);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/", "layout");
+  return { ok: true, message: "Certificate revoked and the CRL re-signed." };
+}
+
+export async function reissueCertificateAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown certificate." };
+  let newId: string;
+  try {
+    newId = (await reissueCertificate(actor, id.data, { revokeReplaced: formData.get("revokeOld") === "on" })).id;
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/", "layout");
+  redirect(`/certificates/${newId}`);
+}
+
+export async function startBulkReissueAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const scope = formData.get("scope") === "previous-ca" ? "previous-ca" : "expiring";
+  const days = daysSchema.safeParse(formData.get("days") ?? 30);
+  if (!days.success) return { fieldErrors: { days: [days.error.issues[0].message] }, message: "Check the number of days." };
+  let jobId: string;
+  try {
+    const selection: ReissueScope = scope === "expiring" ? { scope, days: days.data } : { scope };
+    jobId = (await startReissueJob(actor, selection, formData.get("revokeOld") === "on")).id;
+  } catch (err) {
+    return failure(err);
+  }
+  redirect(`/certificates/jobs/${jobId}`);
+}

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { jobJson } from "@/app/api/v1/_lib/job-json";
+import { requireAdmin } from "@/lib/auth/current";
+import { formatDateTime } from "@/lib/dates";
+import { NotFoundError } from "@/lib/errors";
+import { getJob } from "@/lib/jobs";
+import { JobProgress } from "./job-progress";
+
+export const metadata: Metadata = { title: "Bulk re-issue" };
+
+export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireAdmin();
+  const { id } = await params;
+  const job = await getJob(id).catch((err) => {
+    if (err instanceof NotFoundError) notFound();
+    throw err;
+  });
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Bulk re-issue</h1>
+          <p>
+            <Link href="/certificates">Certificates</Link> / started {formatDateTime(job.createdAt)} by {job.createdBy}. It runs on
+            the server: close this page and come back any time.
+          </p>
+        </div>
+      </div>
+      <section className="panel">
+        <JobProgress initial={jobJson(job)} />
+      </section>
+    </>
+  );
+}

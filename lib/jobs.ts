@@ -1,0 +1,163 @@
+import "server-only";
+import { type Principal, actorLabel, recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { ConflictError, describeError, NotFoundError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { reissueCertificate } from "@/lib/reissue";
+
+const DAY_MS = 86_400_000;
+// Two at a time: key generation runs on libuv's thread pool, so two jobs keep both cores busy
+// while the event loop stays free for the dashboard.
+const CONCURRENCY = 2;
+
+export type ReissueScope = { scope: "expiring"; days: number } | { scope: "previous-ca" };
+
+interface JobParams {
+  actor: Principal;
+  revokeReplaced: boolean;
+  selection: ReissueScope;
+}
+
+function selectionWhere(selection: ReissueScope, now: Date): Prisma.CertificateWhereInput {
+  const holder = { OR: [{ hostId: { not: null } }, { clientId: { not: null } }] };
+  if (selection.scope === "expiring") {
+    return { status: "active", notAfter: { lte: new Date(now.getTime() + selection.days * DAY_MS) }, ...holder };
+  }
+  return { status: "active", ca: { status: "previous" }, notAfter: { gt: now }, ...holder };
+}
+
+/** Counts what a bulk re-issue would take, for the button that starts it. */
+export async function countReissueCandidates(selection: ReissueScope, now = new Date()): Promise<number> {
+  return db.certificate.count({ where: selectionWhere(selection, now) });
+}
+
+/**
+ * Records a bulk re-issue with one item per certificate, then starts it. The items make the job
+ * resumable: each is marked done in the same transaction that stores its new certificate.
+ */
+export async function startReissueJob(actor: Principal, selection: ReissueScope, revokeReplaced: boolean) {
+  const now = new Date();
+  const job = await db.$transaction(async (tx) => {
+    if (await tx.job.count({ where: { status: { in: ["queued", "running"] } } })) {
+      throw new ConflictError("A bulk job is already running. Wait for it to finish.");
+    }
+    const certs = await tx.certificate.findMany({ where: selectionWhere(selection, now), select: { id: true } });
+    if (certs.length === 0) throw new ConflictError("No certificate needs re-issuing.");
+    const params: JobParams = { actor, revokeReplaced, selection };
+    const created = await tx.job.create({
+      data: { kind: "reissue", params: JSON.stringify(params), total: certs.length, createdBy: actorLabel(actor) },
+      select: { id: true, total: true },
+    });
+    await tx.jobItem.createMany({ data: certs.map((c) => ({ jobId: created.id, certificateId: c.id })) });
+    await recordAudit(tx, { actor, action: "job.start", target: "reissue", detail: { id: created.id, total: created.total, ...selection, revokeReplaced } });
+    return created;
+  });
+  runJobInBackground(job.id);
+  return job;
+}
+
+const JOB_FIELDS = {
+  id: true,
+  kind: true,
+  status: true,
+  total: true,
+  done: true,
+  failed: true,
+  error: true,
+  createdBy: true,
+  createdAt: true,
+  startedAt: true,
+  endedAt: true,
+} as const;
+
+export async function getJob(id: string) {
+  const job = await db.job.findUnique({ where: { id }, select: JOB_FIELDS });
+  if (!job) throw new NotFoundError("That job does not exist.");
+  const failures = await db.jobItem.findMany({
+    where: { jobId: id, status: "failed" },
+    select: { certificateId: true, error: true },
+    take: 20,
+  });
+  return { ...job, failures };
+}
+
+export async function listJobs(take = 10) {
+  return db.job.findMany({ select: JOB_FIELDS, orderBy: { createdAt: "desc" }, take });
+}
+
+async function processItem(jobId: string, params: JobParams, item: { id: string; certificateId: string }) {
+  try {
+    await reissueCertificate(params.actor, item.certificateId, {
+      revokeReplaced: params.revokeReplaced,
+      afterStore: async (tx, cert) => {
+        await tx.jobItem.update({ where: { id: item.id }, data: { status: "done", newCertificateId: cert.id } });
+        await tx.job.update({ where: { id: jobId }, data: { done: { increment: 1 } } });
+      },
+    });
+  } catch (err) {
+    const report = describeError(err);
+    if (report.status === 500) console.error(`Job ${jobId}: re-issuing ${item.certificateId} failed:`, err);
+    // Someone replaced it meanwhile, or its holder is gone: nothing left to do for this item.
+    const settled = report.status === 409 || report.status === 410 || report.status === 404;
+    await db.$transaction([
+      db.jobItem.update({ where: { id: item.id }, data: { status: settled ? "done" : "failed", error: report.message } }),
+      db.job.update({ where: { id: jobId }, data: settled ? { done: { increment: 1 } } : { failed: { increment: 1 } } }),
+    ]);
+  }
+}
+
+async function runJob(jobId: string): Promise<void> {
+  const job = await db.job.update({
+    where: { id: jobId },
+    data: { status: "running", startedAt: new Date() },
+    select: { params: true },
+  });
+  const params = JSON.parse(job.params) as JobParams;
+  for (;;) {
+    const state = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
+    if (state.status !== "running") return;
+    const items = await db.jobItem.findMany({
+      where: { jobId, status: "pending" },
+      select: { id: true, certificateId: true },
+      take: CONCURRENCY * 8,
+    });
+    if (items.length === 0) break;
+    const queue = [...items];
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let item = queue.shift(); item; item = queue.shift()) await processItem(jobId, params, item);
+      }),
+    );
+  }
+  const final = await db.job.update({
+    where: { id: jobId },
+    data: { status: "done", endedAt: new Date() },
+    select: { done: true, failed: true, total: true },
+  });
+  await recordAudit(db, { actor: params.actor, action: "job.done", target: "reissue", detail: { id: jobId, ...final } });
+}
+
+const runner = globalThis as unknown as { dockpkiRunningJobs?: Set<string> };
+
+/** Runs a job in this process unless it already runs here. Failures end the job, never the server. */
+export function runJobInBackground(jobId: string): void {
+  runner.dockpkiRunningJobs ??= new Set();
+  const running = runner.dockpkiRunningJobs;
+  if (running.has(jobId)) return;
+  running.add(jobId);
+  runJob(jobId)
+    .catch(async (err) => {
+      console.error(`Job ${jobId} stopped:`, err);
+      await db.job
+        .update({ where: { id: jobId }, data: { status: "failed", error: describeError(err).message, endedAt: new Date() } })
+        .catch(() => {});
+    })
+    .finally(() => running.delete(jobId));
+}
+
+/** At start-up: jobs a stopped server left queued or running carry on where their items stopped. */
+export async function resumeJobs(): Promise<number> {
+  const jobs = await db.job.findMany({ where: { status: { in: ["queued", "running"] } }, select: { id: true } });
+  for (const job of jobs) runJobInBackground(job.id);
+  return jobs.length;
+}

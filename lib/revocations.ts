@@ -1,0 +1,77 @@
+import "server-only";
+import { type Principal, recordAudit } from "@/lib/audit";
+import { unseal } from "@/lib/crypto/seal";
+import { type Tx, db } from "@/lib/db";
+import { ConflictError, NotFoundError } from "@/lib/errors";
+import { buildCrl, type RevocationReason } from "@/lib/pki/crl";
+import { getSettings } from "@/lib/settings";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Signs a fresh CRL for a CA: every certificate it issued that is revoked, with a CRL number one
+ * higher than the last. Runs inside the caller's transaction, so a revocation and the CRL that
+ * lists it are stored together.
+ */
+export async function regenerateCrl(tx: Tx, caId: string, now = new Date()): Promise<string> {
+  const ca = await tx.certificateAuthority.findUniqueOrThrow({
+    where: { id: caId },
+    select: { id: true, certPem: true, keySealed: true, crlNumber: true },
+  });
+  const [revoked, settings] = await Promise.all([
+    tx.certificate.findMany({
+      where: { caId, status: "revoked" },
+      select: { serial: true, revokedAt: true, revocationReason: true },
+      orderBy: { revokedAt: "asc" },
+    }),
+    getSettings(tx),
+  ]);
+  const crlNumber = ca.crlNumber + 1;
+  const crlPem = buildCrl({
+    ca: { certPem: ca.certPem, keyPem: unseal(ca.keySealed, `ca:${ca.id}`) },
+    entries: revoked.map((r) => ({
+      serial: r.serial,
+      revokedAt: r.revokedAt ?? now,
+      reason: (r.revocationReason ?? "unspecified") as RevocationReason,
+    })),
+    crlNumber,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + settings.crlDays * DAY_MS),
+  });
+  await tx.certificateAuthority.update({ where: { id: caId }, data: { crlNumber, crlPem, crlUpdatedAt: now } });
+  return crlPem;
+}
+
+export async function revokeCertificate(actor: Principal, id: string, reason: RevocationReason, client?: Tx) {
+  const run = async (tx: Tx) => {
+    const cert = await tx.certificate.findUnique({
+      where: { id },
+      select: { id: true, caId: true, serial: true, status: true, commonName: true },
+    });
+    if (!cert) throw new NotFoundError("That certificate does not exist.");
+    if (cert.status === "revoked") throw new ConflictError(`Certificate ${cert.serial} is already revoked.`);
+    const revokedAt = new Date();
+    await tx.certificate.update({ where: { id }, data: { status: "revoked", revokedAt, revocationReason: reason } });
+    await regenerateCrl(tx, cert.caId, revokedAt);
+    await recordAudit(tx, { actor, action: "cert.revoke", target: cert.commonName, detail: { id, serial: cert.serial, reason } });
+  };
+  if (client) await run(client);
+  else await db.$transaction(run);
+}
+
+/**
+ * The CRL of a CA (the active one by default) as PEM. One is signed on first request, and again
+ * when half its validity has passed, so what is served is never stale.
+ */
+export async function currentCrl(caId?: string, now = new Date()): Promise<{ pem: string; caName: string }> {
+  const ca = await db.certificateAuthority.findFirst({
+    where: caId ? { id: caId } : { status: "active" },
+    select: { id: true, commonName: true, crlPem: true, crlUpdatedAt: true },
+  });
+  if (!ca) throw new NotFoundError("There is no certificate authority yet.");
+  const { crlDays } = await getSettings();
+  const fresh = ca.crlPem && ca.crlUpdatedAt && now.getTime() - ca.crlUpdatedAt.getTime() < (crlDays * DAY_MS) / 2;
+  if (fresh && ca.crlPem) return { pem: ca.crlPem, caName: ca.commonName };
+  const pem = await db.$transaction((tx) => regenerateCrl(tx, ca.id, now));
+  return { pem, caName: ca.commonName };
+}
