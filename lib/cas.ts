@@ -150,3 +150,27 @@ export async function retireCertificateAuthority(actor: Principal, id: string, n
     await recordAudit(tx, { actor, action: "ca.retire", target: ca.commonName, detail: { id } });
   });
 }
+
+/** The CA page: the active CA, the previous one during a rotation, and what still depends on it. */
+export async function getCaOverview(now = new Date()) {
+  const cas = await db.certificateAuthority.findMany({
+    where: { status: { in: ["active", "previous"] } },
+    select: PUBLIC_FIELDS,
+  });
+  const active = cas.find((c) => c.status === "active") ?? null;
+  const previous = cas.find((c) => c.status === "previous") ?? null;
+  const [dependents, retired] = await Promise.all([
+    previous
+      ? db.certificate.count({ where: { caId: previous.id, status: "active", notAfter: { gt: now } } })
+      : Promise.resolve(0),
+    db.certificateAuthority.findMany({ where: { status: "retired" }, select: PUBLIC_FIELDS, orderBy: { retiredAt: "desc" } }),
+  ]);
+  return {
+    active,
+    previous,
+    dependents,
+    retired,
+    // The classic openssl recipe makes CAs without keyUsage: Docker accepts them, strict verifiers do not.
+    activeLacksKeyUsage: active ? !describeCertificate(active.certPem).hasKeyUsage : false,
+  };
+}

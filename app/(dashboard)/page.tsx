@@ -1,17 +1,23 @@
 import Link from "next/link";
-import { formatDate, formatRelativeDays } from "@/lib/dates";
+import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { requireAdmin } from "@/lib/auth/current";
+import { formatDate, formatRelativeDays } from "@/lib/dates";
+import { countExpiring, listExpiring } from "@/lib/expiry";
+import { countReissueCandidates } from "@/lib/jobs";
 import { getOverview } from "@/lib/overview";
 
 export default async function OverviewPage() {
   await requireAdmin();
-  const o = await getOverview();
+  const [o, counts, expiring, candidates] = await Promise.all([
+    getOverview(),
+    countExpiring(),
+    listExpiring(30, new Date(), 50),
+    countReissueCandidates({ scope: "expiring", days: 30 }),
+  ]);
   const stats = [
     { label: "Hosts", value: o.hosts, href: "/hosts" },
     { label: "Clients", value: o.clients, href: "/clients" },
     { label: "Valid certificates", value: o.active, href: "/certificates?status=active" },
-    { label: "Expiring within 30 days", value: o.expiring, href: "/certificates?status=expiring&days=30" },
-    { label: "Expired", value: o.expired, href: "/certificates?status=expired" },
     { label: "Revoked", value: o.revoked, href: "/certificates?status=revoked" },
   ];
   return (
@@ -32,7 +38,7 @@ export default async function OverviewPage() {
           No certificate authority yet. <Link href="/ca">Create or import one</Link> before issuing certificates.
         </p>
       )}
-      <div className="grid cols-4">
+      <div className="grid cols-4" style={{ marginBottom: 18 }}>
         {stats.map((s) => (
           <Link key={s.label} href={s.href} className="stat" style={{ color: "inherit" }}>
             <div className="value">{s.value}</div>
@@ -40,6 +46,86 @@ export default async function OverviewPage() {
           </Link>
         ))}
       </div>
+
+      <section className="panel" aria-labelledby="expiry-h">
+        <h2 id="expiry-h">What expires when</h2>
+        <div className="table-wrap" style={{ marginBottom: 14 }}>
+          <table>
+            <thead>
+              <tr>
+                <th />
+                <th>Expired</th>
+                {counts.windows.map((w) => (
+                  <th key={w.days}>Within {w.days} days</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {(["server", "client"] as const).map((kind) => (
+                <tr key={kind}>
+                  <td>{kind === "server" ? "Host certificates" : "Client certificates"}</td>
+                  <td>
+                    <Link href={`/certificates?status=expired&kind=${kind}`}>{counts.expired[kind]}</Link>
+                  </td>
+                  {counts.windows.map((w) => (
+                    <td key={w.days}>
+                      <Link href={`/certificates?status=expiring&days=${w.days}&kind=${kind}`}>{w[kind]}</Link>
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {expiring.cas.map((ca) => (
+          <p key={ca.id} className="notice error">
+            The {ca.status === "active" ? "" : "previous "}CA <strong>{ca.commonName}</strong>{" "}
+            {ca.expired ? "has expired" : `expires ${formatRelativeDays(ca.notAfter)}`}: nothing it signed can outlive it.{" "}
+            <Link href="/ca">Rotate it</Link>.
+          </p>
+        ))}
+        {expiring.certificates.length === 0 ? (
+          <p className="muted">Nothing expires within 30 days.</p>
+        ) : (
+          <>
+            <div className="table-wrap" style={{ marginBottom: 14 }}>
+              <table>
+                <thead>
+                  <tr>
+                    <th>For</th>
+                    <th>Kind</th>
+                    <th>Expires</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {expiring.certificates.map((c) => (
+                    <tr key={c.id}>
+                      <td>
+                        <Link href={`/certificates/${c.id}`}>{c.holderName ?? c.commonName}</Link>
+                      </td>
+                      <td>{c.kind}</td>
+                      <td>
+                        <span className={`badge ${c.expired ? "danger" : "warn"}`}>
+                          {c.expired ? "expired" : "expiring"}
+                        </span>{" "}
+                        {formatDate(c.notAfter)} ({formatRelativeDays(c.notAfter)})
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {expiring.total > expiring.certificates.length ? (
+              <p className="muted">
+                {expiring.total - expiring.certificates.length} more: <Link href="/certificates?status=expiring&days=30">see all</Link>.
+              </p>
+            ) : null}
+            {candidates > 0 && o.ca ? (
+              <BulkReissueForm scope="expiring" days={30} count={candidates} label="Re-issue everything expiring or expired" />
+            ) : null}
+          </>
+        )}
+      </section>
     </>
   );
 }

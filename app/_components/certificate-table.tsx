@@ -21,7 +21,9 @@ export function CertificateTable({ certs }: { certs: Certificate[] }) {
         <tbody>
           {certs.map((c) => (
             <tr key={c.id}>
-              <td className="mono">{c.serial}</td>
+              <td className="mono">
+                <a href={`/certificates/${c.id}`}>{c.serial}</a>
+              </td>
               <td>
                 <CertBadge cert={c} />
                 {c.revocationReason ? <div className="muted">{c.revocationReason}</div> : null}

@@ -1,14 +1,16 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { requireAdmin } from "@/lib/auth/current";
 import { caCreateSchema, caImportSchema } from "@/lib/ca.schema";
-import { createCertificateAuthority, importCertificateAuthority } from "@/lib/cas";
+import { createCertificateAuthority, importCertificateAuthority, retireCertificateAuthority } from "@/lib/cas";
 
 export async function createCaAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const actor = await requireAdmin();
+  const mode = formData.get("mode") === "rotate" ? "rotate" : "first";
   const parsed = parseForm(caCreateSchema, {
     commonName: formData.get("commonName"),
     organization: formData.get("organization") ?? undefined,
@@ -18,12 +20,18 @@ export async function createCaAction(_prev: FormState, formData: FormData): Prom
   });
   if (!parsed.ok) return parsed.state;
   try {
-    await createCertificateAuthority(actor, parsed.data);
+    await createCertificateAuthority(actor, parsed.data, mode);
   } catch (err) {
     return failure(err);
   }
   revalidatePath("/", "layout");
-  return { ok: true, message: "Certificate authority created." };
+  return {
+    ok: true,
+    message:
+      mode === "rotate"
+        ? "New CA created. Bundles now carry both CAs; re-issue everything under the new one, then retire the old."
+        : "Certificate authority created.",
+  };
 }
 
 export async function importCaAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -41,4 +49,17 @@ export async function importCaAction(_prev: FormState, formData: FormData): Prom
   }
   revalidatePath("/", "layout");
   return { ok: true, message: "Certificate authority imported." };
+}
+
+export async function retireCaAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = z.uuid().safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown certificate authority." };
+  try {
+    await retireCertificateAuthority(actor, id.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/", "layout");
+  return { ok: true, message: "The previous CA is retired: bundles no longer carry it." };
 }

@@ -7,15 +7,15 @@ import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { createCaAction } from "./actions";
 
-export function CreateCaForm() {
+export function CreateCaForm({ rotate = false }: { rotate?: boolean }) {
   const [state, action] = useActionState<FormState, FormData>(createCaAction, {});
   const err = state.fieldErrors ?? {};
   return (
     <form action={action} className="stack" noValidate>
-      <h2>Create a new CA</h2>
+      {rotate ? <input type="hidden" name="mode" value="rotate" /> : <h2>Create a new CA</h2>}
       <FormMessage state={state} />
       <Field name="commonName" label="Common name" hint="Shown as the issuer of every certificate, e.g. Docker CA." errors={err.commonName}>
-        <input id="commonName" name="commonName" type="text" defaultValue="Docker CA" aria-invalid={!!err.commonName} />
+        <input id="commonName" name="commonName" type="text" defaultValue={rotate ? `Docker CA ${new Date().getFullYear()}` : "Docker CA"} aria-invalid={!!err.commonName} />
       </Field>
       <div className="grid cols-2">
         <Field name="organization" label="Organization (optional)" errors={err.organization}>
@@ -36,7 +36,7 @@ export function CreateCaForm() {
         </Field>
       </div>
       <div>
-        <SubmitButton pendingText="Generating key…">Create CA</SubmitButton>
+        <SubmitButton pendingText="Generating key…">{rotate ? "Create the successor CA" : "Create CA"}</SubmitButton>
       </div>
     </form>
   );

@@ -1,8 +1,14 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { CopyButton } from "@/app/_components/copy-button";
-import { formatDateTime, formatRelativeDays } from "@/lib/dates";
+import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
-import { getActiveCa } from "@/lib/cas";
+import { getCaOverview } from "@/lib/cas";
+import { formatDateTime, formatRelativeDays } from "@/lib/dates";
+import { countReissueCandidates } from "@/lib/jobs";
+import { retireCaAction } from "./actions";
+import { CaFacts } from "./ca-facts";
 import { CreateCaForm } from "./create-ca-form";
 import { ImportCaForm } from "./import-ca-form";
 
@@ -10,8 +16,8 @@ export const metadata: Metadata = { title: "Certificate authority" };
 
 export default async function CaPage() {
   await requireAdmin();
-  const ca = await getActiveCa();
-  if (!ca) {
+  const { active, previous, dependents, retired, activeLacksKeyUsage } = await getCaOverview();
+  if (!active) {
     return (
       <>
         <div className="page-head">
@@ -31,7 +37,8 @@ export default async function CaPage() {
       </>
     );
   }
-  const daysLeft = Math.round((ca.notAfter.getTime() - Date.now()) / 86_400_000);
+  const daysLeft = Math.round((active.notAfter.getTime() - Date.now()) / 86_400_000);
+  const toMove = previous ? await countReissueCandidates({ scope: "previous-ca" }) : 0;
   return (
     <>
       <div className="page-head">
@@ -39,45 +46,102 @@ export default async function CaPage() {
           <h1>Certificate authority</h1>
           <p>Signs every server and client certificate. Its key never leaves this server.</p>
         </div>
-        <a className="button" href="/api/v1/ca.pem" download>
-          Download ca.pem
-        </a>
+        <div className="row">
+          <a className="button" href="/api/v1/ca.pem" download>
+            Download ca.pem
+          </a>
+          <a className="button secondary" href="/api/v1/crl.pem" download>
+            Download crl.pem
+          </a>
+        </div>
       </div>
       {daysLeft <= 90 ? (
         <p className="notice warn">
-          This CA expires {formatRelativeDays(ca.notAfter)}. Certificates cannot outlive it: plan a rotation.
+          This CA expires {formatRelativeDays(active.notAfter)}. Certificates cannot outlive it: rotate it below.
+        </p>
+      ) : null}
+      {activeLacksKeyUsage ? (
+        <p className="notice warn">
+          This CA certificate has no keyUsage extension (the classic openssl recipe makes it so). Docker accepts what it signs,
+          but strict verifiers such as <code>openssl verify -x509_strict</code> do not. Rotating to a CA created here fixes it.
         </p>
       ) : null}
       <section className="panel">
-        <h2>{ca.commonName}</h2>
-        <dl className="facts">
-          <dt>Subject</dt>
-          <dd className="mono">{ca.subject}</dd>
-          <dt>SHA-256 fingerprint</dt>
-          <dd className="row">
-            <span className="mono" data-testid="ca-fingerprint">
-              {ca.fingerprint}
-            </span>
-            <CopyButton text={ca.fingerprint} />
-          </dd>
-          <dt>Serial</dt>
-          <dd className="mono">{ca.serial}</dd>
-          <dt>Valid</dt>
-          <dd>
-            {formatDateTime(ca.notBefore)} to {formatDateTime(ca.notAfter)} ({formatRelativeDays(ca.notAfter)})
-          </dd>
-          <dt>Key</dt>
-          <dd>
-            {ca.keyAlgorithm} {ca.keySize} bits{ca.imported ? ", imported" : ""}
-          </dd>
-        </dl>
+        <h2>
+          {active.commonName} <span className="badge ok">active</span>
+        </h2>
+        <CaFacts ca={active} />
       </section>
+
+      <section className="panel">
+        <h2>Revocation list (CRL)</h2>
+        <p>
+          CRL number {active.crlNumber || "—"}, last signed {formatDateTime(active.crlUpdatedAt)}. It is signed again on every
+          revocation, and whenever half its validity (Settings) has passed.
+        </p>
+        <p className="notice warn">
+          dockerd and the docker CLI do not check CRLs. Revoking a client certificate does not lock that client out of a daemon:
+          it keeps working until it expires. What does lock it out: short client lifetimes (Settings), and rotating the CA and
+          re-issuing every certificate that is still wanted, then retiring the old CA.
+        </p>
+      </section>
+
+      {previous ? (
+        <section className="panel" aria-labelledby="rotation-h">
+          <h2 id="rotation-h">Rotation in progress</h2>
+          <p>
+            Bundles carry both CAs in <code>ca.pem</code>, so hosts and clients can move one at a time. The previous CA is still
+            trusted until you retire it.
+          </p>
+          <h3>
+            {previous.commonName} <span className="badge warn">previous</span>
+          </h3>
+          <CaFacts ca={previous} />
+          <p style={{ marginTop: 12 }}>
+            {dependents === 0
+              ? "No valid certificate depends on the previous CA any more."
+              : `${dependents} valid certificate${dependents === 1 ? "" : "s"} still depend${dependents === 1 ? "s" : ""} on it.`}
+          </p>
+          {toMove > 0 ? <BulkReissueForm scope="previous-ca" count={toMove} label="Re-issue everything under the new CA" /> : null}
+          <p className="muted" style={{ marginTop: 12 }}>
+            After re-issuing, install the new bundles on every host and client, then retire the previous CA. Until then a
+            stolen key signed by it keeps working.
+          </p>
+          <RowAction action={retireCaAction} id={previous.id} label="Retire the previous CA" confirm={`Retire ${previous.commonName}? Bundles will stop carrying it.`} />
+        </section>
+      ) : (
+        <section className="panel" aria-labelledby="rotate-h">
+          <h2 id="rotate-h">Rotate</h2>
+          <p className="muted">
+            Create a successor CA. New certificates are issued under it at once; during the overlap every bundle's{" "}
+            <code>ca.pem</code> holds both CAs. Then re-issue everything under the new CA and retire this one.
+          </p>
+          <CreateCaForm rotate />
+        </section>
+      )}
+
       <section className="panel">
         <h2>ca.pem</h2>
         <p className="muted">Public: every Docker host and client needs it to verify the other side.</p>
-        <pre>{ca.certPem}</pre>
-        <CopyButton text={ca.certPem} label="Copy ca.pem" />
+        <pre>{active.certPem}</pre>
+        <CopyButton text={active.certPem} label="Copy ca.pem" />
       </section>
+
+      {retired.length > 0 ? (
+        <section className="panel">
+          <h2>Retired CAs</h2>
+          <ul>
+            {retired.map((ca) => (
+              <li key={ca.id}>
+                {ca.commonName}, retired {formatDateTime(ca.retiredAt)} <span className="mono muted">{ca.fingerprint}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="muted">
+            Their certificates are listed under <Link href="/certificates">Certificates</Link>.
+          </p>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -80,7 +80,9 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
                     )}
                   </td>
                   <td>{c.kind}</td>
-                  <td className="mono">{c.serial}</td>
+                  <td className="mono">
+                    <Link href={`/certificates/${c.id}`}>{c.serial}</Link>
+                  </td>
                   <td>
                     <CertBadge cert={c} />
                   </td>

@@ -32,7 +32,9 @@ export function apiRoute<P = Record<string, never>>(handler: Handler<P>, opts: {
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
   let body: unknown;
   try {
-    body = await request.json();
+    // An empty body means "no fields": every field then takes its default.
+    const text = await request.text();
+    body = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
     throw new InputError("The request body must be JSON.");
   }

@@ -1,0 +1,30 @@
+import { CopyButton } from "@/app/_components/copy-button";
+import type { CaInfo } from "@/lib/cas";
+import { formatDateTime, formatRelativeDays } from "@/lib/dates";
+
+/** Subject, fingerprint, serial, validity and key of a CA. */
+export function CaFacts({ ca }: { ca: NonNullable<CaInfo> }) {
+  return (
+    <dl className="facts">
+      <dt>Subject</dt>
+      <dd className="mono">{ca.subject}</dd>
+      <dt>SHA-256 fingerprint</dt>
+      <dd className="row">
+        <span className="mono" data-testid={`ca-fingerprint-${ca.status}`}>
+          {ca.fingerprint}
+        </span>
+        <CopyButton text={ca.fingerprint} />
+      </dd>
+      <dt>Serial</dt>
+      <dd className="mono">{ca.serial}</dd>
+      <dt>Valid</dt>
+      <dd>
+        {formatDateTime(ca.notBefore)} to {formatDateTime(ca.notAfter)} ({formatRelativeDays(ca.notAfter)})
+      </dd>
+      <dt>Key</dt>
+      <dd>
+        {ca.keyAlgorithm} {ca.keySize} bits{ca.imported ? ", imported" : ""}
+      </dd>
+    </dl>
+  );
+}
