@@ -39,7 +39,7 @@ test("create a CA", async ({ page }) => {
   await page.getByLabel("Common name").fill("e2e Docker CA");
   await page.getByLabel("Key size").selectOption("2048");
   await page.getByRole("button", { name: "Create CA" }).click();
-  await expect(page.getByTestId("ca-fingerprint")).toHaveText(/^[0-9a-f]{64}$/);
+  await expect(page.getByTestId("ca-fingerprint-active")).toHaveText(/^[0-9a-f]{64}$/);
   await expect(page.getByRole("link", { name: "Download ca.pem" })).toBeVisible();
 });
 

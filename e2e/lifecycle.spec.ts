@@ -1,0 +1,148 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { checkBundle, checkBundleUnavailable } from "../lib/test-support/check-bundle";
+import { extract } from "../lib/test-support/zip";
+
+// Runs after issuing.spec.ts: a CA, the hosts local-systemd and local-json, and the client
+// e2e-laptop exist. Revocation and the CRL, re-issue after an inventory change, CA rotation with
+// both CAs trusted during the overlap, and a bulk re-issue followed by its progress bar.
+test.describe.configure({ mode: "serial" });
+const judgeUnavailable = checkBundleUnavailable();
+
+async function download(page: Page, url: string, folder: string): Promise<string> {
+  const response = await page.request.get(url);
+  expect(response.status(), await response.text().catch(() => "")).toBe(200);
+  const dir = mkdtempSync(path.join(tmpdir(), "dockpki-e2e-life-"));
+  await extract(await response.body(), dir);
+  return path.join(dir, folder);
+}
+
+async function holderId(page: Page, list: "hosts" | "clients", name: string): Promise<string> {
+  await page.goto(`/${list}?q=${encodeURIComponent(name)}`);
+  const href = await page.getByRole("link", { name, exact: true }).getAttribute("href");
+  return (href as string).split("/").pop() as string;
+}
+
+async function currentCertId(page: Page, list: "hosts" | "clients", id: string): Promise<string> {
+  await page.goto(`/${list}/${id}`);
+  const href = await page.locator("table a[href^='/certificates/']").first().getAttribute("href");
+  return (href as string).split("/").pop() as string;
+}
+
+async function addHostAndIssue(page: Page, name: string): Promise<string> {
+  await page.goto("/hosts/new");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("DNS names").fill("localhost");
+  await page.getByLabel("IP addresses").fill("127.0.0.1");
+  await page.getByRole("button", { name: "Add host" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await page.getByRole("button", { name: "Issue certificate" }).click();
+  await expect(page.getByText("Certificate issued.")).toBeVisible();
+  return page.url().split("/").pop() as string;
+}
+
+function judge(serverDir: string, clientDir: string, ...options: string[]) {
+  const result = checkBundle(serverDir, clientDir, ...options);
+  expect(result.status, result.output).toBe(0);
+}
+
+test("revoking lists the serial in a CRL signed by the CA, and the bundle is refused", async ({ page }) => {
+  const hostId = await addHostAndIssue(page, "revoke-me");
+  const certId = await currentCertId(page, "hosts", hostId);
+  await page.goto(`/certificates/${certId}`);
+  const serial = (await page.locator("dd.mono").first().textContent())?.trim() as string;
+  page.once("dialog", (d) => d.accept());
+  await page.getByLabel("Reason").selectOption("keyCompromise");
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByText(/on .* UTC, Key compromise/)).toBeVisible();
+
+  const dir = mkdtempSync(path.join(tmpdir(), "dockpki-crl-"));
+  writeFileSync(path.join(dir, "crl.pem"), await (await page.request.get("/api/v1/crl.pem")).text());
+  writeFileSync(path.join(dir, "ca.pem"), await (await page.request.get("/api/v1/ca.pem")).text());
+  const text = execFileSync("openssl", ["crl", "-in", "crl.pem", "-text", "-noout"], { cwd: dir, encoding: "utf8" });
+  expect(text).toContain(serial.toUpperCase());
+  expect(text).toMatch(/Key Compromise/);
+  const verify = execFileSync("openssl", ["crl", "-in", "crl.pem", "-CAfile", "ca.pem", "-verify", "-noout"], {
+    cwd: dir,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  expect(verify).toBe("");
+
+  const refused = await page.request.get(`/api/v1/certificates/${certId}/bundle.zip`);
+  expect(refused.status()).toBe(410);
+  expect((await refused.json()).error.message).toMatch(/was revoked.*can no longer be downloaded/);
+});
+
+test("re-issue takes the host's current addresses and the bundle still works", async ({ page }) => {
+  const hostId = await holderId(page, "hosts", "local-systemd");
+  await page.goto(`/hosts/${hostId}`);
+  await page.getByLabel("IP addresses").fill("127.0.0.2");
+  await page.getByRole("button", { name: "Save host" }).click();
+  await expect(page.getByText(/Host saved/)).toBeVisible();
+  await page.reload();
+  await expect(page.getByText(/names or IP addresses changed since its certificate was issued/)).toBeVisible();
+
+  const oldId = await currentCertId(page, "hosts", hostId);
+  await page.goto(`/certificates/${oldId}`);
+  await page.getByRole("button", { name: "Re-issue" }).click();
+  await expect(page).not.toHaveURL(new RegExp(oldId));
+  await expect(page.locator("dd.mono").nth(2)).toHaveText("localhost, 127.0.0.2");
+  const newId = page.url().split("/").pop() as string;
+
+  await page.goto(`/certificates/${oldId}`);
+  await expect(page.getByText("Replaced by")).toBeVisible();
+  if (judgeUnavailable) return;
+  const server = await download(page, `/api/v1/certificates/${newId}/bundle.zip`, "local-systemd");
+  const clientId = await holderId(page, "clients", "e2e-laptop");
+  const client = await download(page, `/api/v1/certificates/${await currentCertId(page, "clients", clientId)}/bundle.zip`, "e2e-laptop");
+  judge(server, client, "--connect-host", "localhost");
+});
+
+test("CA rotation: during the overlap, each side trusts both CAs", async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto("/ca");
+  await page.getByLabel("Key size").selectOption("2048");
+  await page.getByRole("button", { name: "Create the successor CA" }).click();
+  await expect(page.getByRole("heading", { name: "Rotation in progress" })).toBeVisible({ timeout: 30_000 });
+  const caPem = await (await page.request.get("/api/v1/ca.pem")).text();
+  expect(caPem.match(/BEGIN CERTIFICATE/g)?.length).toBe(2);
+
+  // New CA: a host and a client. Old CA: local-json (server) and e2e-laptop (client).
+  const newHostId = await addHostAndIssue(page, "rotated-host");
+  await page.goto("/clients/new");
+  await page.getByLabel("Name", { exact: true }).fill("rotated-client");
+  await page.getByRole("button", { name: "Add client" }).click();
+  await page.getByRole("button", { name: "Issue certificate" }).click();
+  await expect(page.getByText("Certificate issued.")).toBeVisible();
+  const newClientId = page.url().split("/").pop() as string;
+  if (judgeUnavailable) return;
+  const newServer = await download(page, `/api/v1/certificates/${await currentCertId(page, "hosts", newHostId)}/bundle.zip`, "rotated-host");
+  const newClient = await download(page, `/api/v1/certificates/${await currentCertId(page, "clients", newClientId)}/bundle.zip`, "rotated-client");
+  const oldServerHost = await holderId(page, "hosts", "local-json");
+  const oldServer = await download(page, `/api/v1/certificates/${await currentCertId(page, "hosts", oldServerHost)}/bundle.zip`, "local-json");
+  const oldClientId = await holderId(page, "clients", "e2e-laptop");
+  const oldClient = await download(page, `/api/v1/certificates/${await currentCertId(page, "clients", oldClientId)}/bundle.zip`, "e2e-laptop");
+  expect(readFileSync(path.join(oldClient, "ca.pem"), "utf8").match(/BEGIN CERTIFICATE/g)?.length).toBe(2);
+  judge(newServer, oldClient);
+  judge(oldServer, newClient);
+});
+
+test("bulk re-issue under the new CA shows its progress to 100%, then the old CA retires", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto("/ca");
+  await page.getByRole("button", { name: /Re-issue everything under the new CA/ }).click();
+  await expect(page).toHaveURL(/\/certificates\/jobs\//);
+  await expect(page.getByTestId("job-status")).toContainText("100%", { timeout: 120_000 });
+  await expect(page.getByTestId("job-status")).toContainText("done");
+  await page.goto("/ca");
+  await expect(page.getByText("No valid certificate depends on the previous CA any more.")).toBeVisible();
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Retire the previous CA" }).click();
+  await expect(page.getByRole("heading", { name: "Retired CAs" })).toBeVisible();
+  const caPem = await (await page.request.get("/api/v1/ca.pem")).text();
+  expect(caPem.match(/BEGIN CERTIFICATE/g)?.length).toBe(1);
+});
