@@ -32,12 +32,12 @@ export async function countReissueCandidates(selection: ReissueScope, now = new 
 }
 
 /**
- * Records a bulk re-issue with one item per certificate, then starts it. The items make the job
- * resumable: each is marked done in the same transaction that stores its new certificate.
+ * Records a bulk re-issue with one item per certificate. The items make the job resumable: each
+ * is marked done in the same transaction that stores its new certificate.
  */
-export async function startReissueJob(actor: Principal, selection: ReissueScope, revokeReplaced: boolean) {
+export async function createReissueJob(actor: Principal, selection: ReissueScope, revokeReplaced: boolean) {
   const now = new Date();
-  const job = await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     if (await tx.job.count({ where: { status: { in: ["queued", "running"] } } })) {
       throw new ConflictError("A bulk job is already running. Wait for it to finish.");
     }
@@ -52,7 +52,12 @@ export async function startReissueJob(actor: Principal, selection: ReissueScope,
     await recordAudit(tx, { actor, action: "job.start", target: "reissue", detail: { id: created.id, total: created.total, ...selection, revokeReplaced } });
     return created;
   });
-  runJobInBackground(job.id);
+}
+
+/** Records a bulk re-issue and starts it in this process. */
+export async function startReissueJob(actor: Principal, selection: ReissueScope, revokeReplaced: boolean) {
+  const job = await createReissueJob(actor, selection, revokeReplaced);
+  void runJobInBackground(job.id);
   return job;
 }
 
@@ -139,13 +144,16 @@ async function runJob(jobId: string): Promise<void> {
 
 const runner = globalThis as unknown as { dockpkiRunningJobs?: Set<string> };
 
-/** Runs a job in this process unless it already runs here. Failures end the job, never the server. */
-export function runJobInBackground(jobId: string): void {
+/**
+ * Runs a job in this process unless it already runs here. Failures end the job, never the server.
+ * The promise settles when the job stops; callers other than tests need not wait for it.
+ */
+export function runJobInBackground(jobId: string): Promise<void> {
   runner.dockpkiRunningJobs ??= new Set();
   const running = runner.dockpkiRunningJobs;
-  if (running.has(jobId)) return;
+  if (running.has(jobId)) return Promise.resolve();
   running.add(jobId);
-  runJob(jobId)
+  return runJob(jobId)
     .catch(async (err) => {
       console.error(`Job ${jobId} stopped:`, err);
       await db.job
@@ -158,6 +166,6 @@ export function runJobInBackground(jobId: string): void {
 /** At start-up: jobs a stopped server left queued or running carry on where their items stopped. */
 export async function resumeJobs(): Promise<number> {
   const jobs = await db.job.findMany({ where: { status: { in: ["queued", "running"] } }, select: { id: true } });
-  for (const job of jobs) runJobInBackground(job.id);
+  for (const job of jobs) void runJobInBackground(job.id);
   return jobs.length;
 }
