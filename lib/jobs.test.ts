@@ -18,7 +18,13 @@ after(async () => {
   env.cleanup();
 });
 
-await createCertificateAuthority(actor, { commonName: "Jobs CA", organization: undefined, organizationalUnit: undefined, keySize: 2048, days: 365 });
+await createCertificateAuthority(actor, {
+  commonName: "Jobs CA",
+  organization: undefined,
+  organizationalUnit: undefined,
+  keySize: 2048,
+  days: 365,
+});
 for (let i = 0; i < CLIENTS; i++) {
   const client = await createClient(actor, { name: `job-client-${i}`, kind: "ci", notes: "" });
   await issueClientCertificate(actor, client.id, { days: 5, csrPem: undefined });
@@ -28,12 +34,16 @@ for (let i = 0; i < CLIENTS; i++) {
 async function assertConsistent() {
   const perClient = await db.certificate.groupBy({ by: ["clientId"], where: { status: "active" }, _count: true });
   assert.equal(perClient.length, CLIENTS);
-  for (const row of perClient) assert.equal(row._count, 1, `client ${row.clientId} has ${row._count} active certificates`);
+  for (const row of perClient)
+    assert.equal(row._count, 1, `client ${row.clientId} has ${row._count} active certificates`);
   const broken = await db.certificate.count({ where: { OR: [{ certPem: "" }, { keySealed: null }] } });
   assert.equal(broken, 0);
   const items = await db.jobItem.findMany({ select: { status: true, certificateId: true, newCertificateId: true } });
   for (const item of items) {
-    const old = await db.certificate.findUniqueOrThrow({ where: { id: item.certificateId }, select: { status: true, supersededById: true } });
+    const old = await db.certificate.findUniqueOrThrow({
+      where: { id: item.certificateId },
+      select: { status: true, supersededById: true },
+    });
     if (item.status === "done") {
       assert.ok(item.newCertificateId, "a done item names its new certificate");
       assert.equal(old.status, "superseded");
@@ -46,7 +56,9 @@ async function assertConsistent() {
   }
 }
 
-test("a job killed part-way leaves no half-written certificate, and resumes to the end", { timeout: 180_000 }, async () => {
+test("a job killed part-way leaves no half-written certificate, and resumes to the end", {
+  timeout: 180_000,
+}, async () => {
   const job = await createReissueJob(actor, { scope: "expiring", days: 30 }, false);
   assert.equal(job.total, CLIENTS);
 
@@ -89,6 +101,9 @@ test("an empty selection is refused, and so is a second job while one is pending
   await assert.rejects(createReissueJob(actor, { scope: "previous-ca" }, false), /No certificate needs re-issuing/);
   // Re-issued certificates got the default 90 days, so they fall within a 100-day window.
   const pending = await createReissueJob(actor, { scope: "expiring", days: 100 }, false);
-  await assert.rejects(createReissueJob(actor, { scope: "expiring", days: 100 }, false), /A bulk job is already running/);
+  await assert.rejects(
+    createReissueJob(actor, { scope: "expiring", days: 100 }, false),
+    /A bulk job is already running/,
+  );
   await db.job.update({ where: { id: pending.id }, data: { status: "cancelled" } });
 });
