@@ -4,10 +4,13 @@ import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bund
 import { trustedCaPems } from "@/lib/cas";
 import { unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
-import { GoneError, NotFoundError } from "@/lib/errors";
+import { GoneError, InputError, NotFoundError } from "@/lib/errors";
 import { getHost, listAllHosts } from "@/lib/hosts";
 import { getSettings } from "@/lib/settings";
 import { formatDate } from "@/lib/dates";
+
+/** Up to this many hosts, a client bundle carries an env file for each. */
+export const MAX_ENV_FILES = 50;
 
 /**
  * The zip of a certificate: its certificate, its key (unsealed only here, on the way into the
@@ -38,8 +41,13 @@ export async function openBundle(actor: Principal, certificateId: string, opts: 
     name = bundleFileName("server", host.name);
   } else {
     const client = await db.client.findUniqueOrThrow({ where: { id: holderId }, select: { name: true } });
-    const hosts = await listAllHosts();
     const selectedHost = opts.hostId ? await getHost(opts.hostId) : null;
+    // One env file per host is handy for a small fleet, and noise in a large one.
+    const hostCount = await db.host.count();
+    if (!selectedHost && hostCount > MAX_ENV_FILES) {
+      throw InputError.forField("host", `There are ${hostCount} hosts: choose the host this bundle's env.sh should point at.`);
+    }
+    const hosts = hostCount > MAX_ENV_FILES ? [] : await listAllHosts();
     zip = buildClientBundle({ ...files, client, hosts, selectedHost });
     name = bundleFileName("client", client.name);
   }

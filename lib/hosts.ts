@@ -123,3 +123,12 @@ export async function listAllHosts(): Promise<Host[]> {
   const rows = await db.host.findMany({ select: HOST_FIELDS, orderBy: { name: "asc" } });
   return rows.map(toHost);
 }
+
+/** Host names for a picker, alphabetically; a very large fleet is cut at `take`. */
+export async function listHostChoices(take = 1000) {
+  const [total, hosts] = await Promise.all([
+    db.host.count(),
+    db.host.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" }, take }),
+  ]);
+  return { total, hosts };
+}

@@ -6,11 +6,12 @@ import { CertificateTable } from "@/app/_components/certificate-table";
 import { IssueForm } from "@/app/_components/issue-form";
 import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
+import { MAX_ENV_FILES } from "@/lib/bundle-downloads";
 import { getActiveCa } from "@/lib/cas";
 import { listHolderCertificates } from "@/lib/certificates";
 import { getClient } from "@/lib/clients";
 import { NotFoundError } from "@/lib/errors";
-import { listAllHosts } from "@/lib/hosts";
+import { listHostChoices } from "@/lib/hosts";
 import { getSettings } from "@/lib/settings";
 import { deleteClientAction, issueClientCertificateAction, updateClientAction } from "../actions";
 import { ClientForm } from "../client-form";
@@ -31,11 +32,11 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   await requireAdmin();
   const { id } = await params;
   const client = await loadClient(id);
-  const [certs, ca, settings, hosts] = await Promise.all([
+  const [certs, ca, settings, choices] = await Promise.all([
     listHolderCertificates({ clientId: id }),
     getActiveCa(),
     getSettings(),
-    listAllHosts(),
+    listHostChoices(),
   ]);
   const current = certs.find((c) => c.status !== "superseded") ?? null;
   return (
@@ -59,7 +60,11 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           <p className="muted">No certificate yet.</p>
         )}
         {current && current.status === "active" ? (
-          <BundleDownload certId={current.id} hosts={hosts.map((h) => ({ id: h.id, name: h.name }))} />
+          <BundleDownload
+            certId={current.id}
+            hosts={choices.hosts}
+            perHostFiles={choices.total <= MAX_ENV_FILES}
+          />
         ) : null}
         <p className="muted">
           dockerd does not check revocation lists: a client certificate works until it expires, even after you revoke it.
