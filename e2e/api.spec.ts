@@ -38,6 +38,10 @@ interface Cert {
   issuedBy: string;
 }
 
+// Playwright applies the project's storageState to request contexts too, so "no cookies" has to
+// be said explicitly.
+const NO_SESSION = { cookies: [], origins: [] };
+
 async function createToken(page: Page, name: string): Promise<string> {
   await page.goto("/settings");
   await page.getByLabel("Name", { exact: true }).fill(name);
@@ -136,8 +140,14 @@ test("an admin creates a token in Settings; it opens the API without a session",
   baseURL,
 }) => {
   const token = await createToken(page, TOKEN_NAME);
-  api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
-  anon = await playwright.request.newContext({ baseURL });
+  api = await playwright.request.newContext({
+    baseURL,
+    storageState: NO_SESSION,
+    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+  });
+  anon = await playwright.request.newContext({ baseURL, storageState: NO_SESSION });
+  expect((await api.storageState()).cookies).toEqual([]);
+  expect((await anon.storageState()).cookies).toEqual([]);
   const res = await api.get("/api/v1/hosts");
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ page: 1, pageSize: 50, hosts: expect.any(Array) });
@@ -177,6 +187,7 @@ test("a token revoked in Settings gets 401", async ({ page, playwright, baseURL 
   const token = await createToken(page, name);
   const doomed = await playwright.request.newContext({
     baseURL,
+    storageState: NO_SESSION,
     extraHTTPHeaders: { Authorization: `Bearer ${token}` },
   });
   expect((await doomed.get("/api/v1/clients")).status()).toBe(200);

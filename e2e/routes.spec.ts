@@ -31,7 +31,9 @@ const routes = files
   .filter((f) => f.endsWith("route.ts"))
   .map((f) => {
     const source = readFileSync(f, "utf8");
-    const methods = [...source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
+    const direct = [...source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
+    const destructured = [...source.matchAll(/export const \{([^}]+)\}/g)].flatMap((m) => m[1].split(",").map((n) => n.trim()));
+    const methods = [...direct, ...destructured.filter((n) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(n))];
     return { url: urlOf(f), methods };
   });
 const actionFiles = files.filter((f) => /^["']use server["']/.test(readFileSync(f, "utf8").trimStart()));
@@ -40,6 +42,8 @@ test("the route inventory found the app", () => {
   expect(pages).toContain("/settings");
   expect(pages).toContain("/login");
   expect(routes.map((r) => r.url)).toContain("/api/v1/ca");
+  // Every route handler exports at least one method the enumeration could see.
+  for (const route of routes) expect(route.methods.length, route.url).toBeGreaterThan(0);
   expect(actionFiles.length).toBeGreaterThan(2);
 });
 

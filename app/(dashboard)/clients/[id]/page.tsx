@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { CertBadge } from "@/app/_components/cert-badge";
-import { CertificateTable } from "@/app/_components/certificate-table";
-import { IssueForm } from "@/app/_components/issue-form";
+import { HolderCertificates } from "@/app/_components/holder-certificates";
 import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
 import { MAX_ENV_FILES } from "@/lib/bundle-downloads";
@@ -50,39 +48,21 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         </div>
       </div>
 
-      <section className="panel">
-        <h2>Certificate</h2>
-        {current ? (
-          <p className="row">
-            <CertBadge cert={current} /> <span className="mono">{current.serial}</span>
-          </p>
-        ) : (
-          <p className="muted">No certificate yet.</p>
-        )}
+      <HolderCertificates
+        certs={certs}
+        holderId={client.id}
+        issueAction={issueClientCertificateAction}
+        defaultDays={settings.clientCertDays}
+        caMissing={!ca}
+      >
         {current && current.status === "active" ? (
-          <BundleDownload
-            certId={current.id}
-            hosts={choices.hosts}
-            perHostFiles={choices.total <= MAX_ENV_FILES}
-          />
+          <BundleDownload certId={current.id} hosts={choices.hosts} perHostFiles={choices.total <= MAX_ENV_FILES} />
         ) : null}
         <p className="muted">
-          dockerd does not check revocation lists: a client certificate works until it expires, even after you revoke it.
-          Keep client lifetimes short (Settings) and rotate the CA if a key leaks.
+          dockerd does not check revocation lists: a client certificate works until it expires, even after you revoke
+          it. Keep client lifetimes short (Settings) and rotate the CA if a key leaks.
         </p>
-        <IssueForm
-          action={issueClientCertificateAction}
-          holderId={client.id}
-          defaultDays={settings.clientCertDays}
-          hasCurrent={!!current && current.status === "active"}
-          caMissing={!ca}
-        />
-      </section>
-
-      <section className="panel">
-        <h2>History</h2>
-        <CertificateTable certs={certs} />
-      </section>
+      </HolderCertificates>
 
       <section className="panel">
         <h2>Edit client</h2>
@@ -92,7 +72,12 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
       <section className="panel">
         <h2>Delete client</h2>
         <p className="muted">Its certificates stay on record. A valid certificate keeps working until it expires.</p>
-        <RowAction action={deleteClientAction} id={client.id} label="Delete client" confirm={`Delete client ${client.name}?`} />
+        <RowAction
+          action={deleteClientAction}
+          id={client.id}
+          label="Delete client"
+          confirm={`Delete client ${client.name}?`}
+        />
       </section>
     </>
   );

@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { CertBadge } from "@/app/_components/cert-badge";
-import { CertificateTable } from "@/app/_components/certificate-table";
-import { IssueForm } from "@/app/_components/issue-form";
+import { HolderCertificates } from "@/app/_components/holder-certificates";
 import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
 import { getActiveCa } from "@/lib/cas";
@@ -29,7 +27,11 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
   await requireAdmin();
   const { id } = await params;
   const host = await loadHost(id);
-  const [certs, ca, settings] = await Promise.all([listHolderCertificates({ hostId: id }), getActiveCa(), getSettings()]);
+  const [certs, ca, settings] = await Promise.all([
+    listHolderCertificates({ hostId: id }),
+    getActiveCa(),
+    getSettings(),
+  ]);
   const current = certs.find((c) => c.status !== "superseded") ?? null;
   const sansChanged =
     current &&
@@ -59,33 +61,18 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       ) : null}
       {sansChanged ? (
         <p className="notice warn">
-          The host's DNS names or IP addresses changed since its certificate was issued. Clients dialing a new name will be
-          refused until you issue a new certificate.
+          The host's DNS names or IP addresses changed since its certificate was issued. Clients dialing a new name will
+          be refused until you issue a new certificate.
         </p>
       ) : null}
 
-      <section className="panel">
-        <h2>Certificate</h2>
-        {current ? (
-          <p className="row">
-            <CertBadge cert={current} /> <span className="mono">{current.serial}</span>
-          </p>
-        ) : (
-          <p className="muted">No certificate yet.</p>
-        )}
-        <IssueForm
-          action={issueHostCertificateAction}
-          holderId={host.id}
-          defaultDays={settings.serverCertDays}
-          hasCurrent={!!current && current.status === "active"}
-          caMissing={!ca}
-        />
-      </section>
-
-      <section className="panel">
-        <h2>History</h2>
-        <CertificateTable certs={certs} />
-      </section>
+      <HolderCertificates
+        certs={certs}
+        holderId={host.id}
+        issueAction={issueHostCertificateAction}
+        defaultDays={settings.serverCertDays}
+        caMissing={!ca}
+      />
 
       <section className="panel">
         <h2>Edit host</h2>
@@ -95,8 +82,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       <section className="panel">
         <h2>Delete host</h2>
         <p className="muted">
-          Its certificates stay on record (and in the CRL when revoked). A certificate that is still valid keeps working on the
-          host until it expires: revoke it and rotate the CA if the host is compromised.
+          Its certificates stay on record (and in the CRL when revoked). A certificate that is still valid keeps working
+          on the host until it expires: revoke it and rotate the CA if the host is compromised.
         </p>
         <RowAction action={deleteHostAction} id={host.id} label="Delete host" confirm={`Delete host ${host.name}?`} />
       </section>
