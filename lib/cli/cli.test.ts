@@ -1,0 +1,255 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash, randomBytes, X509Certificate } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { ZipArchive } from "archiver";
+import yauzl from "yauzl";
+import { repoRoot } from "@/lib/test-support/temp-data-dir";
+import { collect, unzip } from "@/lib/test-support/zip";
+
+// Drives the real bin, as an admin would, against throw-away data directories. The master key comes
+// from the key file, never from DOCKPKI_MASTER_KEY.
+const root = mkdtempSync(path.join(tmpdir(), "dockpki-cli-"));
+const work = path.join(root, "work"); // where the commands are typed: relative paths resolve here
+const dataA = path.join(root, "a");
+const PASSWORD = "correct horse battery";
+
+function dockpki(
+  dataDir: string,
+  args: string[],
+  input = "",
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKPKI_DATA_DIR: dataDir };
+  delete env.DOCKPKI_MASTER_KEY;
+  const child = spawn(process.execPath, [path.join(repoRoot, "bin/dockpki.mjs"), ...args], { cwd: work, env });
+  child.stdin.end(input);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+async function ok(dataDir: string, args: string[], input = "") {
+  const r = await dockpki(dataDir, args, input);
+  assert.equal(r.status, 0, `dockpki ${args.join(" ")} failed:\n${r.stdout}${r.stderr}`);
+  return r;
+}
+
+/** Every file of a directory and the hash of its bytes, to prove a refused restore touched nothing. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [
+        f,
+        createHash("sha256")
+          .update(readFileSync(path.join(dir, f)))
+          .digest("hex"),
+      ]),
+  );
+}
+
+/** Entries of a zip as raw bytes (test-support's unzip reads them as text). */
+function zipBytes(zip: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, archive) => {
+      if (err) return reject(err);
+      const entries = new Map<string, Buffer>();
+      archive.on("end", () => resolve(entries));
+      archive.on("entry", (entry: yauzl.Entry) =>
+        archive.openReadStream(entry, async (e, stream) => {
+          if (e) return reject(e);
+          entries.set(entry.fileName, await collect(stream));
+          archive.readEntry();
+        }),
+      );
+      archive.readEntry();
+    });
+  });
+}
+
+const serialOf = (pem: string) => new X509Certificate(pem).serialNumber.toLowerCase();
+const printed = (stdout: string, field: string) => stdout.match(new RegExp(`^${field}:\\s+(\\S+)`, "m"))?.[1];
+
+before(async () => {
+  mkdirSync(work);
+  // The first command creates the database and the key file; the rest may then run side by side.
+  await ok(dataA, ["admin", "create", "--username", "alice", "--password-stdin"], PASSWORD);
+  await Promise.all([
+    ok(dataA, ["ca", "create", "--cn", "CLI Test CA", "--key-size", "2048", "--days", "400"]),
+    addInventory(),
+  ]);
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+// There is no CLI for the inventory: add it through the domain functions, then let go of the database.
+async function addInventory() {
+  process.env.DOCKPKI_DATA_DIR = dataA;
+  delete process.env.DOCKPKI_MASTER_KEY;
+  const { createHost } = await import("@/lib/hosts");
+  const { hostCreateSchema } = await import("@/lib/hosts.schema");
+  const { createClient } = await import("@/lib/clients");
+  const { db } = await import("@/lib/db");
+  const host = hostCreateSchema.parse({
+    name: "docker1",
+    dnsNames: ["docker1.example.com"],
+    ipAddresses: ["10.0.0.5"],
+  });
+  await createHost({ kind: "cli" }, host);
+  await createClient({ kind: "cli" }, { name: "laptop", kind: "person", notes: "" });
+  await db.$disconnect();
+}
+
+test("the key file is created 0600 beside the database on first run", () => {
+  assert.equal(statSync(path.join(dataA, "master.key")).mode & 0o777, 0o600);
+});
+
+test("admin create and token create/revoke", async () => {
+  const [short, , created] = await Promise.all([
+    dockpki(dataA, ["admin", "create", "--username", "bob", "--password-stdin"], "short"),
+    ok(dataA, ["admin", "create", "--username", "carol", "--password-stdin"], `${PASSWORD}\n`),
+    ok(dataA, ["token", "create", "--name", "ci-deploy"]),
+  ]);
+  assert.equal(short.status, 1);
+  assert.match(short.stderr, /A password needs at least 12 characters\./);
+  // The token alone on stdout, so a script can capture it.
+  assert.match(created.stdout, /^dpk_[A-Za-z0-9_-]{43}\n$/);
+  assert.match(created.stderr, /shown once/);
+  assert.match((await ok(dataA, ["token", "revoke", "--name", "ci-deploy"])).stdout, /Revoked 1 token\./);
+});
+
+test("issue host and client by name, with --out bundles (0600) of the printed certificate", async () => {
+  const csr = path.join(work, "laptop.csr");
+  const openssl = spawnSync("openssl", [
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${csr}.key`,
+    "-out",
+    csr,
+    "-subj",
+    "/CN=laptop",
+  ]);
+  assert.equal(openssl.status, 0, String(openssl.stderr));
+  const [host, client, unknown] = await Promise.all([
+    ok(dataA, ["issue", "host", "docker1", "--days", "30", "--out", "docker1.zip"]),
+    ok(dataA, ["issue", "client", "laptop", "--csr", "laptop.csr", "--out", "laptop.zip"]),
+    dockpki(dataA, ["issue", "host", "nope"]),
+  ]);
+
+  const hostZip = path.join(work, "docker1.zip");
+  assert.match(host.stdout, new RegExp(`bundle:\\s+${hostZip}`));
+  assert.equal(statSync(hostZip).mode & 0o777, 0o600);
+  const server = await unzip(readFileSync(hostZip));
+  const cert = new X509Certificate(server.get("docker1/cert.pem")?.content as string);
+  assert.equal(cert.serialNumber.toLowerCase(), printed(host.stdout, "serial"));
+  assert.equal(new Date(printed(host.stdout, "notAfter") as string).getTime(), new Date(cert.validTo).getTime());
+  assert.ok(cert.checkHost("docker1.example.com"));
+  assert.equal(server.get("docker1/key.pem")?.mode, 0o600);
+
+  const fromCsr = await unzip(readFileSync(path.join(work, "laptop.zip")));
+  assert.equal(serialOf(fromCsr.get("laptop/cert.pem")?.content as string), printed(client.stdout, "serial"));
+  assert.equal(fromCsr.has("laptop/key.pem"), false, "the CSR's key never reached dockpki");
+
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /There is no host called nope\./);
+});
+
+test("backup, then restore: refusals change nothing, a good restore brings everything back", async (t) => {
+  const [full, withoutKey] = await Promise.all([
+    ok(dataA, ["backup", "full.zip"]),
+    ok(dataA, ["backup", "--without-key", "nokey.zip"]),
+  ]);
+  assert.match(full.stderr, /holds the master key/);
+  assert.match(withoutKey.stderr, /not in this backup/);
+  const fullZip = readFileSync(path.join(work, "full.zip"));
+  assert.equal(statSync(path.join(work, "full.zip")).mode & 0o777, 0o600);
+  const entries = await zipBytes(fullZip);
+  const manifest = JSON.parse(String(entries.get("manifest.json")));
+  assert.equal(manifest.format, "dockpki-backup");
+  assert.ok(manifest.migrations.length > 0);
+  for (const name of ["dockpki.db", "master.key"]) {
+    assert.equal(
+      manifest.files[name].sha256,
+      createHash("sha256")
+        .update(entries.get(name) as Buffer)
+        .digest("hex"),
+    );
+  }
+  assert.deepEqual(entries.get("master.key"), readFileSync(path.join(dataA, "master.key")));
+  assert.equal((await unzip(fullZip)).get("master.key")?.mode, 0o600);
+  assert.equal((await zipBytes(readFileSync(path.join(work, "nokey.zip")))).has("master.key"), false);
+
+  // Same database and key, but one byte of the database changed.
+  const db = Buffer.from(entries.get("dockpki.db") as Buffer);
+  db[db.length - 100] ^= 0xff;
+  const tampered = new ZipArchive({ zlib: { level: 9 } });
+  tampered.append(entries.get("manifest.json") as Buffer, { name: "manifest.json" });
+  tampered.append(db, { name: "dockpki.db" });
+  tampered.append(entries.get("master.key") as Buffer, { name: "master.key" });
+  tampered.finalize();
+  writeFileSync(path.join(work, "tampered.zip"), await collect(tampered));
+  // A data dir with a key of its own.
+  const other = path.join(root, "other");
+  mkdirSync(other);
+  writeFileSync(path.join(other, "master.key"), `${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
+
+  await t.test("refusals", async () => {
+    const [before, beforeOther] = [snapshot(dataA), snapshot(other)];
+    const [exists, damaged, notBackup, wrongKey] = await Promise.all([
+      dockpki(dataA, ["backup", "full.zip"]),
+      dockpki(dataA, ["restore", "tampered.zip", "--force"]),
+      dockpki(path.join(root, "empty"), ["restore", "docker1.zip"]),
+      dockpki(other, ["restore", "nokey.zip"]),
+    ]);
+    assert.equal(exists.status, 1);
+    assert.match(exists.stderr, /already exists\. Choose another name, or add --force/);
+    assert.equal(damaged.status, 1);
+    assert.match(damaged.stderr, /dockpki\.db does not match the checksum in its manifest\. Nothing was changed\./);
+    assert.equal(notBackup.status, 1);
+    assert.match(notBackup.stderr, /docker1\.zip is not a dockpki backup/);
+    assert.equal(existsSync(path.join(root, "empty")), false);
+    assert.equal(wrongKey.status, 1);
+    assert.match(wrongKey.stderr, /The key file .* does not match the backup's database.*Nothing was changed/);
+    assert.deepEqual(snapshot(dataA), before);
+    assert.deepEqual(snapshot(other), beforeOther);
+    assert.deepEqual(readFileSync(path.join(work, "full.zip")), fullZip);
+  });
+
+  await t.test("into a wiped data dir: same admins, and the CA key still signs", async () => {
+    const key = readFileSync(path.join(dataA, "master.key"));
+    rmSync(dataA, { recursive: true });
+    assert.match((await ok(dataA, ["restore", "full.zip"])).stdout, /Restored .*full\.zip/);
+    assert.deepEqual(readFileSync(path.join(dataA, "master.key")), key);
+    assert.equal(statSync(path.join(dataA, "master.key")).mode & 0o777, 0o600);
+    const [again] = await Promise.all([
+      dockpki(dataA, ["restore", "full.zip"]),
+      ok(dataA, ["admin", "reset-password", "--username", "alice", "--password-stdin"], PASSWORD),
+      ok(dataA, ["issue", "client", "laptop", "--out", "laptop-after.zip"]),
+    ]);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /already has a database\. Stop the dashboard first/);
+    const bundle = await unzip(readFileSync(path.join(work, "laptop-after.zip")));
+    assert.match(bundle.get("laptop/key.pem")?.content ?? "", /BEGIN (RSA )?PRIVATE KEY/);
+  });
+});

@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { openBundle } from "@/lib/bundle-downloads";
+import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
+import { issueSchema } from "@/lib/certificates.schema";
+import { refuseExisting, writePrivateFile } from "@/lib/cli/backup";
+import { UsageError, userPath } from "@/lib/cli/io";
+import { db } from "@/lib/db";
+import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
+
+const USAGE =
+  "usage: dockpki issue host NAME [--days N] [--out FILE.zip] [--force]\n" +
+  "       dockpki issue client NAME [--days N] [--csr FILE] [--out FILE.zip] [--force]";
+
+/** The id of the host or client with this name (names are unique per kind). */
+async function findHolder(kind: "host" | "client", name: string): Promise<string> {
+  const where = { where: { name }, select: { id: true } };
+  const row = kind === "host" ? await db.host.findUnique(where) : await db.client.findUnique(where);
+  if (!row) throw new NotFoundError(`There is no ${kind} called ${name}.`);
+  return row.id;
+}
+
+function readCsr(file: string): string {
+  try {
+    return readFileSync(userPath(file), "utf8");
+  } catch (err) {
+    throw new InputError(`Cannot read the CSR ${userPath(file)}: ${(err as Error).message}`);
+  }
+}
+
+export async function issueCommand(args: string[]): Promise<void> {
+  const [kind, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { days: { type: "string" }, csr: { type: "string" }, out: { type: "string" }, force: { type: "boolean" } },
+  });
+  if ((kind !== "host" && kind !== "client") || positionals.length !== 1) throw new UsageError(USAGE);
+  if (kind === "host" && values.csr) throw new UsageError(`--csr is for clients only.\n${USAGE}`);
+  const out = values.out ? userPath(values.out) : null;
+  // Checked before issuing, so a refusal does not leave a certificate nobody received.
+  if (out) refuseExisting(out, values.force);
+  const parsed = issueSchema.safeParse({ days: values.days, csrPem: values.csr ? readCsr(values.csr) : undefined });
+  if (!parsed.success) throw new InputError(Object.values(zodFieldErrors(parsed.error.issues)).flat().join(" "));
+
+  const holderId = await findHolder(kind, positionals[0]);
+  const issue = kind === "host" ? issueHostCertificate : issueClientCertificate;
+  const cert = await issue({ kind: "cli" }, holderId, parsed.data);
+  console.log(`Issued a ${cert.kind} certificate for ${kind} ${positionals[0]} (CN=${cert.commonName}).`);
+  console.log(`serial:   ${cert.serial}`);
+  console.log(`notAfter: ${cert.notAfter.toISOString()}`);
+  if (out) {
+    const { zip } = await openBundle({ kind: "cli" }, cert.id, {});
+    await writePrivateFile(out, zip);
+    console.log(`bundle:   ${out}${cert.fromCsr ? " (no key.pem: the key stays with the CSR's owner)" : ""}`);
+  }
+}
