@@ -11,4 +11,4 @@ export const issueSchema = z.object({
     .transform((v) => v || undefined),
 });
 
-export type IssueInput = z.infer<typeof issueSchema>;
+export type IssueInput = Partial<z.infer<typeof issueSchema>>;

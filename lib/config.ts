@@ -13,3 +13,8 @@ export function databasePath(): string {
 export function masterKeyPath(): string {
   return path.join(dataDir(), "master.key");
 }
+
+/** The committed migrations, applied at start-up (the server and the CLI run from the project root). */
+export function migrationsDir(): string {
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
+}

@@ -1,6 +1,5 @@
 import "server-only";
-import path from "node:path";
-import { databasePath } from "@/lib/config";
+import { databasePath, migrationsDir } from "@/lib/config";
 import { checkMasterKey } from "@/lib/crypto/key-check";
 import { applyMigrations } from "@/lib/migrate";
 
@@ -10,7 +9,7 @@ const state = globalThis as unknown as { dockpkiKeyProblem?: string | null };
 export async function prepareServer(): Promise<void> {
   const { applied } = applyMigrations({
     databasePath: databasePath(),
-    migrationsDir: path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations"),
+    migrationsDir: migrationsDir(),
   });
   if (applied.length > 0) console.info(`dockpki: applied ${applied.length} migration(s): ${applied.join(", ")}`);
   state.dockpkiKeyProblem = await checkMasterKey();

@@ -3,8 +3,7 @@ import { parseArgs } from "node:util";
 import { openBundle } from "@/lib/bundle-downloads";
 import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
 import { issueSchema } from "@/lib/certificates.schema";
-import { refuseExisting, writePrivateFile } from "@/lib/cli/backup";
-import { UsageError, userPath } from "@/lib/cli/io";
+import { refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
 import { db } from "@/lib/db";
 import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 

@@ -1,11 +1,5 @@
-import { adminCommand } from "@/lib/cli/admin";
-import { backupCommand, restoreCommand } from "@/lib/cli/backup";
-import { caCommand } from "@/lib/cli/ca";
 import { UsageError } from "@/lib/cli/io";
-import { issueCommand } from "@/lib/cli/issue";
-import { tokenCommand } from "@/lib/cli/token";
 import { describeError } from "@/lib/errors";
-import { prepareServer } from "@/lib/startup";
 
 const HELP = `dockpki <command>
 
@@ -23,32 +17,41 @@ const HELP = `dockpki <command>
 
 Environment: DOCKPKI_DATA_DIR (default ./data), DOCKPKI_MASTER_KEY.`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  admin: adminCommand,
-  token: tokenCommand,
-  ca: caCommand,
-  issue: issueCommand,
-  backup: backupCommand,
-  restore: restoreCommand,
+type Command = (args: string[]) => Promise<void>;
+
+// Loaded on demand: `dockpki help` should not pay for Prisma, forge and archiver.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  admin: async () => (await import("@/lib/cli/admin")).adminCommand,
+  token: async () => (await import("@/lib/cli/token")).tokenCommand,
+  ca: async () => (await import("@/lib/cli/ca")).caCommand,
+  issue: async () => (await import("@/lib/cli/issue")).issueCommand,
+  backup: async () => (await import("@/lib/cli/backup")).backupCommand,
+  restore: async () => (await import("@/lib/cli/restore")).restoreCommand,
 };
+
+/** parseArgs refuses unknown or malformed flags with these codes: a usage problem, not a crash. */
+function isArgumentError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? "";
+  return code.startsWith("ERR_PARSE_ARGS_");
+}
 
 // Restore replaces the database file: nothing may migrate or open it first.
 const UNPREPARED = new Set(["restore"]);
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
+  if (!name || !Object.hasOwn(COMMANDS, name)) {
     console.log(HELP);
     return name && name !== "help" && name !== "--help" ? 2 : 0;
   }
-  if (!UNPREPARED.has(name as string)) await prepareServer();
+  const command = await COMMANDS[name]();
+  if (!UNPREPARED.has(name)) await (await import("@/lib/startup")).prepareServer();
   try {
     await command(args);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(err.message);
+    if (err instanceof UsageError || isArgumentError(err)) {
+      console.error((err as Error).message);
       return 2;
     }
     const report = describeError(err);

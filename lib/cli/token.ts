@@ -16,7 +16,10 @@ export async function tokenCommand(args: string[]): Promise<void> {
     console.log(created.token);
   } else if (sub === "revoke") {
     if (!values.name && !values.id) throw new UsageError("usage: dockpki token revoke --name N | --id ID");
-    const count = await revokeApiToken({ kind: "cli" }, values.id ? { id: values.id } : { name: values.name as string });
+    const count = await revokeApiToken(
+      { kind: "cli" },
+      values.id ? { id: values.id } : { name: values.name as string },
+    );
     console.log(`Revoked ${count} token${count === 1 ? "" : "s"}.`);
   } else if (sub === "list") {
     for (const t of await listApiTokens()) {

@@ -3,8 +3,10 @@ import { loadMasterKey, MasterKeyError } from "@/lib/crypto/master-key";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 
-const SETTING_KEY = "masterKeyCheck";
-const BOUND_TO = "setting:masterKeyCheck";
+/** A known value sealed on first start: whatever key opens it opens every stored key. */
+export const KEY_CHECK = { setting: "masterKeyCheck", boundTo: "setting:masterKeyCheck" } as const;
+const SETTING_KEY = KEY_CHECK.setting;
+const BOUND_TO = KEY_CHECK.boundTo;
 const CHECK_TEXT = "dockpki master key check";
 
 /**
@@ -21,7 +23,9 @@ export async function checkMasterKey(): Promise<string | null> {
       await db.setting.create({ data: { key: SETTING_KEY, value } });
       return null;
     }
-    return unseal(Buffer.from(row.value, "base64"), BOUND_TO, key) === CHECK_TEXT ? null : "The master key check failed.";
+    return unseal(Buffer.from(row.value, "base64"), BOUND_TO, key) === CHECK_TEXT
+      ? null
+      : "The master key check failed.";
   } catch (err) {
     if (err instanceof MasterKeyError) {
       return `${err.message} dockpki cannot open the private keys it stores. Restore the original master key (DOCKPKI_MASTER_KEY or data/master.key) and restart.`;

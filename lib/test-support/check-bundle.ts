@@ -21,7 +21,11 @@ export function checkBundleUnavailable(): string | false {
 }
 
 /** Runs the judge on two folders; exit status 0 means Docker accepts them. */
-export function checkBundle(serverDir: string, clientDir: string, ...options: string[]): { status: number | null; output: string } {
+export function checkBundle(
+  serverDir: string,
+  clientDir: string,
+  ...options: string[]
+): { status: number | null; output: string } {
   const r = spawnSync(CHECK_BUNDLE, [...options, serverDir, clientDir], { encoding: "utf8", timeout: 240_000 });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
 import { createPrivateKey } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 
 /**
  * Reads the database file and its WAL as raw bytes, the way someone holding a copy would, and

@@ -2,4 +2,5 @@
 const { runJobInBackground } = await import("@/lib/jobs");
 await runJobInBackground(process.argv[2] as string);
 process.exit(0);
+
 export {};
