@@ -1,5 +1,5 @@
 import "server-only";
-import { type Tx, db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 
 /** Who did something: an admin in the browser, an API token, the server-side CLI, or dockpki itself. */
 export type Principal =
@@ -38,4 +38,14 @@ export async function recordAudit(client: Tx | typeof db, event: AuditInput): Pr
       ip: event.ip ?? null,
     },
   });
+}
+
+/** An actor label as people read it: "alice", "API token ci-deploy", "the CLI". */
+export function describeActor(label: string): string {
+  const [kind, ...rest] = label.split(":");
+  const name = rest.join(":");
+  if (kind === "admin") return name;
+  if (kind === "token") return `API token ${name}`;
+  if (kind === "user") return `${name} (not signed in)`;
+  return kind === "cli" ? "the CLI" : "dockpki";
 }

@@ -80,8 +80,8 @@ export default async function OverviewPage() {
         {expiring.cas.map((ca) => (
           <p key={ca.id} className="notice error">
             The {ca.status === "active" ? "" : "previous "}CA <strong>{ca.commonName}</strong>{" "}
-            {ca.expired ? "has expired" : `expires ${formatRelativeDays(ca.notAfter)}`}: nothing it signed can outlive it.{" "}
-            <Link href="/ca">Rotate it</Link>.
+            {ca.expired ? "has expired" : `expires ${formatRelativeDays(ca.notAfter)}`}: nothing it signed can outlive
+            it. <Link href="/ca">Rotate it</Link>.
           </p>
         ))}
         {expiring.certificates.length === 0 ? (
@@ -117,11 +117,17 @@ export default async function OverviewPage() {
             </div>
             {expiring.total > expiring.certificates.length ? (
               <p className="muted">
-                {expiring.total - expiring.certificates.length} more: <Link href="/certificates?status=expiring&days=30">see all</Link>.
+                {expiring.total - expiring.certificates.length} more:{" "}
+                <Link href="/certificates?status=expiring&days=30">see all</Link>.
               </p>
             ) : null}
             {candidates > 0 && o.ca ? (
-              <BulkReissueForm scope="expiring" days={30} count={candidates} label="Re-issue everything expiring or expired" />
+              <BulkReissueForm
+                scope="expiring"
+                days={30}
+                count={candidates}
+                label="Re-issue everything expiring or expired"
+              />
             ) : null}
           </>
         )}

@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import { startBulkReissueAction } from "@/app/(dashboard)/certificates/actions";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { startBulkReissueAction } from "@/app/(dashboard)/certificates/actions";
 
 /** Starts a bulk re-issue: everything expiring within N days, or everything under the previous CA. */
 export function BulkReissueForm({

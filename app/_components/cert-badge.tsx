@@ -1,5 +1,5 @@
-import { formatDate } from "@/lib/dates";
 import { certificateState } from "@/lib/certificate-status";
+import { formatDate } from "@/lib/dates";
 
 const TONE = { valid: "ok", expiring: "warn", expired: "danger", revoked: "danger", superseded: "" } as const;
 

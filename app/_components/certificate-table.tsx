@@ -1,6 +1,7 @@
 import { CertBadge } from "@/app/_components/cert-badge";
-import { formatDateTime } from "@/lib/dates";
+import { describeActor } from "@/lib/audit";
 import type { Certificate } from "@/lib/certificates";
+import { formatDateTime } from "@/lib/dates";
 
 /** A holder's certificates, newest first, with their bundle downloads. */
 export function CertificateTable({ certs }: { certs: Certificate[] }) {
@@ -30,7 +31,7 @@ export function CertificateTable({ certs }: { certs: Certificate[] }) {
               </td>
               <td>
                 {formatDateTime(c.createdAt)}
-                <div className="muted">{c.issuedBy}</div>
+                <div className="muted">by {describeActor(c.issuedBy)}</div>
               </td>
               <td className="mono">{[...c.dnsNames, ...c.ipAddresses].join(", ") || c.commonName}</td>
               <td>{c.fromCsr ? "from CSR" : `RSA ${c.keySize}`}</td>

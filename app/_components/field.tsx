@@ -18,7 +18,11 @@ export function Field({
     <div className="field">
       <label htmlFor={name}>{label}</label>
       {children}
-      {hint ? <span className="hint" id={`${name}-hint`}>{hint}</span> : null}
+      {hint ? (
+        <span className="hint" id={`${name}-hint`}>
+          {hint}
+        </span>
+      ) : null}
       {errors?.map((e) => (
         <p key={e} className="field-error" id={`${name}-error`} role="alert">
           {e}

@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { useFormMemory } from "@/app/_components/use-form-memory";
 
 /** Issues a certificate for a host or client: a fresh key on the server, or a CSR the owner made. */
 export function IssueForm({
@@ -21,6 +22,7 @@ export function IssueForm({
   caMissing: boolean;
 }) {
   const [state, formAction] = useActionState<FormState, FormData>(action, {});
+  const memory = useFormMemory(state);
   const [useCsr, setUseCsr] = useState(false);
   const err = state.fieldErrors ?? {};
   if (caMissing) {
@@ -31,25 +33,46 @@ export function IssueForm({
     );
   }
   return (
-    <form action={formAction} className="stack" noValidate>
+    <form key={memory.key} action={formAction} onSubmit={memory.onSubmit} className="stack" noValidate>
       <input type="hidden" name="id" value={holderId} />
       <FormMessage state={state} />
       <div className="row" style={{ alignItems: "flex-end" }}>
         <Field name="days" label="Validity (days)" errors={err.days}>
-          <input id="days" name="days" type="number" min={1} defaultValue={defaultDays} style={{ width: 140 }} aria-invalid={!!err.days} />
+          <input
+            id="days"
+            name="days"
+            type="number"
+            min={1}
+            defaultValue={memory.value("days", defaultDays)}
+            style={{ width: 140 }}
+            aria-invalid={!!err.days}
+          />
         </Field>
         <label className="checkbox">
-          <input type="checkbox" checked={useCsr} onChange={(e) => setUseCsr(e.target.checked)} /> Sign a CSR instead (the key stays
-          with its owner)
+          <input type="checkbox" checked={useCsr} onChange={(e) => setUseCsr(e.target.checked)} /> Sign a CSR instead
+          (the key stays with its owner)
         </label>
       </div>
       {useCsr ? (
-        <Field name="csrPem" label="Certificate signing request (PEM)" hint="RSA, 2048 bits or more. Its requested extensions are ignored." errors={err.csrPem}>
-          <textarea id="csrPem" name="csrPem" placeholder="-----BEGIN CERTIFICATE REQUEST-----" aria-invalid={!!err.csrPem} />
+        <Field
+          name="csrPem"
+          label="Certificate signing request (PEM)"
+          hint="RSA, 2048 bits or more. Its requested extensions are ignored."
+          errors={err.csrPem}
+        >
+          <textarea
+            id="csrPem"
+            name="csrPem"
+            defaultValue={memory.value("csrPem")}
+            placeholder="-----BEGIN CERTIFICATE REQUEST-----"
+            aria-invalid={!!err.csrPem}
+          />
         </Field>
       ) : null}
       <div>
-        <SubmitButton pendingText="Issuing…">{hasCurrent ? "Issue a new certificate (replaces the current one)" : "Issue certificate"}</SubmitButton>
+        <SubmitButton pendingText="Issuing…">
+          {hasCurrent ? "Issue a new certificate (replaces the current one)" : "Issue certificate"}
+        </SubmitButton>
       </div>
     </form>
   );

@@ -4,7 +4,14 @@ import type { ListQuery } from "@/lib/list-query.schema";
 export function ListControls({ query, placeholder }: { query: ListQuery; placeholder: string }) {
   return (
     <form className="panel row" method="get" role="search">
-      <input type="search" name="q" defaultValue={query.q ?? ""} placeholder={placeholder} aria-label="Search" style={{ flex: "1 1 220px", width: "auto" }} />
+      <input
+        type="search"
+        name="q"
+        defaultValue={query.q ?? ""}
+        placeholder={placeholder}
+        aria-label="Search"
+        style={{ flex: "1 1 220px", width: "auto" }}
+      />
       <select name="filter" defaultValue={query.filter} aria-label="Certificate filter" style={{ width: "auto" }}>
         <option value="all">All</option>
         <option value="never-issued">Never issued</option>

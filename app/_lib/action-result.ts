@@ -16,5 +16,8 @@ export type Parsed<T> = { ok: true; data: T } | { ok: false; state: FormState };
 export function parseForm<S extends z.ZodType>(schema: S, values: unknown): Parsed<z.infer<S>> {
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, state: { message: "Please correct the marked fields.", fieldErrors: zodFieldErrors(parsed.error.issues) } };
+  return {
+    ok: false,
+    state: { message: "Please correct the marked fields.", fieldErrors: zodFieldErrors(parsed.error.issues) },
+  };
 }

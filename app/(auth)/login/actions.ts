@@ -3,7 +3,6 @@
 import { redirect } from "next/navigation";
 import type { FormState } from "@/app/_components/form-state";
 
-type LoginState = FormState & { username?: string };
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { signIn } from "@/lib/admins";
 import { loginSchema } from "@/lib/admins.schema";
@@ -11,19 +10,17 @@ import { clientIp, setSessionCookie, userAgent } from "@/lib/auth/current";
 import { createSession } from "@/lib/auth/sessions";
 
 /** Signing in is, by its nature, open to anonymous callers; it is throttled per account and address. */
-export async function loginAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
+export async function loginAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const parsed = parseForm(loginSchema, { username: formData.get("username"), password: formData.get("password") });
-  // The form is reset after every submit; handing the username back keeps it filled in.
-  const username = String(formData.get("username") ?? "").slice(0, 64);
-  if (!parsed.ok) return { ...parsed.state, username };
+  if (!parsed.ok) return parsed.state;
   try {
     const ip = await clientIp();
     const result = await signIn(parsed.data.username, parsed.data.password, ip);
-    if (!result.ok) return { message: result.message, username };
+    if (!result.ok) return { message: result.message };
     const { token } = await createSession(result.admin.id, { ip, userAgent: await userAgent() });
     await setSessionCookie(token);
   } catch (err) {
-    return { ...failure(err), username };
+    return failure(err);
   }
   redirect("/");
 }

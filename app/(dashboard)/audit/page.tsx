@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import { formatDateTime } from "@/lib/dates";
 import { Pagination } from "@/app/_components/pagination";
 import { auditQuerySchema, listAuditActions, listAuditEvents } from "@/lib/audit-log";
 import { requireAdmin } from "@/lib/auth/current";
+import { formatDateTime } from "@/lib/dates";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -37,7 +37,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </option>
           ))}
         </select>
-        <input type="search" name="actor" placeholder="Actor" defaultValue={q.actor ?? ""} aria-label="Actor" style={{ width: 180 }} />
+        <input
+          type="search"
+          name="actor"
+          placeholder="Actor"
+          defaultValue={q.actor ?? ""}
+          aria-label="Actor"
+          style={{ width: 180 }}
+        />
         <input type="date" name="from" defaultValue={q.from ?? ""} aria-label="From" style={{ width: "auto" }} />
         <input type="date" name="to" defaultValue={q.to ?? ""} aria-label="To" style={{ width: "auto" }} />
         <button type="submit" className="secondary">

@@ -62,8 +62,9 @@ export default async function CaPage() {
       ) : null}
       {activeLacksKeyUsage ? (
         <p className="notice warn">
-          This CA certificate has no keyUsage extension (the classic openssl recipe makes it so). Docker accepts what it signs,
-          but strict verifiers such as <code>openssl verify -x509_strict</code> do not. Rotating to a CA created here fixes it.
+          This CA certificate has no keyUsage extension (the classic openssl recipe makes it so). Docker accepts what it
+          signs, but strict verifiers such as <code>openssl verify -x509_strict</code> do not. Rotating to a CA created
+          here fixes it.
         </p>
       ) : null}
       <section className="panel">
@@ -76,13 +77,13 @@ export default async function CaPage() {
       <section className="panel">
         <h2>Revocation list (CRL)</h2>
         <p>
-          CRL number {active.crlNumber || "—"}, last signed {formatDateTime(active.crlUpdatedAt)}. It is signed again on every
-          revocation, and whenever half its validity (Settings) has passed.
+          CRL number {active.crlNumber || "—"}, last signed {formatDateTime(active.crlUpdatedAt)}. It is signed again on
+          every revocation, and whenever half its validity (Settings) has passed.
         </p>
         <p className="notice warn">
-          dockerd and the docker CLI do not check CRLs. Revoking a client certificate does not lock that client out of a daemon:
-          it keeps working until it expires. What does lock it out: short client lifetimes (Settings), and rotating the CA and
-          re-issuing every certificate that is still wanted, then retiring the old CA.
+          dockerd and the docker CLI do not check CRLs. Revoking a client certificate does not lock that client out of a
+          daemon: it keeps working until it expires. What does lock it out: short client lifetimes (Settings), and
+          rotating the CA and re-issuing every certificate that is still wanted, then retiring the old CA.
         </p>
       </section>
 
@@ -90,8 +91,8 @@ export default async function CaPage() {
         <section className="panel" aria-labelledby="rotation-h">
           <h2 id="rotation-h">Rotation in progress</h2>
           <p>
-            Bundles carry both CAs in <code>ca.pem</code>, so hosts and clients can move one at a time. The previous CA is still
-            trusted until you retire it.
+            Bundles carry both CAs in <code>ca.pem</code>, so hosts and clients can move one at a time. The previous CA
+            is still trusted until you retire it.
           </p>
           <h3>
             {previous.commonName} <span className="badge warn">previous</span>
@@ -102,12 +103,19 @@ export default async function CaPage() {
               ? "No valid certificate depends on the previous CA any more."
               : `${dependents} valid certificate${dependents === 1 ? "" : "s"} still depend${dependents === 1 ? "s" : ""} on it.`}
           </p>
-          {toMove > 0 ? <BulkReissueForm scope="previous-ca" count={toMove} label="Re-issue everything under the new CA" /> : null}
+          {toMove > 0 ? (
+            <BulkReissueForm scope="previous-ca" count={toMove} label="Re-issue everything under the new CA" />
+          ) : null}
           <p className="muted" style={{ marginTop: 12 }}>
-            After re-issuing, install the new bundles on every host and client, then retire the previous CA. Until then a
-            stolen key signed by it keeps working.
+            After re-issuing, install the new bundles on every host and client, then retire the previous CA. Until then
+            a stolen key signed by it keeps working.
           </p>
-          <RowAction action={retireCaAction} id={previous.id} label="Retire the previous CA" confirm={`Retire ${previous.commonName}? Bundles will stop carrying it.`} />
+          <RowAction
+            action={retireCaAction}
+            id={previous.id}
+            label="Retire the previous CA"
+            confirm={`Retire ${previous.commonName}? Bundles will stop carrying it.`}
+          />
         </section>
       ) : (
         <section className="panel" aria-labelledby="rotate-h">
@@ -133,7 +141,8 @@ export default async function CaPage() {
           <ul>
             {retired.map((ca) => (
               <li key={ca.id}>
-                {ca.commonName}, retired {formatDateTime(ca.retiredAt)} <span className="mono muted">{ca.fingerprint}</span>
+                {ca.commonName}, retired {formatDateTime(ca.retiredAt)}{" "}
+                <span className="mono muted">{ca.fingerprint}</span>
               </li>
             ))}
           </ul>

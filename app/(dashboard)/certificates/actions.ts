@@ -8,8 +8,8 @@ import { failure, parseForm } from "@/app/_lib/action-result";
 import { requireAdmin } from "@/lib/auth/current";
 import { type ReissueScope, startReissueJob } from "@/lib/jobs";
 import { reissueCertificate } from "@/lib/reissue";
-import { revocationReasonSchema } from "@/lib/revocations.schema";
 import { revokeCertificate } from "@/lib/revocations";
+import { revocationReasonSchema } from "@/lib/revocations.schema";
 import { daysSchema } from "@/lib/validation";
 
 const idSchema = z.uuid("Unknown certificate.");
@@ -48,7 +48,8 @@ export async function startBulkReissueAction(_prev: FormState, formData: FormDat
   const actor = await requireAdmin();
   const scope = formData.get("scope") === "previous-ca" ? "previous-ca" : "expiring";
   const days = daysSchema.safeParse(formData.get("days") ?? 30);
-  if (!days.success) return { fieldErrors: { days: [days.error.issues[0].message] }, message: "Check the number of days." };
+  if (!days.success)
+    return { fieldErrors: { days: [days.error.issues[0].message] }, message: "Check the number of days." };
   let jobId: string;
   try {
     const selection: ReissueScope = scope === "expiring" ? { scope, days: days.data } : { scope };

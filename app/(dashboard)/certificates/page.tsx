@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CertBadge } from "@/app/_components/cert-badge";
-import { formatDateTime } from "@/lib/dates";
 import { Pagination } from "@/app/_components/pagination";
 import { requireAdmin } from "@/lib/auth/current";
 import { certificateQuerySchema } from "@/lib/certificate-query.schema";
 import { listCertificates } from "@/lib/certificates";
+import { formatDateTime } from "@/lib/dates";
 
 export const metadata: Metadata = { title: "Certificates" };
 
@@ -24,7 +24,14 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
         </div>
       </div>
       <form className="panel row" method="get" role="search">
-        <input type="search" name="q" defaultValue={q.q ?? ""} placeholder="Common name or serial" aria-label="Search" style={{ flex: "1 1 220px", width: "auto" }} />
+        <input
+          type="search"
+          name="q"
+          defaultValue={q.q ?? ""}
+          placeholder="Common name or serial"
+          aria-label="Search"
+          style={{ flex: "1 1 220px", width: "auto" }}
+        />
         <select name="status" defaultValue={q.status} aria-label="Status" style={{ width: "auto" }}>
           <option value="all">All</option>
           <option value="active">Valid</option>

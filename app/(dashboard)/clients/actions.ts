@@ -63,7 +63,10 @@ export async function issueClientCertificateAction(_prev: FormState, formData: F
   const actor = await requireAdmin();
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown client." };
-  const parsed = parseForm(issueSchema, { days: formData.get("days") || undefined, csrPem: formData.get("csrPem") ?? undefined });
+  const parsed = parseForm(issueSchema, {
+    days: formData.get("days") || undefined,
+    csrPem: formData.get("csrPem") ?? undefined,
+  });
   if (!parsed.ok) return parsed.state;
   try {
     await issueClientCertificate(actor, id.data, parsed.data);
@@ -71,5 +74,5 @@ export async function issueClientCertificateAction(_prev: FormState, formData: F
     return failure(err);
   }
   revalidatePath(`/clients/${id.data}`);
-  return { ok: true, message: "Certificate issued. Download the bundle below." };
+  return { ok: true, message: "Certificate issued. Its bundle is ready to download." };
 }

@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { useFormMemory } from "@/app/_components/use-form-memory";
 import type { ClientInput } from "@/lib/clients.schema";
 
 export function ClientForm({
@@ -17,17 +18,29 @@ export function ClientForm({
   submitLabel: string;
 }) {
   const [state, formAction] = useActionState<FormState, FormData>(action, {});
+  const memory = useFormMemory(state);
   const err = state.fieldErrors ?? {};
   return (
-    <form action={formAction} className="stack" noValidate>
+    <form key={memory.key} action={formAction} onSubmit={memory.onSubmit} className="stack" noValidate>
       {client.id ? <input type="hidden" name="id" value={client.id} /> : null}
       <FormMessage state={state} />
       <div className="grid cols-2">
-        <Field name="name" label="Name" hint="Becomes the certificate's common name, e.g. alice or ci-runner-1." errors={err.name}>
-          <input id="name" name="name" type="text" defaultValue={client.name} aria-invalid={!!err.name} />
+        <Field
+          name="name"
+          label="Name"
+          hint="Becomes the certificate's common name, e.g. alice or ci-runner-1."
+          errors={err.name}
+        >
+          <input
+            id="name"
+            name="name"
+            type="text"
+            defaultValue={memory.value("name", client.name)}
+            aria-invalid={!!err.name}
+          />
         </Field>
         <Field name="kind" label="Kind" errors={err.kind}>
-          <select id="kind" name="kind" defaultValue={client.kind}>
+          <select id="kind" name="kind" defaultValue={memory.value("kind", client.kind)}>
             <option value="person">Person</option>
             <option value="ci">CI server</option>
             <option value="service">Service</option>
@@ -35,7 +48,12 @@ export function ClientForm({
         </Field>
       </div>
       <Field name="notes" label="Notes" errors={err.notes}>
-        <textarea id="notes" name="notes" defaultValue={client.notes} style={{ fontFamily: "inherit", minHeight: 60 }} />
+        <textarea
+          id="notes"
+          name="notes"
+          defaultValue={memory.value("notes", client.notes)}
+          style={{ fontFamily: "inherit", minHeight: 60 }}
+        />
       </Field>
       <div>
         <SubmitButton pendingText="Saving…">{submitLabel}</SubmitButton>

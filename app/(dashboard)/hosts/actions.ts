@@ -60,7 +60,10 @@ export async function issueHostCertificateAction(_prev: FormState, formData: For
   const actor = await requireAdmin();
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown host." };
-  const parsed = parseForm(issueSchema, { days: formData.get("days") || undefined, csrPem: formData.get("csrPem") ?? undefined });
+  const parsed = parseForm(issueSchema, {
+    days: formData.get("days") || undefined,
+    csrPem: formData.get("csrPem") ?? undefined,
+  });
   if (!parsed.ok) return parsed.state;
   try {
     await issueHostCertificate(actor, id.data, parsed.data);
@@ -68,5 +71,5 @@ export async function issueHostCertificateAction(_prev: FormState, formData: For
     return failure(err);
   }
   revalidatePath(`/hosts/${id.data}`);
-  return { ok: true, message: "Certificate issued. Download the bundle below." };
+  return { ok: true, message: "Certificate issued. Its bundle is ready to download." };
 }

@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { useFormMemory } from "@/app/_components/use-form-memory";
 import type { HostFormValues } from "./form-values";
 
 export function HostForm({
@@ -17,18 +18,43 @@ export function HostForm({
   submitLabel: string;
 }) {
   const [state, formAction] = useActionState<FormState, FormData>(action, {});
+  const memory = useFormMemory(state);
   const [tlsMode, setTlsMode] = useState(host.tlsMode);
   const err = state.fieldErrors ?? {};
   return (
-    <form action={formAction} className="stack" noValidate>
+    <form key={memory.key} action={formAction} onSubmit={memory.onSubmit} className="stack" noValidate>
       {host.id ? <input type="hidden" name="id" value={host.id} /> : null}
       <FormMessage state={state} />
       <div className="grid cols-2">
-        <Field name="name" label="Name" hint="How you call this host; used in file names and docker context names." errors={err.name}>
-          <input id="name" name="name" type="text" defaultValue={host.name} aria-invalid={!!err.name} />
+        <Field
+          name="name"
+          label="Name"
+          hint="How you call this host; used in file names and docker context names."
+          errors={err.name}
+        >
+          <input
+            id="name"
+            name="name"
+            type="text"
+            defaultValue={memory.value("name", host.name)}
+            aria-invalid={!!err.name}
+          />
         </Field>
-        <Field name="port" label="TLS port" hint="2376 is Docker's TLS port. 2375 (plain HTTP) is never used." errors={err.port}>
-          <input id="port" name="port" type="number" min={1} max={65535} defaultValue={host.port} aria-invalid={!!err.port} />
+        <Field
+          name="port"
+          label="TLS port"
+          hint="2376 is Docker's TLS port. 2375 (plain HTTP) is never used."
+          errors={err.port}
+        >
+          <input
+            id="port"
+            name="port"
+            type="number"
+            min={1}
+            max={65535}
+            defaultValue={memory.value("port", host.port)}
+            aria-invalid={!!err.port}
+          />
         </Field>
         <Field
           name="dnsNames"
@@ -36,45 +62,83 @@ export function HostForm({
           hint="One per line or comma-separated. Clients must dial one of these names or addresses; Go checks them, not the CN."
           errors={err.dnsNames}
         >
-          <textarea id="dnsNames" name="dnsNames" defaultValue={host.dnsNames.join("\n")} placeholder={"docker1.example.com\nlocalhost"} aria-invalid={!!err.dnsNames} />
+          <textarea
+            id="dnsNames"
+            name="dnsNames"
+            defaultValue={memory.value("dnsNames", host.dnsNames.join("\n"))}
+            placeholder={"docker1.example.com\nlocalhost"}
+            aria-invalid={!!err.dnsNames}
+          />
         </Field>
-        <Field name="ipAddresses" label="IP addresses" hint="IPv4 and IPv6. Add 127.0.0.1 to use TCP from the host itself." errors={err.ipAddresses}>
-          <textarea id="ipAddresses" name="ipAddresses" defaultValue={host.ipAddresses.join("\n")} placeholder={"10.0.0.12\n127.0.0.1"} aria-invalid={!!err.ipAddresses} />
+        <Field
+          name="ipAddresses"
+          label="IP addresses"
+          hint="IPv4 and IPv6. Add 127.0.0.1 to use TCP from the host itself."
+          errors={err.ipAddresses}
+        >
+          <textarea
+            id="ipAddresses"
+            name="ipAddresses"
+            defaultValue={memory.value("ipAddresses", host.ipAddresses.join("\n"))}
+            placeholder={"10.0.0.12\n127.0.0.1"}
+            aria-invalid={!!err.ipAddresses}
+          />
         </Field>
         <Field name="configStyle" label="Daemon configuration" errors={err.configStyle}>
-          <select id="configStyle" name="configStyle" defaultValue={host.configStyle}>
+          <select id="configStyle" name="configStyle" defaultValue={memory.value("configStyle", host.configStyle)}>
             <option value="systemd">systemd drop-in (custom.conf)</option>
             <option value="daemon-json">daemon.json + minimal drop-in</option>
           </select>
         </Field>
         <Field name="tlsMode" label="Client verification" errors={err.tlsMode}>
-          <select id="tlsMode" name="tlsMode" value={tlsMode} onChange={(e) => setTlsMode(e.target.value as HostFormValues["tlsMode"])}>
+          <select
+            id="tlsMode"
+            name="tlsMode"
+            value={tlsMode}
+            onChange={(e) => setTlsMode(e.target.value as HostFormValues["tlsMode"])}
+          >
             <option value="mtls">Mutual TLS: only clients with a certificate from this CA (recommended)</option>
             <option value="tls-only">TLS only: encrypts, but lets any client in</option>
           </select>
         </Field>
         <Field name="role" label="Role" errors={err.role}>
-          <select id="role" name="role" defaultValue={host.role}>
+          <select id="role" name="role" defaultValue={memory.value("role", host.role)}>
             <option value="standalone">Standalone Docker host</option>
             <option value="swarm-manager">Classic Swarm manager (certificate also allows client auth)</option>
           </select>
         </Field>
         <Field name="labels" label="Labels" hint="Free text, e.g. prod, eu-west." errors={err.labels}>
-          <input id="labels" name="labels" type="text" defaultValue={host.labels} aria-invalid={!!err.labels} />
+          <input
+            id="labels"
+            name="labels"
+            type="text"
+            defaultValue={memory.value("labels", host.labels)}
+            aria-invalid={!!err.labels}
+          />
         </Field>
       </div>
       {tlsMode === "tls-only" ? (
         <p className="notice warn" role="alert">
-          TLS only: dockerd will accept any client that can reach the port, with or without a certificate. Anyone who can
-          connect controls the daemon, which means root on the host. Use mutual TLS unless something else guards the port.
+          TLS only: dockerd will accept any client that can reach the port, with or without a certificate. Anyone who
+          can connect controls the daemon, which means root on the host. Use mutual TLS unless something else guards the
+          port.
         </p>
       ) : null}
       <label className="checkbox">
-        <input type="checkbox" name="keepUnixSocket" defaultChecked={host.keepUnixSocket} /> Keep the local unix socket
-        (/var/run/docker.sock) as well as TCP
+        <input
+          type="checkbox"
+          name="keepUnixSocket"
+          defaultChecked={memory.checked("keepUnixSocket", host.keepUnixSocket)}
+        />{" "}
+        Keep the local unix socket (/var/run/docker.sock) as well as TCP
       </label>
       <Field name="notes" label="Notes" errors={err.notes}>
-        <textarea id="notes" name="notes" defaultValue={host.notes} style={{ fontFamily: "inherit", minHeight: 60 }} />
+        <textarea
+          id="notes"
+          name="notes"
+          defaultValue={memory.value("notes", host.notes)}
+          style={{ fontFamily: "inherit", minHeight: 60 }}
+        />
       </Field>
       <div>
         <SubmitButton pendingText="Saving…">{submitLabel}</SubmitButton>

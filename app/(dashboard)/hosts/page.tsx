@@ -54,9 +54,16 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
                 <tr key={h.id}>
                   <td>
                     <Link href={`/hosts/${h.id}`}>{h.name}</Link>
-                    {h.tlsMode === "tls-only" ? <span className="badge warn" style={{ marginLeft: 6 }}>TLS only</span> : null}
+                    {h.tlsMode === "tls-only" ? (
+                      <span className="badge warn" style={{ marginLeft: 6 }}>
+                        TLS only
+                      </span>
+                    ) : null}
                   </td>
-                  <td className="mono">{[...h.dnsNames, ...h.ipAddresses].slice(0, 4).join(", ")}{h.dnsNames.length + h.ipAddresses.length > 4 ? " …" : ""}</td>
+                  <td className="mono">
+                    {[...h.dnsNames, ...h.ipAddresses].slice(0, 4).join(", ")}
+                    {h.dnsNames.length + h.ipAddresses.length > 4 ? " …" : ""}
+                  </td>
                   <td>{h.port}</td>
                   <td>{h.configStyle === "systemd" ? "custom.conf" : "daemon.json"}</td>
                   <td>

@@ -54,7 +54,11 @@ export async function createTokenAction(
     const created = await createApiToken(actor, parsed.data.name);
     revalidatePath("/settings");
     // The one time the secret is shown; only its hash is stored.
-    return { ok: true, message: `Token ${created.name} created. Copy it now: it is not shown again.`, token: created.token };
+    return {
+      ok: true,
+      message: `Token ${created.name} created. Copy it now: it is not shown again.`,
+      token: created.token,
+    };
   } catch (err) {
     return failure(err);
   }

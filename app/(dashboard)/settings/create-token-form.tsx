@@ -6,13 +6,15 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { useFormMemory } from "@/app/_components/use-form-memory";
 import { createTokenAction } from "./actions";
 
 export function CreateTokenForm() {
   const [state, action] = useActionState<FormState & { token?: string }, FormData>(createTokenAction, {});
+  const memory = useFormMemory(state);
   const err = state.fieldErrors ?? {};
   return (
-    <form action={action} className="stack" noValidate>
+    <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       <h3>Create an API token</h3>
       <FormMessage state={state} />
       {state.token ? (
@@ -24,7 +26,14 @@ export function CreateTokenForm() {
         </div>
       ) : null}
       <Field name="token-name" label="Name" hint="What uses it, e.g. ci-deploy or monitoring." errors={err.name}>
-        <input id="token-name" name="name" type="text" autoComplete="off" aria-invalid={!!err.name} />
+        <input
+          id="token-name"
+          name="name"
+          defaultValue={memory.value("name")}
+          type="text"
+          autoComplete="off"
+          aria-invalid={!!err.name}
+        />
       </Field>
       <div>
         <SubmitButton pendingText="Creating…">Create token</SubmitButton>

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { formatDateTime } from "@/lib/dates";
 import { RowAction } from "@/app/_components/row-action";
 import { listAdmins } from "@/lib/admins";
 import { PASSWORD_MIN } from "@/lib/admins.schema";
 import { listApiTokens } from "@/lib/api-tokens";
 import { requireAdmin } from "@/lib/auth/current";
+import { formatDateTime } from "@/lib/dates";
 import { getSettings } from "@/lib/settings";
 import { removeAdminAction, revokeTokenAction } from "./actions";
 import { AddAdminForm } from "./add-admin-form";
@@ -52,7 +52,12 @@ export default async function SettingsPage() {
                   <td>{formatDateTime(a.lastLoginAt)}</td>
                   <td>
                     {admins.length > 1 ? (
-                      <RowAction action={removeAdminAction} id={a.id} label="Remove" confirm={`Remove admin ${a.username}?`} />
+                      <RowAction
+                        action={removeAdminAction}
+                        id={a.id}
+                        label="Remove"
+                        confirm={`Remove admin ${a.username}?`}
+                      />
                     ) : (
                       <span className="muted">last admin</span>
                     )}
@@ -68,7 +73,8 @@ export default async function SettingsPage() {
       <section className="panel" aria-labelledby="tokens-h">
         <h2 id="tokens-h">API tokens</h2>
         <p className="muted">
-          For <code>/api/v1</code>: send <code>Authorization: Bearer &lt;token&gt;</code>. Only a hash of each token is stored.
+          For <code>/api/v1</code>: send <code>Authorization: Bearer &lt;token&gt;</code>. Only a hash of each token is
+          stored.
         </p>
         <div className="table-wrap" style={{ marginBottom: 16 }}>
           <table>
@@ -102,7 +108,12 @@ export default async function SettingsPage() {
                       {t.revokedAt ? (
                         <span className="badge danger">revoked</span>
                       ) : (
-                        <RowAction action={revokeTokenAction} id={t.id} label="Revoke" confirm={`Revoke token ${t.name}?`} />
+                        <RowAction
+                          action={revokeTokenAction}
+                          id={t.id}
+                          label="Revoke"
+                          confirm={`Revoke token ${t.name}?`}
+                        />
                       )}
                     </td>
                   </tr>

@@ -5,14 +5,16 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { useFormMemory } from "@/app/_components/use-form-memory";
 import type { Settings } from "@/lib/settings.schema";
 import { saveSettingsAction } from "./actions";
 
 export function SettingsForm({ settings }: { settings: Settings }) {
   const [state, action] = useActionState<FormState, FormData>(saveSettingsAction, {});
+  const memory = useFormMemory(state);
   const err = state.fieldErrors ?? {};
   return (
-    <form action={action} className="stack" noValidate>
+    <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       <FormMessage state={state} />
       <Field
         name="sslDir"
@@ -20,11 +22,24 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         hint="Where bundles install ca.pem, cert.pem and key.pem, and where custom.conf and daemon.json point."
         errors={err.sslDir}
       >
-        <input id="sslDir" name="sslDir" type="text" defaultValue={settings.sslDir} aria-invalid={!!err.sslDir} />
+        <input
+          id="sslDir"
+          name="sslDir"
+          type="text"
+          defaultValue={memory.value("sslDir", settings.sslDir)}
+          aria-invalid={!!err.sslDir}
+        />
       </Field>
       <div className="grid cols-2">
         <Field name="serverCertDays" label="Server certificate lifetime (days)" errors={err.serverCertDays}>
-          <input id="serverCertDays" name="serverCertDays" type="number" min={1} defaultValue={settings.serverCertDays} aria-invalid={!!err.serverCertDays} />
+          <input
+            id="serverCertDays"
+            name="serverCertDays"
+            type="number"
+            min={1}
+            defaultValue={memory.value("serverCertDays", settings.serverCertDays)}
+            aria-invalid={!!err.serverCertDays}
+          />
         </Field>
         <Field
           name="clientCertDays"
@@ -32,17 +47,35 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           hint="dockerd does not check CRLs: a short client lifetime is what limits a leaked client certificate."
           errors={err.clientCertDays}
         >
-          <input id="clientCertDays" name="clientCertDays" type="number" min={1} defaultValue={settings.clientCertDays} aria-invalid={!!err.clientCertDays} />
+          <input
+            id="clientCertDays"
+            name="clientCertDays"
+            type="number"
+            min={1}
+            defaultValue={memory.value("clientCertDays", settings.clientCertDays)}
+            aria-invalid={!!err.clientCertDays}
+          />
         </Field>
         <Field name="leafKeySize" label="Key size of new certificates" errors={err.leafKeySize}>
-          <select id="leafKeySize" name="leafKeySize" defaultValue={String(settings.leafKeySize)}>
+          <select
+            id="leafKeySize"
+            name="leafKeySize"
+            defaultValue={memory.value("leafKeySize", String(settings.leafKeySize))}
+          >
             <option value="3072">RSA 3072 (recommended)</option>
             <option value="2048">RSA 2048 (fastest)</option>
             <option value="4096">RSA 4096</option>
           </select>
         </Field>
         <Field name="crlDays" label="CRL validity (days)" errors={err.crlDays}>
-          <input id="crlDays" name="crlDays" type="number" min={1} defaultValue={settings.crlDays} aria-invalid={!!err.crlDays} />
+          <input
+            id="crlDays"
+            name="crlDays"
+            type="number"
+            min={1}
+            defaultValue={memory.value("crlDays", settings.crlDays)}
+            aria-invalid={!!err.crlDays}
+          />
         </Field>
       </div>
       <div>

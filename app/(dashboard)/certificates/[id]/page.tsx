@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CertBadge } from "@/app/_components/cert-badge";
 import { CopyButton } from "@/app/_components/copy-button";
+import { describeActor } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/current";
 import { getCertificate } from "@/lib/certificates";
 import { formatDateTime } from "@/lib/dates";
@@ -24,7 +25,11 @@ async function load(id: string) {
 export default async function CertificatePage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();
   const cert = await load((await params).id);
-  const holder = cert.hostId ? { href: `/hosts/${cert.hostId}`, label: "host" } : cert.clientId ? { href: `/clients/${cert.clientId}`, label: "client" } : null;
+  const holder = cert.hostId
+    ? { href: `/hosts/${cert.hostId}`, label: "host" }
+    : cert.clientId
+      ? { href: `/clients/${cert.clientId}`, label: "client" }
+      : null;
   const reasonLabel = REVOCATION_REASONS.find((r) => r.name === cert.revocationReason)?.label ?? cert.revocationReason;
   return (
     <>
@@ -50,8 +55,8 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
       </div>
       {cert.status === "superseded" && cert.supersededById ? (
         <p className="notice info">
-          Replaced by <Link href={`/certificates/${cert.supersededById}`}>a newer certificate</Link>. It stays valid until it
-          expires unless you revoke it.
+          Replaced by <Link href={`/certificates/${cert.supersededById}`}>a newer certificate</Link>. It stays valid
+          until it expires unless you revoke it.
         </p>
       ) : null}
       <section className="panel">
@@ -74,10 +79,14 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
             {formatDateTime(cert.notBefore)} to {formatDateTime(cert.notAfter)}
           </dd>
           <dt>Key</dt>
-          <dd>{cert.fromCsr ? `RSA ${cert.keySize}, from a CSR: the bundle holds no key.pem` : `RSA ${cert.keySize}, generated here`}</dd>
+          <dd>
+            {cert.fromCsr
+              ? `RSA ${cert.keySize}, from a CSR: the bundle holds no key.pem`
+              : `RSA ${cert.keySize}, generated here`}
+          </dd>
           <dt>Issued</dt>
           <dd>
-            {formatDateTime(cert.createdAt)} by {cert.issuedBy}
+            {formatDateTime(cert.createdAt)} by {describeActor(cert.issuedBy)}
           </dd>
         </dl>
       </section>
@@ -85,7 +94,9 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
         <section className="panel">
           <h2>Re-issue</h2>
           <p className="muted">
-            A new certificate with a fresh key{cert.fromCsr ? " (the same CSR, signed again)" : ""}, the {cert.kind === "server" ? "host's current names and addresses" : "client's current name"}, and the active CA. This one is marked superseded.
+            A new certificate with a fresh key{cert.fromCsr ? " (the same CSR, signed again)" : ""}, the{" "}
+            {cert.kind === "server" ? "host's current names and addresses" : "client's current name"}, and the active
+            CA. This one is marked superseded.
           </p>
           <ReissueForm id={cert.id} />
         </section>

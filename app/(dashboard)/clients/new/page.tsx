@@ -14,12 +14,17 @@ export default async function NewClientPage() {
         <div>
           <h1>Add a client</h1>
           <p>
-            A person, CI server or service that runs the docker CLI against your hosts. <Link href="/clients">Back to clients</Link>
+            A person, CI server or service that runs the docker CLI against your hosts.{" "}
+            <Link href="/clients">Back to clients</Link>
           </p>
         </div>
       </div>
       <section className="panel">
-        <ClientForm action={createClientAction} client={{ name: "", kind: "person", notes: "" }} submitLabel="Add client" />
+        <ClientForm
+          action={createClientAction}
+          client={{ name: "", kind: "person", notes: "" }}
+          submitLabel="Add client"
+        />
       </section>
     </>
   );

@@ -1,8 +1,8 @@
 import "server-only";
+import type { z } from "zod";
 import type { Principal } from "@/lib/audit";
 import { authenticateRequest } from "@/lib/auth/request";
 import { describeError, InputError, zodFieldErrors } from "@/lib/errors";
-import type { z } from "zod";
 
 export function jsonError(status: number, message: string, fieldErrors?: Record<string, string[]>): Response {
   return Response.json({ error: { message, ...(fieldErrors ? { fieldErrors } : {}) } }, { status });

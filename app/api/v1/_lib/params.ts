@@ -7,4 +7,3 @@ export function routeId(value: string, what: string): string {
   if (!z.uuid().safeParse(value).success) throw new NotFoundError(`That ${what} does not exist.`);
   return value;
 }
-

@@ -1,7 +1,7 @@
 import "server-only";
 import type { CaInfo } from "@/lib/cas";
-import type { Certificate } from "@/lib/certificates";
 import { certificateState } from "@/lib/certificate-status";
+import type { Certificate } from "@/lib/certificates";
 import type { Client } from "@/lib/clients";
 import type { Host } from "@/lib/hosts";
 

@@ -15,4 +15,3 @@ export const POST = apiRoute(async ({ request, principal }) => {
   const ca = await createCertificateAuthority(principal, input);
   return Response.json(caJson(ca), { status: 201 });
 });
-

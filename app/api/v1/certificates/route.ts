@@ -8,7 +8,8 @@ export const GET = apiRoute(async ({ request }) => {
   const q = parseQuery(request, certificateQuerySchema);
   const { total, rows } = await listCertificates(q);
   // Monitoring that polls for what expires also hears about the CAs themselves.
-  const cas = q.status === "expiring" || q.status === "expired" ? (await listExpiring(q.days, new Date(), 0)).cas : undefined;
+  const cas =
+    q.status === "expiring" || q.status === "expired" ? (await listExpiring(q.days, new Date(), 0)).cas : undefined;
   return Response.json({
     total,
     page: q.page,
@@ -18,7 +19,13 @@ export const GET = apiRoute(async ({ request }) => {
       ? {
           certificateAuthorities: cas
             .filter((ca) => (q.status === "expired" ? ca.expired : !ca.expired))
-            .map((ca) => ({ id: ca.id, commonName: ca.commonName, status: ca.status, notAfter: ca.notAfter.toISOString(), fingerprintSha256: ca.fingerprint })),
+            .map((ca) => ({
+              id: ca.id,
+              commonName: ca.commonName,
+              status: ca.status,
+              notAfter: ca.notAfter.toISOString(),
+              fingerprintSha256: ca.fingerprint,
+            })),
         }
       : {}),
   });

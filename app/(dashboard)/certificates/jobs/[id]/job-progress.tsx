@@ -26,7 +26,12 @@ export function JobProgress({ initial }: { initial: JobJson }) {
 
   return (
     <div className="stack">
-      <progress max={job.total} value={job.done + job.failed} aria-label="Progress" style={{ width: "100%", height: 22 }} />
+      <progress
+        max={job.total}
+        value={job.done + job.failed}
+        aria-label="Progress"
+        style={{ width: "100%", height: 22 }}
+      />
       <p aria-live="polite" data-testid="job-status">
         <strong>{job.percent}%</strong> · {job.done} of {job.total} re-issued
         {job.failed ? `, ${job.failed} failed` : ""} · {job.status}

@@ -23,8 +23,8 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         <div>
           <h1>Bulk re-issue</h1>
           <p>
-            <Link href="/certificates">Certificates</Link> / started {formatDateTime(job.createdAt)} by {job.createdBy}. It runs on
-            the server: close this page and come back any time.
+            <Link href="/certificates">Certificates</Link> / started {formatDateTime(job.createdAt)} by {job.createdBy}.
+            It runs on the server: close this page and come back any time.
           </p>
         </div>
       </div>

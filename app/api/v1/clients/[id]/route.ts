@@ -6,7 +6,9 @@ import { clientJson } from "../../_lib/serialize";
 
 type Params = { id: string };
 
-export const GET = apiRoute<Params>(async ({ params }) => Response.json(clientJson(await getClient(routeId(params.id, "client")))));
+export const GET = apiRoute<Params>(async ({ params }) =>
+  Response.json(clientJson(await getClient(routeId(params.id, "client")))),
+);
 
 export const PATCH = apiRoute<Params>(async ({ request, principal, params }) => {
   const id = routeId(params.id, "client");

@@ -6,7 +6,9 @@ import { hostJson } from "../../_lib/serialize";
 
 type Params = { id: string };
 
-export const GET = apiRoute<Params>(async ({ params }) => Response.json(hostJson(await getHost(routeId(params.id, "host")))));
+export const GET = apiRoute<Params>(async ({ params }) =>
+  Response.json(hostJson(await getHost(routeId(params.id, "host")))),
+);
 
 export const PATCH = apiRoute<Params>(async ({ request, principal, params }) => {
   const id = routeId(params.id, "host");
