@@ -3,13 +3,18 @@ import { objectNameSchema } from "@/lib/validation";
 
 export const CLIENT_KINDS = ["person", "ci", "service"] as const;
 
+// No defaults here: a PATCH must leave out what it does not mention.
 const clientFields = {
   name: objectNameSchema,
-  kind: z.enum(CLIENT_KINDS, "Choose person, ci or service.").default("person"),
-  notes: z.string().trim().max(2000, "Notes are at most 2000 characters.").default(""),
+  kind: z.enum(CLIENT_KINDS, "Choose person, ci or service."),
+  notes: z.string().trim().max(2000, "Notes are at most 2000 characters."),
 };
 
-export const clientCreateSchema = z.object(clientFields);
+export const clientCreateSchema = z.object({
+  ...clientFields,
+  kind: clientFields.kind.default("person"),
+  notes: clientFields.notes.default(""),
+});
 export const clientPatchSchema = z.object(clientFields).partial();
 
 export type ClientInput = z.infer<typeof clientCreateSchema>;

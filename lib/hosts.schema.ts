@@ -11,24 +11,37 @@ import {
 
 const unique = <T>(items: T[]) => [...new Set(items)];
 
+// No defaults here: a PATCH must leave out what it does not mention (zod fills defaults even in
+// a .partial() object). The create schema adds them.
 const hostFields = {
   name: objectNameSchema,
-  dnsNames: z.array(dnsNameSchema).max(100, "At most 100 DNS names.").default([]).transform(unique),
-  ipAddresses: z.array(ipAddressSchema).max(100, "At most 100 IP addresses.").default([]).transform(unique),
-  port: portSchema.default(2376),
-  configStyle: configStyleSchema.default("systemd"),
-  keepUnixSocket: z.boolean().default(true),
-  tlsMode: tlsModeSchema.default("mtls"),
-  role: hostRoleSchema.default("standalone"),
-  labels: z.string().trim().max(200, "Labels are at most 200 characters.").default(""),
-  notes: z.string().trim().max(2000, "Notes are at most 2000 characters.").default(""),
+  dnsNames: z.array(dnsNameSchema).max(100, "At most 100 DNS names.").transform(unique),
+  ipAddresses: z.array(ipAddressSchema).max(100, "At most 100 IP addresses.").transform(unique),
+  port: portSchema,
+  configStyle: configStyleSchema,
+  keepUnixSocket: z.boolean(),
+  tlsMode: tlsModeSchema,
+  role: hostRoleSchema,
+  labels: z.string().trim().max(200, "Labels are at most 200 characters."),
+  notes: z.string().trim().max(2000, "Notes are at most 2000 characters."),
 };
 
 const NEEDS_A_SAN =
   "Add at least one DNS name (not only a wildcard) or IP address: clients dial it, and Docker checks the daemon's certificate against it.";
 
 export const hostCreateSchema = z
-  .object(hostFields)
+  .object({
+    ...hostFields,
+    dnsNames: hostFields.dnsNames.default([]),
+    ipAddresses: hostFields.ipAddresses.default([]),
+    port: hostFields.port.default(2376),
+    configStyle: hostFields.configStyle.default("systemd"),
+    keepUnixSocket: hostFields.keepUnixSocket.default(true),
+    tlsMode: hostFields.tlsMode.default("mtls"),
+    role: hostFields.role.default("standalone"),
+    labels: hostFields.labels.default(""),
+    notes: hostFields.notes.default(""),
+  })
   .refine((h) => h.dnsNames.some((n) => !n.startsWith("*.")) || h.ipAddresses.length > 0, {
     message: NEEDS_A_SAN,
     path: ["dnsNames"],

@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { clientPatchSchema } from "@/lib/clients.schema";
+import { hostCreateSchema, hostPatchSchema } from "@/lib/hosts.schema";
+
+test("a PATCH carries only the fields it names (no defaults filled in)", () => {
+  assert.deepEqual(hostPatchSchema.parse({ ipAddresses: ["10.0.0.1"] }), { ipAddresses: ["10.0.0.1"] });
+  assert.deepEqual(clientPatchSchema.parse({ notes: "laptop" }), { notes: "laptop" });
+});
+
+test("a new host gets Docker's defaults and needs a name or address clients can dial", () => {
+  const host = hostCreateSchema.parse({ name: "docker1", dnsNames: ["Docker1.Example.com", "docker1.example.com"] });
+  assert.equal(host.port, 2376);
+  assert.equal(host.tlsMode, "mtls");
+  assert.deepEqual(host.dnsNames, ["docker1.example.com"]);
+  assert.equal(hostCreateSchema.safeParse({ name: "docker1" }).success, false);
+  assert.equal(hostCreateSchema.safeParse({ name: "docker1", dnsNames: ["*.example.com"] }).success, false);
+});
