@@ -5,7 +5,7 @@ import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { Pagination } from "@/app/_components/pagination";
 import { requireAdmin } from "@/lib/auth/current";
 import { listClients } from "@/lib/clients";
-import { listQuerySchema } from "@/lib/list-query.schema";
+import { pageListQuery } from "@/lib/list-query.schema";
 
 export const metadata: Metadata = { title: "Clients" };
 
@@ -13,7 +13,7 @@ const KIND = { person: "Person", ci: "CI server", service: "Service" } as const;
 
 export default async function ClientsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requireAdmin();
-  const q = listQuerySchema.parse(await searchParams);
+  const q = pageListQuery(await searchParams);
   const { total, rows } = await listClients(q);
   return (
     <>

@@ -5,13 +5,13 @@ import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { Pagination } from "@/app/_components/pagination";
 import { requireAdmin } from "@/lib/auth/current";
 import { listHosts } from "@/lib/hosts";
-import { listQuerySchema } from "@/lib/list-query.schema";
+import { pageListQuery } from "@/lib/list-query.schema";
 
 export const metadata: Metadata = { title: "Hosts" };
 
 export default async function HostsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requireAdmin();
-  const q = listQuerySchema.parse(await searchParams);
+  const q = pageListQuery(await searchParams);
   const { total, rows } = await listHosts(q);
   return (
     <>

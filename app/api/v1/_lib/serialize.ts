@@ -67,6 +67,8 @@ export function certificateJson(cert: Certificate) {
     ipAddresses: cert.ipAddresses,
     extKeyUsage: cert.extKeyUsage,
     keySize: cert.keySize,
+    // Issued from a CSR: the key stayed with its owner, and the bundle has no key.pem.
+    fromCsr: cert.fromCsr,
     notBefore: cert.notBefore.toISOString(),
     notAfter: cert.notAfter.toISOString(),
     status: cert.status,
