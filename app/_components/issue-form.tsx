@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 
 /** Issues a certificate for a host or client: a fresh key on the server, or a CSR the owner made. */
@@ -37,17 +38,15 @@ export function IssueForm({
       <input type="hidden" name="id" value={holderId} />
       <FormMessage state={state} />
       <div className="row" style={{ alignItems: "flex-end" }}>
-        <Field name="days" label="Validity (days)" errors={err.days}>
-          <input
-            id="days"
-            name="days"
-            type="number"
-            min={1}
-            defaultValue={memory.value("days", defaultDays)}
-            style={{ width: 140 }}
-            aria-invalid={!!err.days}
-          />
-        </Field>
+        <TextField
+          name="days"
+          label="Validity (days)"
+          errors={err.days}
+          type="number"
+          min={1}
+          defaultValue={memory.value("days", defaultDays)}
+          style={{ width: 140 }}
+        />
         <label className="checkbox">
           <input type="checkbox" checked={useCsr} onChange={(e) => setUseCsr(e.target.checked)} /> Sign a CSR instead
           (the key stays with its owner)

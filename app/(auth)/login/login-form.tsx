@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import { loginAction } from "./actions";
 
@@ -15,27 +16,22 @@ export function LoginForm() {
   return (
     <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       <FormMessage state={state} />
-      <Field name="username" label="Username" errors={err.username}>
-        <input
-          id="username"
-          name="username"
-          type="text"
-          autoComplete="username"
-          required
-          defaultValue={memory.value("username")}
-          aria-invalid={!!err.username}
-        />
-      </Field>
-      <Field name="password" label="Password" errors={err.password}>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          aria-invalid={!!err.password}
-        />
-      </Field>
+      <TextField
+        name="username"
+        label="Username"
+        errors={err.username}
+        autoComplete="username"
+        required
+        defaultValue={memory.value("username")}
+      />
+      <TextField
+        name="password"
+        label="Password"
+        errors={err.password}
+        type="password"
+        autoComplete="current-password"
+        required
+      />
       <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
     </form>
   );

@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import { createCaAction } from "./actions";
 
@@ -16,39 +17,26 @@ export function CreateCaForm({ rotate = false }: { rotate?: boolean }) {
     <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       {rotate ? <input type="hidden" name="mode" value="rotate" /> : <h2>Create a new CA</h2>}
       <FormMessage state={state} />
-      <Field
+      <TextField
         name="commonName"
         label="Common name"
         hint="Shown as the issuer of every certificate, e.g. Docker CA."
         errors={err.commonName}
-      >
-        <input
-          id="commonName"
-          name="commonName"
-          type="text"
-          defaultValue={memory.value("commonName", rotate ? `Docker CA ${new Date().getFullYear()}` : "Docker CA")}
-          aria-invalid={!!err.commonName}
-        />
-      </Field>
+        defaultValue={memory.value("commonName", rotate ? `Docker CA ${new Date().getFullYear()}` : "Docker CA")}
+      />
       <div className="grid cols-2">
-        <Field name="organization" label="Organization (optional)" errors={err.organization}>
-          <input
-            id="organization"
-            name="organization"
-            defaultValue={memory.value("organization")}
-            type="text"
-            aria-invalid={!!err.organization}
-          />
-        </Field>
-        <Field name="organizationalUnit" label="Organizational unit (optional)" errors={err.organizationalUnit}>
-          <input
-            id="organizationalUnit"
-            name="organizationalUnit"
-            defaultValue={memory.value("organizationalUnit")}
-            type="text"
-            aria-invalid={!!err.organizationalUnit}
-          />
-        </Field>
+        <TextField
+          name="organization"
+          label="Organization (optional)"
+          errors={err.organization}
+          defaultValue={memory.value("organization")}
+        />
+        <TextField
+          name="organizationalUnit"
+          label="Organizational unit (optional)"
+          errors={err.organizationalUnit}
+          defaultValue={memory.value("organizationalUnit")}
+        />
         <Field name="keySize" label="Key size" errors={err.keySize}>
           <select id="keySize" name="keySize" defaultValue={memory.value("keySize", "4096")}>
             <option value="4096">RSA 4096 (recommended)</option>
@@ -56,21 +44,15 @@ export function CreateCaForm({ rotate = false }: { rotate?: boolean }) {
             <option value="2048">RSA 2048</option>
           </select>
         </Field>
-        <Field
+        <TextField
           name="days"
           label="Validity (days)"
           hint="3650 is ten years; Docker's classic recipe uses 365."
           errors={err.days}
-        >
-          <input
-            id="days"
-            name="days"
-            type="number"
-            min={1}
-            defaultValue={memory.value("days", 3650)}
-            aria-invalid={!!err.days}
-          />
-        </Field>
+          type="number"
+          min={1}
+          defaultValue={memory.value("days", 3650)}
+        />
       </div>
       <div>
         <SubmitButton pendingText="Generating key…">{rotate ? "Create the successor CA" : "Create CA"}</SubmitButton>

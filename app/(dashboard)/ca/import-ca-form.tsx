@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import { importCaAction } from "./actions";
 
@@ -54,9 +55,13 @@ export function ImportCaForm() {
         />
       </Field>
       <input type="file" accept=".pem,.key,text/plain" aria-label="Upload ca-key.pem" onChange={loadInto(keyRef)} />
-      <Field name="passphrase" label="Key passphrase (if the key is encrypted)" errors={err.passphrase}>
-        <input id="passphrase" name="passphrase" type="password" autoComplete="off" aria-invalid={!!err.passphrase} />
-      </Field>
+      <TextField
+        name="passphrase"
+        label="Key passphrase (if the key is encrypted)"
+        errors={err.passphrase}
+        type="password"
+        autoComplete="off"
+      />
       <div>
         <SubmitButton pendingText="Checking…">Import CA</SubmitButton>
       </div>

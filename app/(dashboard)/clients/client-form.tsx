@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import type { ClientInput } from "@/lib/clients.schema";
 
@@ -25,20 +26,13 @@ export function ClientForm({
       {client.id ? <input type="hidden" name="id" value={client.id} /> : null}
       <FormMessage state={state} />
       <div className="grid cols-2">
-        <Field
+        <TextField
           name="name"
           label="Name"
           hint="Becomes the certificate's common name, e.g. alice or ci-runner-1."
           errors={err.name}
-        >
-          <input
-            id="name"
-            name="name"
-            type="text"
-            defaultValue={memory.value("name", client.name)}
-            aria-invalid={!!err.name}
-          />
-        </Field>
+          defaultValue={memory.value("name", client.name)}
+        />
         <Field name="kind" label="Kind" errors={err.kind}>
           <select id="kind" name="kind" defaultValue={memory.value("kind", client.kind)}>
             <option value="person">Person</option>

@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import type { HostFormValues } from "./form-values";
 
@@ -26,36 +27,23 @@ export function HostForm({
       {host.id ? <input type="hidden" name="id" value={host.id} /> : null}
       <FormMessage state={state} />
       <div className="grid cols-2">
-        <Field
+        <TextField
           name="name"
           label="Name"
           hint="How you call this host; used in file names and docker context names."
           errors={err.name}
-        >
-          <input
-            id="name"
-            name="name"
-            type="text"
-            defaultValue={memory.value("name", host.name)}
-            aria-invalid={!!err.name}
-          />
-        </Field>
-        <Field
+          defaultValue={memory.value("name", host.name)}
+        />
+        <TextField
           name="port"
           label="TLS port"
           hint="2376 is Docker's TLS port. 2375 (plain HTTP) is never used."
           errors={err.port}
-        >
-          <input
-            id="port"
-            name="port"
-            type="number"
-            min={1}
-            max={65535}
-            defaultValue={memory.value("port", host.port)}
-            aria-invalid={!!err.port}
-          />
-        </Field>
+          type="number"
+          min={1}
+          max={65535}
+          defaultValue={memory.value("port", host.port)}
+        />
         <Field
           name="dnsNames"
           label="DNS names"
@@ -107,15 +95,13 @@ export function HostForm({
             <option value="swarm-manager">Classic Swarm manager (certificate also allows client auth)</option>
           </select>
         </Field>
-        <Field name="labels" label="Labels" hint="Free text, e.g. prod, eu-west." errors={err.labels}>
-          <input
-            id="labels"
-            name="labels"
-            type="text"
-            defaultValue={memory.value("labels", host.labels)}
-            aria-invalid={!!err.labels}
-          />
-        </Field>
+        <TextField
+          name="labels"
+          label="Labels"
+          hint="Free text, e.g. prod, eu-west."
+          errors={err.labels}
+          defaultValue={memory.value("labels", host.labels)}
+        />
       </div>
       {tlsMode === "tls-only" ? (
         <p className="notice warn" role="alert">

@@ -6,6 +6,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import { createTokenAction } from "./actions";
 
@@ -25,16 +26,15 @@ export function CreateTokenForm() {
           <CopyButton text={state.token} />
         </div>
       ) : null}
-      <Field name="token-name" label="Name" hint="What uses it, e.g. ci-deploy or monitoring." errors={err.name}>
-        <input
-          id="token-name"
-          name="name"
-          defaultValue={memory.value("name")}
-          type="text"
-          autoComplete="off"
-          aria-invalid={!!err.name}
-        />
-      </Field>
+      <TextField
+        name="name"
+        id="token-name"
+        label="Name"
+        hint="What uses it, e.g. ci-deploy or monitoring."
+        errors={err.name}
+        defaultValue={memory.value("name")}
+        autoComplete="off"
+      />
       <div>
         <SubmitButton pendingText="Creating…">Create token</SubmitButton>
       </div>

@@ -5,6 +5,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import type { Settings } from "@/lib/settings.schema";
 import { saveSettingsAction } from "./actions";
@@ -16,46 +17,31 @@ export function SettingsForm({ settings }: { settings: Settings }) {
   return (
     <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       <FormMessage state={state} />
-      <Field
+      <TextField
         name="sslDir"
         label="Certificate folder on Docker hosts"
         hint="Where bundles install ca.pem, cert.pem and key.pem, and where custom.conf and daemon.json point."
         errors={err.sslDir}
-      >
-        <input
-          id="sslDir"
-          name="sslDir"
-          type="text"
-          defaultValue={memory.value("sslDir", settings.sslDir)}
-          aria-invalid={!!err.sslDir}
-        />
-      </Field>
+        defaultValue={memory.value("sslDir", settings.sslDir)}
+      />
       <div className="grid cols-2">
-        <Field name="serverCertDays" label="Server certificate lifetime (days)" errors={err.serverCertDays}>
-          <input
-            id="serverCertDays"
-            name="serverCertDays"
-            type="number"
-            min={1}
-            defaultValue={memory.value("serverCertDays", settings.serverCertDays)}
-            aria-invalid={!!err.serverCertDays}
-          />
-        </Field>
-        <Field
+        <TextField
+          name="serverCertDays"
+          label="Server certificate lifetime (days)"
+          errors={err.serverCertDays}
+          type="number"
+          min={1}
+          defaultValue={memory.value("serverCertDays", settings.serverCertDays)}
+        />
+        <TextField
           name="clientCertDays"
           label="Client certificate lifetime (days)"
           hint="dockerd does not check CRLs: a short client lifetime is what limits a leaked client certificate."
           errors={err.clientCertDays}
-        >
-          <input
-            id="clientCertDays"
-            name="clientCertDays"
-            type="number"
-            min={1}
-            defaultValue={memory.value("clientCertDays", settings.clientCertDays)}
-            aria-invalid={!!err.clientCertDays}
-          />
-        </Field>
+          type="number"
+          min={1}
+          defaultValue={memory.value("clientCertDays", settings.clientCertDays)}
+        />
         <Field name="leafKeySize" label="Key size of new certificates" errors={err.leafKeySize}>
           <select
             id="leafKeySize"
@@ -67,16 +53,14 @@ export function SettingsForm({ settings }: { settings: Settings }) {
             <option value="4096">RSA 4096</option>
           </select>
         </Field>
-        <Field name="crlDays" label="CRL validity (days)" errors={err.crlDays}>
-          <input
-            id="crlDays"
-            name="crlDays"
-            type="number"
-            min={1}
-            defaultValue={memory.value("crlDays", settings.crlDays)}
-            aria-invalid={!!err.crlDays}
-          />
-        </Field>
+        <TextField
+          name="crlDays"
+          label="CRL validity (days)"
+          errors={err.crlDays}
+          type="number"
+          min={1}
+          defaultValue={memory.value("crlDays", settings.crlDays)}
+        />
       </div>
       <div>
         <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
