@@ -12,7 +12,13 @@ if (env.DOCKPKI_DATA_DIR) env.DOCKPKI_DATA_DIR = path.resolve(env.DOCKPKI_DATA_D
 
 const child = spawn(
   process.execPath,
-  ["--conditions=react-server", "--import", import.meta.resolve("tsx"), path.join(root, "lib/cli/main.ts"), ...process.argv.slice(2)],
+  [
+    "--conditions=react-server",
+    "--import",
+    import.meta.resolve("tsx"),
+    path.join(root, "lib/cli/main.ts"),
+    ...process.argv.slice(2),
+  ],
   { cwd: root, env, stdio: "inherit" },
 );
 child.on("exit", (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

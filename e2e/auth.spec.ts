@@ -63,7 +63,9 @@ test("a wrong password is refused, and repeated failures lock the account", asyn
       p.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/login")),
       p.getByRole("button", { name: "Sign in" }).click(),
     ]);
-    await expect(p.getByRole("alert").filter({ hasText: /Unknown username or wrong password|Too many failed/ })).toBeVisible();
+    await expect(
+      p.getByRole("alert").filter({ hasText: /Unknown username or wrong password|Too many failed/ }),
+    ).toBeVisible();
     // A failed attempt keeps the username, so retyping the password is enough.
     await expect(p.getByLabel("Username")).toHaveValue("locked-out");
   }

@@ -23,7 +23,10 @@ async function addHost(page: Page, host: { name: string; style: "systemd" | "dae
 async function issueAndDownload(page: Page, buttonName: string): Promise<string> {
   await page.getByRole("button", { name: /Issue certificate|Issue a new certificate/ }).click();
   await expect(page.getByText("Certificate issued.")).toBeVisible();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: buttonName }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: buttonName }).click(),
+  ]);
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-e2e-zip-"));
   const zipPath = path.join(dir, download.suggestedFilename());
   await download.saveAs(zipPath);
@@ -96,7 +99,10 @@ test("a client: issue and download its bundle with env.sh for a chosen host", as
   await page.getByRole("button", { name: "Issue certificate" }).click();
   await expect(page.getByText("Certificate issued.")).toBeVisible();
   await page.getByLabel("env.sh for").selectOption({ label: "local-systemd" });
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download client bundle" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download client bundle" }).click(),
+  ]);
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-e2e-zip-"));
   await download.saveAs(path.join(dir, "client.zip"));
   await extract(readFileSync(path.join(dir, "client.zip")), dir);

@@ -98,7 +98,11 @@ test("re-issue takes the host's current addresses and the bundle still works", a
   if (judgeUnavailable) return;
   const server = await download(page, `/api/v1/certificates/${newId}/bundle.zip`, "local-systemd");
   const clientId = await holderId(page, "clients", "e2e-laptop");
-  const client = await download(page, `/api/v1/certificates/${await currentCertId(page, "clients", clientId)}/bundle.zip`, "e2e-laptop");
+  const client = await download(
+    page,
+    `/api/v1/certificates/${await currentCertId(page, "clients", clientId)}/bundle.zip`,
+    "e2e-laptop",
+  );
   judge(server, client, "--connect-host", "localhost");
 });
 
@@ -120,12 +124,28 @@ test("CA rotation: during the overlap, each side trusts both CAs", async ({ page
   await expect(page.getByText("Certificate issued.")).toBeVisible();
   const newClientId = page.url().split("/").pop() as string;
   if (judgeUnavailable) return;
-  const newServer = await download(page, `/api/v1/certificates/${await currentCertId(page, "hosts", newHostId)}/bundle.zip`, "rotated-host");
-  const newClient = await download(page, `/api/v1/certificates/${await currentCertId(page, "clients", newClientId)}/bundle.zip`, "rotated-client");
+  const newServer = await download(
+    page,
+    `/api/v1/certificates/${await currentCertId(page, "hosts", newHostId)}/bundle.zip`,
+    "rotated-host",
+  );
+  const newClient = await download(
+    page,
+    `/api/v1/certificates/${await currentCertId(page, "clients", newClientId)}/bundle.zip`,
+    "rotated-client",
+  );
   const oldServerHost = await holderId(page, "hosts", "local-json");
-  const oldServer = await download(page, `/api/v1/certificates/${await currentCertId(page, "hosts", oldServerHost)}/bundle.zip`, "local-json");
+  const oldServer = await download(
+    page,
+    `/api/v1/certificates/${await currentCertId(page, "hosts", oldServerHost)}/bundle.zip`,
+    "local-json",
+  );
   const oldClientId = await holderId(page, "clients", "e2e-laptop");
-  const oldClient = await download(page, `/api/v1/certificates/${await currentCertId(page, "clients", oldClientId)}/bundle.zip`, "e2e-laptop");
+  const oldClient = await download(
+    page,
+    `/api/v1/certificates/${await currentCertId(page, "clients", oldClientId)}/bundle.zip`,
+    "e2e-laptop",
+  );
   expect(readFileSync(path.join(oldClient, "ca.pem"), "utf8").match(/BEGIN CERTIFICATE/g)?.length).toBe(2);
   judge(newServer, oldClient);
   judge(oldServer, newClient);
@@ -147,7 +167,11 @@ test("bulk re-issue under the new CA shows its progress to 100%, then the old CA
   expect(caPem.match(/BEGIN CERTIFICATE/g)?.length).toBe(1);
 });
 
-test("a bulk re-issue of 200 certificates: the progress bar moves and reaches 100%", async ({ page, playwright, baseURL }) => {
+test("a bulk re-issue of 200 certificates: the progress bar moves and reaches 100%", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   test.setTimeout(600_000);
   // 2048-bit keys keep the setup quick; the bulk job itself is what is watched.
   await page.goto("/settings");

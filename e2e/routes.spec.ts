@@ -31,8 +31,12 @@ const routes = files
   .filter((f) => f.endsWith("route.ts"))
   .map((f) => {
     const source = readFileSync(f, "utf8");
-    const direct = [...source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
-    const destructured = [...source.matchAll(/export const \{([^}]+)\}/g)].flatMap((m) => m[1].split(",").map((n) => n.trim()));
+    const direct = [...source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map(
+      (m) => m[1],
+    );
+    const destructured = [...source.matchAll(/export const \{([^}]+)\}/g)].flatMap((m) =>
+      m[1].split(",").map((n) => n.trim()),
+    );
     const methods = [...direct, ...destructured.filter((n) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(n))];
     return { url: urlOf(f), methods };
   });
@@ -72,7 +76,12 @@ test.describe("anonymous callers", () => {
           { cookie: "dockpki_session=forged" },
         ];
         for (const headers of attempts) {
-          const response = await request.fetch(url, { method, headers, data: method === "GET" ? undefined : {}, maxRedirects: 0 });
+          const response = await request.fetch(url, {
+            method,
+            headers,
+            data: method === "GET" ? undefined : {},
+            maxRedirects: 0,
+          });
           expect(response.status(), `${method} ${url} with ${JSON.stringify(headers)}`).toBe(401);
           const body = await response.json();
           expect(typeof body.error.message).toBe("string");
@@ -83,16 +92,22 @@ test.describe("anonymous callers", () => {
 
   test("every server action refuses a forged session", async ({ request }) => {
     const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8"));
-    const actions = Object.entries(manifest.node as Record<string, { exportedName?: string; workers: Record<string, unknown> }>);
+    const actions = Object.entries(
+      manifest.node as Record<string, { exportedName?: string; workers: Record<string, unknown> }>,
+    );
     expect(actions.length).toBeGreaterThan(5);
     for (const [id, entry] of actions) {
       const name = entry.exportedName ?? id;
-      const worker = Object.keys(entry.workers)[0].replace(/^app/, "").replace(/\/page$/, "") || "/";
-      const pagePath = worker
-        .split("/")
-        .filter((s) => !/^\(.*\)$/.test(s))
-        .map((s) => (/^\[.*\]$/.test(s) ? DUMMY_ID : s))
-        .join("/") || "/";
+      const worker =
+        Object.keys(entry.workers)[0]
+          .replace(/^app/, "")
+          .replace(/\/page$/, "") || "/";
+      const pagePath =
+        worker
+          .split("/")
+          .filter((s) => !/^\(.*\)$/.test(s))
+          .map((s) => (/^\[.*\]$/.test(s) ? DUMMY_ID : s))
+          .join("/") || "/";
       if (PUBLIC_ACTIONS.has(name)) continue;
       // Arguments encoded as React sends them; the session check comes before any argument is read.
       const response = await request.post(pagePath, {

@@ -5,7 +5,10 @@ export const usernameSchema = z
   .trim()
   .min(1, "Enter a username.")
   .max(64, "A username is at most 64 characters.")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, "Use letters, digits, '.', '_', '@' or '-', starting with a letter or digit.");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._@-]*$/,
+    "Use letters, digits, '.', '_', '@' or '-', starting with a letter or digit.",
+  );
 
 export const PASSWORD_MIN = 12;
 

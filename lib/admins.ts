@@ -1,6 +1,6 @@
 import "server-only";
-import { type Principal, recordAudit } from "@/lib/audit";
 import type { AdminCreateInput } from "@/lib/admins.schema";
+import { type Principal, recordAudit } from "@/lib/audit";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { clearFailures, lockedUntil, recordFailure, throttleKeys } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
@@ -68,9 +68,7 @@ export async function setAdminPassword(actor: Principal, username: string, passw
   });
 }
 
-export type SignInResult =
-  | { ok: true; admin: { id: string; username: string } }
-  | { ok: false; message: string };
+export type SignInResult = { ok: true; admin: { id: string; username: string } } | { ok: false; message: string };
 
 /** Checks a password, with throttling per account and per client address. */
 export async function signIn(username: string, password: string, ip: string | null): Promise<SignInResult> {
@@ -79,7 +77,10 @@ export async function signIn(username: string, password: string, ip: string | nu
   if (until) {
     const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
     await recordAudit(db, { actor: `user:${username}`, action: "auth.login_throttled", ip });
-    return { ok: false, message: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
+    return {
+      ok: false,
+      message: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    };
   }
   const admin = await db.admin.findUnique({
     where: { username },

@@ -1,6 +1,6 @@
 import "server-only";
-import { type Principal, recordAudit } from "@/lib/audit";
 import { bearerTokenSchema } from "@/lib/api-tokens.schema";
+import { type Principal, recordAudit } from "@/lib/audit";
 import { hashSecret, newSecret } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
@@ -75,4 +75,3 @@ export async function authenticateBearer(header: string | null): Promise<BearerR
   }
   return { ok: true, principal: { kind: "token", id: row.id, name: row.name } };
 }
-

@@ -46,7 +46,11 @@ export async function* exportAuditEvents(q: AuditQuery) {
   const where = whereOf(q);
   let cursor = 0;
   for (;;) {
-    const rows = await db.auditEvent.findMany({ where: { ...where, id: { gt: cursor } }, orderBy: { id: "asc" }, take: 1000 });
+    const rows = await db.auditEvent.findMany({
+      where: { ...where, id: { gt: cursor } },
+      orderBy: { id: "asc" },
+      take: 1000,
+    });
     if (rows.length === 0) return;
     yield* rows;
     cursor = rows[rows.length - 1].id;
@@ -54,7 +58,11 @@ export async function* exportAuditEvents(q: AuditQuery) {
 }
 
 export async function listAuditActions(): Promise<string[]> {
-  const rows = await db.auditEvent.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
+  const rows = await db.auditEvent.findMany({
+    distinct: ["action"],
+    select: { action: true },
+    orderBy: { action: "asc" },
+  });
   return rows.map((r) => r.action);
 }
 

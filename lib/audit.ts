@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db";
+import type { db, Tx } from "@/lib/db";
 
 /** Who did something: an admin in the browser, an API token, the server-side CLI, or dockpki itself. */
 export type Principal =

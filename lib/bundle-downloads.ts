@@ -3,11 +3,11 @@ import { type Principal, recordAudit } from "@/lib/audit";
 import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
 import { trustedCaPems } from "@/lib/cas";
 import { unseal } from "@/lib/crypto/seal";
+import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
 import { GoneError, InputError, NotFoundError } from "@/lib/errors";
 import { getHost, listAllHosts } from "@/lib/hosts";
 import { getSettings } from "@/lib/settings";
-import { formatDate } from "@/lib/dates";
 
 /** Up to this many hosts, a client bundle carries an env file for each. */
 export const MAX_ENV_FILES = 50;
@@ -16,10 +16,25 @@ export const MAX_ENV_FILES = 50;
  * The zip of a certificate: its certificate, its key (unsealed only here, on the way into the
  * zip), every CA the other side trusts, and the configuration files. Each download is audited.
  */
-export async function openBundle(actor: Principal, certificateId: string, opts: { hostId?: string; ip?: string | null }) {
+export async function openBundle(
+  actor: Principal,
+  certificateId: string,
+  opts: { hostId?: string; ip?: string | null },
+) {
   const cert = await db.certificate.findUnique({
     where: { id: certificateId },
-    select: { id: true, kind: true, serial: true, status: true, revokedAt: true, certPem: true, keySealed: true, hostId: true, clientId: true, commonName: true },
+    select: {
+      id: true,
+      kind: true,
+      serial: true,
+      status: true,
+      revokedAt: true,
+      certPem: true,
+      keySealed: true,
+      hostId: true,
+      clientId: true,
+      commonName: true,
+    },
   });
   if (!cert) throw new NotFoundError("That certificate does not exist.");
   if (cert.status === "revoked") {
@@ -28,7 +43,8 @@ export async function openBundle(actor: Principal, certificateId: string, opts: 
     );
   }
   const holderId = cert.kind === "server" ? cert.hostId : cert.clientId;
-  if (!holderId) throw new GoneError(`The ${cert.kind === "server" ? "host" : "client"} of this certificate was deleted.`);
+  if (!holderId)
+    throw new GoneError(`The ${cert.kind === "server" ? "host" : "client"} of this certificate was deleted.`);
 
   const [caCertPems, settings] = await Promise.all([trustedCaPems(), getSettings()]);
   const keyPem = cert.keySealed ? unseal(cert.keySealed, `certificate:${cert.id}`) : null;
@@ -45,7 +61,10 @@ export async function openBundle(actor: Principal, certificateId: string, opts: 
     // One env file per host is handy for a small fleet, and noise in a large one.
     const hostCount = await db.host.count();
     if (!selectedHost && hostCount > MAX_ENV_FILES) {
-      throw InputError.forField("host", `There are ${hostCount} hosts: choose the host this bundle's env.sh should point at.`);
+      throw InputError.forField(
+        "host",
+        `There are ${hostCount} hosts: choose the host this bundle's env.sh should point at.`,
+      );
     }
     const hosts = hostCount > MAX_ENV_FILES ? [] : await listAllHosts();
     zip = buildClientBundle({ ...files, client, hosts, selectedHost });

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { type Principal, recordAudit } from "@/lib/audit";
 import type { CaCreateInput, CaImportInput } from "@/lib/ca.schema";
 import { seal, unseal } from "@/lib/crypto/seal";
-import { type Tx, db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { createCa, importCa } from "@/lib/pki/ca";
 import { describeCertificate } from "@/lib/pki/inspect";
@@ -76,7 +76,8 @@ async function storeCa(
       throw new ConflictError("This CA certificate is already stored.");
     }
     // A rotation keeps the old CA trusted (status previous) until it is retired.
-    if (mode === "rotate") await tx.certificateAuthority.updateMany({ where: { status: "active" }, data: { status: "previous" } });
+    if (mode === "rotate")
+      await tx.certificateAuthority.updateMany({ where: { status: "active" }, data: { status: "previous" } });
     const ca = await tx.certificateAuthority.create({
       data: {
         id,
@@ -163,7 +164,11 @@ export async function getCaOverview(now = new Date()) {
     previous
       ? db.certificate.count({ where: { caId: previous.id, status: "active", notAfter: { gt: now } } })
       : Promise.resolve(0),
-    db.certificateAuthority.findMany({ where: { status: "retired" }, select: PUBLIC_FIELDS, orderBy: { retiredAt: "desc" } }),
+    db.certificateAuthority.findMany({
+      where: { status: "retired" },
+      select: PUBLIC_FIELDS,
+      orderBy: { retiredAt: "desc" },
+    }),
   ]);
   return {
     active,

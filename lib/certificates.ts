@@ -1,20 +1,20 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { type Principal, actorLabel, recordAudit } from "@/lib/audit";
-import type { IssueInput } from "@/lib/certificates.schema";
+import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { loadActiveCaSigner } from "@/lib/cas";
+import type { CertificateQuery } from "@/lib/certificate-query.schema";
+import type { IssueInput } from "@/lib/certificates.schema";
 import { getClient } from "@/lib/clients";
 import { seal } from "@/lib/crypto/seal";
-import { type Tx, db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
+import { NotFoundError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { getHost } from "@/lib/hosts";
 import { parseCsr } from "@/lib/pki/csr";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { revokeCertificate } from "@/lib/revocations";
 import { getSettings } from "@/lib/settings";
-import type { CertificateQuery } from "@/lib/certificate-query.schema";
-import { NotFoundError } from "@/lib/errors";
 
 /** What pages and the API may see of a certificate: never its key. */
 export const CERT_PUBLIC_FIELDS = {
@@ -122,7 +122,14 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
       actor,
       action: opts.replaces ? "cert.reissue" : "cert.issue",
       target: c.commonName,
-      detail: { id, kind: c.kind, serial: cert.serial, notAfter: cert.notAfter, fromCsr: !!c.key.csrPem, replaces: opts.replaces },
+      detail: {
+        id,
+        kind: c.kind,
+        serial: cert.serial,
+        notAfter: cert.notAfter,
+        fromCsr: !!c.key.csrPem,
+        replaces: opts.replaces,
+      },
     });
     if (opts.replaces && opts.revokeReplaced) {
       const replaced = await tx.certificate.findUnique({ where: { id: opts.replaces }, select: { status: true } });
@@ -133,7 +140,12 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
   });
 }
 
-export async function issueHostCertificate(actor: Principal, hostId: string, input: IssueInput, opts: IssueOptions = {}) {
+export async function issueHostCertificate(
+  actor: Principal,
+  hostId: string,
+  input: IssueInput,
+  opts: IssueOptions = {},
+) {
   const host = await getHost(hostId);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
   const key = await keyMaterial(input.csrPem, settings.leafKeySize);
@@ -164,7 +176,12 @@ export async function issueHostCertificate(actor: Principal, hostId: string, inp
   );
 }
 
-export async function issueClientCertificate(actor: Principal, clientId: string, input: IssueInput, opts: IssueOptions = {}) {
+export async function issueClientCertificate(
+  actor: Principal,
+  clientId: string,
+  input: IssueInput,
+  opts: IssueOptions = {},
+) {
   const client = await getClient(clientId);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
   const key = await keyMaterial(input.csrPem, settings.leafKeySize);
@@ -226,7 +243,11 @@ export async function listCertificates(q: CertificateQuery, now = new Date()) {
   if (q.q) where.OR = [{ commonName: { contains: q.q } }, { serial: { startsWith: q.q.toLowerCase() } }];
   // What expires first matters most for the lists that are about time.
   const orderBy: Prisma.CertificateOrderByWithRelationInput =
-    q.status === "active" || q.status === "expiring" ? { notAfter: "asc" } : q.status === "expired" ? { notAfter: "desc" } : { createdAt: "desc" };
+    q.status === "active" || q.status === "expiring"
+      ? { notAfter: "asc" }
+      : q.status === "expired"
+        ? { notAfter: "desc" }
+        : { createdAt: "desc" };
   const [total, rows] = await Promise.all([
     db.certificate.count({ where }),
     db.certificate.findMany({
@@ -239,7 +260,10 @@ export async function listCertificates(q: CertificateQuery, now = new Date()) {
   ]);
   return {
     total,
-    rows: rows.map(({ host, client, ...r }) => ({ ...toCertificate(r), holderName: host?.name ?? client?.name ?? null })),
+    rows: rows.map(({ host, client, ...r }) => ({
+      ...toCertificate(r),
+      holderName: host?.name ?? client?.name ?? null,
+    })),
   };
 }
 

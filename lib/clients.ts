@@ -63,7 +63,12 @@ export async function updateClient(actor: Principal, id: string, patch: ClientPa
     if (!merged.success) throw new InputError("Some fields are invalid.", zodFieldErrors(merged.error.issues));
     await assertNameFree(tx, merged.data.name, id);
     const updated = await tx.client.update({ where: { id }, data: merged.data, select: CLIENT_FIELDS });
-    await recordAudit(tx, { actor, action: "client.update", target: updated.name, detail: { id, changed: Object.keys(patch) } });
+    await recordAudit(tx, {
+      actor,
+      action: "client.update",
+      target: updated.name,
+      detail: { id, changed: Object.keys(patch) },
+    });
     return toClient(updated);
   });
 }

@@ -50,7 +50,7 @@ export function zodFieldErrors(issues: { path: PropertyKey[]; message: string }[
   const out: Record<string, string[]> = {};
   for (const issue of issues) {
     const key = issue.path.length ? String(issue.path[0]) : "_form";
-    (out[key] ??= []).push(issue.message);
+    out[key] = [...(out[key] ?? []), issue.message];
   }
   return out;
 }

@@ -47,7 +47,8 @@ export async function listExpiring(days: number, now = new Date(), take = 500) {
 
 /** Counts per window for the home page: expired, then within 7, 14 and 30 days, by kind. */
 export async function countExpiring(now = new Date()) {
-  const count = (kind: string, where: object) => db.certificate.count({ where: { status: "active", kind, notAfter: where } });
+  const count = (kind: string, where: object) =>
+    db.certificate.count({ where: { status: "active", kind, notAfter: where } });
   const windows = await Promise.all(
     EXPIRY_WINDOWS.map(async (days) => {
       const window = { gt: now, lte: new Date(now.getTime() + days * DAY_MS) };
@@ -55,6 +56,9 @@ export async function countExpiring(now = new Date()) {
       return { days, server, client };
     }),
   );
-  const [expiredServer, expiredClient] = await Promise.all([count("server", { lte: now }), count("client", { lte: now })]);
+  const [expiredServer, expiredClient] = await Promise.all([
+    count("server", { lte: now }),
+    count("client", { lte: now }),
+  ]);
   return { windows, expired: { server: expiredServer, client: expiredClient } };
 }

@@ -96,7 +96,10 @@ export async function updateHost(actor: Principal, id: string, patch: HostPatch)
     const merged = hostCreateSchema.safeParse({ ...current, ...patch });
     if (!merged.success) {
       const fieldErrors = zodFieldErrors(merged.error.issues);
-      throw new InputError(fieldErrors.dnsNames?.includes(NEEDS_A_SAN) ? NEEDS_A_SAN : "Some fields are invalid.", fieldErrors);
+      throw new InputError(
+        fieldErrors.dnsNames?.includes(NEEDS_A_SAN) ? NEEDS_A_SAN : "Some fields are invalid.",
+        fieldErrors,
+      );
     }
     await assertNameFree(tx, merged.data.name, id);
     const updated = await tx.host.update({ where: { id }, data: toData(merged.data), select: HOST_FIELDS });

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { after, test } from "node:test";
-import { repoRoot, useTempDataDir } from "@/lib/test-support/temp-data-dir";
+import { prepareTempDataDir, repoRoot } from "@/lib/test-support/temp-data-dir";
 
-const env = await useTempDataDir();
+const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/cas");
 const { createClient } = await import("@/lib/clients");

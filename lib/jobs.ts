@@ -1,5 +1,5 @@
 import "server-only";
-import { type Principal, actorLabel, recordAudit } from "@/lib/audit";
+import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { ConflictError, describeError, NotFoundError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -49,7 +49,12 @@ export async function createReissueJob(actor: Principal, selection: ReissueScope
       select: { id: true, total: true },
     });
     await tx.jobItem.createMany({ data: certs.map((c) => ({ jobId: created.id, certificateId: c.id })) });
-    await recordAudit(tx, { actor, action: "job.start", target: "reissue", detail: { id: created.id, total: created.total, ...selection, revokeReplaced } });
+    await recordAudit(tx, {
+      actor,
+      action: "job.start",
+      target: "reissue",
+      detail: { id: created.id, total: created.total, ...selection, revokeReplaced },
+    });
     return created;
   });
 }
@@ -105,8 +110,14 @@ async function processItem(jobId: string, params: JobParams, item: { id: string;
     // Someone replaced it meanwhile, or its holder is gone: nothing left to do for this item.
     const settled = report.status === 409 || report.status === 410 || report.status === 404;
     await db.$transaction([
-      db.jobItem.update({ where: { id: item.id }, data: { status: settled ? "done" : "failed", error: report.message } }),
-      db.job.update({ where: { id: jobId }, data: settled ? { done: { increment: 1 } } : { failed: { increment: 1 } } }),
+      db.jobItem.update({
+        where: { id: item.id },
+        data: { status: settled ? "done" : "failed", error: report.message },
+      }),
+      db.job.update({
+        where: { id: jobId },
+        data: settled ? { done: { increment: 1 } } : { failed: { increment: 1 } },
+      }),
     ]);
   }
 }
@@ -139,7 +150,12 @@ async function runJob(jobId: string): Promise<void> {
     data: { status: "done", endedAt: new Date() },
     select: { done: true, failed: true, total: true },
   });
-  await recordAudit(db, { actor: params.actor, action: "job.done", target: "reissue", detail: { id: jobId, ...final } });
+  await recordAudit(db, {
+    actor: params.actor,
+    action: "job.done",
+    target: "reissue",
+    detail: { id: jobId, ...final },
+  });
 }
 
 const runner = globalThis as unknown as { dockpkiRunningJobs?: Set<string> };
@@ -157,7 +173,10 @@ export function runJobInBackground(jobId: string): Promise<void> {
     .catch(async (err) => {
       console.error(`Job ${jobId} stopped:`, err);
       await db.job
-        .update({ where: { id: jobId }, data: { status: "failed", error: describeError(err).message, endedAt: new Date() } })
+        .update({
+          where: { id: jobId },
+          data: { status: "failed", error: describeError(err).message, endedAt: new Date() },
+        })
         .catch(() => {});
     })
     .finally(() => running.delete(jobId));

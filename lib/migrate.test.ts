@@ -163,7 +163,10 @@ test("a failing migration leaves no trace: no tables, no row, nothing from earli
     "20990101000000_broken":
       'CREATE TABLE "Half" ("id" TEXT NOT NULL PRIMARY KEY);\nINSERT INTO "Nowhere" VALUES (1);\n',
   });
-  assert.throws(() => applyMigrations({ databasePath, migrationsDir }), /20990101000000_broken failed; the database was left as it was before: no such table/);
+  assert.throws(
+    () => applyMigrations({ databasePath, migrationsDir }),
+    /20990101000000_broken failed; the database was left as it was before: no such table/,
+  );
   assert.deepEqual(schemaOf(databasePath), []);
 
   rmSync(path.join(migrationsDir, "20990101000000_broken"), { recursive: true });

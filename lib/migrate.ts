@@ -77,7 +77,7 @@ export function applyMigrations(opts: { databasePath: string; migrationsDir: str
   mkdirSync(path.dirname(opts.databasePath), { recursive: true });
   const db = new Database(opts.databasePath, { timeout: 30_000 });
   try {
-    useWal(db);
+    enableWal(db);
     // Prisma redefines a table by dropping and re-creating it; with foreign keys on (better-sqlite3's default) inside
     // a transaction, where the script's own `PRAGMA foreign_keys=OFF` is ignored, the DROP would cascade-delete every
     // child row. So this one connection migrates with keys off and checks them before the commit, as SQLite's
@@ -102,7 +102,7 @@ export function applyMigrations(opts: { databasePath: string; migrationsDir: str
 
 // Switching to WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY at once, without waiting for the busy
 // timeout, while another process (a second dockpki starting at the same moment) has the database open: retry.
-function useWal(db: Database.Database): void {
+function enableWal(db: Database.Database): void {
   for (let attempt = 1; ; attempt++) {
     try {
       db.pragma("journal_mode = WAL");

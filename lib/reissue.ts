@@ -9,11 +9,7 @@ import { ConflictError, GoneError, NotFoundError } from "@/lib/errors";
  * changed IP is picked up), a fresh key (or the same CSR signed again), the active CA, and the
  * default lifetime for its kind. The old one is superseded, and revoked if asked.
  */
-export async function reissueCertificate(
-  actor: Principal,
-  id: string,
-  opts: Omit<IssueOptions, "replaces"> = {},
-) {
+export async function reissueCertificate(actor: Principal, id: string, opts: Omit<IssueOptions, "replaces"> = {}) {
   const old = await db.certificate.findUnique({
     where: { id },
     select: { id: true, kind: true, hostId: true, clientId: true, csrPem: true, status: true, serial: true },

@@ -1,7 +1,7 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { unseal } from "@/lib/crypto/seal";
-import { type Tx, db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { buildCrl, type RevocationReason } from "@/lib/pki/crl";
 import { getSettings } from "@/lib/settings";
@@ -53,7 +53,12 @@ export async function revokeCertificate(actor: Principal, id: string, reason: Re
     const revokedAt = new Date();
     await tx.certificate.update({ where: { id }, data: { status: "revoked", revokedAt, revocationReason: reason } });
     await regenerateCrl(tx, cert.caId, revokedAt);
-    await recordAudit(tx, { actor, action: "cert.revoke", target: cert.commonName, detail: { id, serial: cert.serial, reason } });
+    await recordAudit(tx, {
+      actor,
+      action: "cert.revoke",
+      target: cert.commonName,
+      detail: { id, serial: cert.serial, reason },
+    });
   };
   if (client) await run(client);
   else await db.$transaction(run);

@@ -1,6 +1,6 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
-import { type Tx, db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { type Settings, settingsSchema } from "@/lib/settings.schema";
 
 const KEYS = Object.keys(settingsSchema.shape) as (keyof Settings)[];

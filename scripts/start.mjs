@@ -1,7 +1,7 @@
 // `npm start`: builds the dashboard when there is no build or the sources are newer than it, then
 // serves it. Migrations and the master key are handled by the server itself at start-up
 // (instrumentation.ts), so a fresh checkout needs nothing else.
-import { spawnSync, spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -26,7 +26,9 @@ function buildIsStale() {
     return true;
   }
   const sources = ["app", "lib", "public", "prisma"].map((d) => newestMtime(path.join(root, d)));
-  const files = ["next.config.js", "proxy.ts", "instrumentation.ts", "package.json"].map((f) => statSync(path.join(root, f)).mtimeMs);
+  const files = ["next.config.js", "proxy.ts", "instrumentation.ts", "package.json"].map(
+    (f) => statSync(path.join(root, f)).mtimeMs,
+  );
   return Math.max(...sources, ...files) > built;
 }
 
@@ -37,6 +39,9 @@ if (buildIsStale()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const port = process.env.PORT || "3000";
-const server = spawn(process.execPath, [next, "start", "-p", port, ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+const server = spawn(process.execPath, [next, "start", "-p", port, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -3,7 +3,7 @@ import type { ListQuery } from "@/lib/list-query.schema";
 /** Search, filter and sort of the inventory lists: a plain GET form, so every state is a URL. */
 export function ListControls({ query, placeholder }: { query: ListQuery; placeholder: string }) {
   return (
-    <form className="panel row" method="get" role="search">
+    <form className="panel row" method="get" aria-label="Filters">
       <input
         type="search"
         name="q"

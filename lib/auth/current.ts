@@ -3,7 +3,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Principal } from "@/lib/audit";
-import { findSessionAdmin, type SessionAdmin, SESSION_MAX_MS } from "@/lib/auth/sessions";
+import { findSessionAdmin, SESSION_MAX_MS, type SessionAdmin } from "@/lib/auth/sessions";
 
 export const SESSION_COOKIE = "dockpki_session";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { useTempDataDir } from "@/lib/test-support/temp-data-dir";
+import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
-const env = await useTempDataDir();
+const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createSession, findSessionAdmin, deleteSession, SESSION_IDLE_MS, SESSION_MAX_MS } = await import(
   "@/lib/auth/sessions"

@@ -1,6 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db";
 import { hashSecret, newSecret } from "@/lib/auth/tokens";
+import { db } from "@/lib/db";
 
 /** A session ends after 12 idle hours, and after 7 days whatever happens. */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;

@@ -8,9 +8,9 @@ import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { renderInstallSh } from "@/lib/bundles/install-sh";
 import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
 import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/bundles/test-support";
-import { extract } from "@/lib/test-support/zip";
 import { buildServerBundle } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
+import { extract } from "@/lib/test-support/zip";
 
 // stdin from /dev/null: Debian's bash reads ~/.bashrc when stdin is a socket, as node's pipes are.
 const STDIO: ["ignore", "pipe", "pipe"] = ["ignore", "pipe", "pipe"];

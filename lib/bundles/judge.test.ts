@@ -6,9 +6,9 @@ import { before, describe, it } from "node:test";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
 import { sampleHost } from "@/lib/bundles/test-support";
+import { buildClientBundle, buildServerBundle } from "@/lib/bundles/zip";
 import { checkBundle, checkBundleUnavailable } from "@/lib/test-support/check-bundle";
 import { extract } from "@/lib/test-support/zip";
-import { buildClientBundle, buildServerBundle } from "@/lib/bundles/zip";
 
 // The real judge: check-bundle.sh starts an isolated dockerd from the bundle's own custom.conf or
 // daemon.json and talks to it with the real docker CLI. It sits beside the clone, in ../shared.

@@ -1,6 +1,6 @@
 // Shared by the lib/bundles tests only.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
@@ -105,4 +105,3 @@ export function shellSyntaxOk(shell: string, script: string): void {
   // stdin from /dev/null: Debian's bash reads ~/.bashrc when stdin is a socket, as node's pipes are
   execFileSync(shell, ["-n", join(dir, "script.sh")], { stdio: ["ignore", "pipe", "pipe"] });
 }
-

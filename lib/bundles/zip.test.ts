@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
 import { sampleHost } from "@/lib/bundles/test-support";
-import { collect, unzip, type ZipEntry } from "@/lib/test-support/zip";
 import { buildClientBundle, buildServerBundle, bundleFileName, toWebStream } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
+import { collect, unzip, type ZipEntry } from "@/lib/test-support/zip";
 
 const modes = (entries: Map<string, ZipEntry>) =>
   Object.fromEntries([...entries].map(([name, e]) => [name, e.mode.toString(8)]));

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { findKeyMaterial } from "@/lib/test-support/raw-db";
-import { useTempDataDir } from "@/lib/test-support/temp-data-dir";
+import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
 // Every private key dockpki stores goes through the app's own storage path here; then the raw
 // database file (and its WAL) is searched the way someone holding a copy of it would.
-const env = await useTempDataDir();
+const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { unseal } = await import("@/lib/crypto/seal");
 const { createCertificateAuthority, importCertificateAuthority } = await import("@/lib/cas");

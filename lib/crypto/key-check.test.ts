@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, test } from "node:test";
-import { useTempDataDir } from "@/lib/test-support/temp-data-dir";
+import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
-const env = await useTempDataDir();
+const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { checkMasterKey } = await import("@/lib/crypto/key-check");
 const { resetMasterKeyCache } = await import("@/lib/crypto/master-key");

@@ -32,7 +32,9 @@ export function unseal(sealed: Uint8Array, boundTo: string, key = loadMasterKey(
   decipher.setAAD(Buffer.from(boundTo, "utf8"));
   decipher.setAuthTag(buf.subarray(1 + NONCE_BYTES, 1 + NONCE_BYTES + TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(buf.subarray(1 + NONCE_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(buf.subarray(1 + NONCE_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     throw new MasterKeyError(
       "A stored private key cannot be decrypted: the master key differs from the one it was sealed with, or the data was altered.",

@@ -10,7 +10,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * Points dockpki at a fresh data directory with a migrated database and a random master key. Call
  * it before importing any module that touches the database (lib/db.ts opens the file on import).
  */
-export async function useTempDataDir(): Promise<{ dir: string; databasePath: string; cleanup: () => void }> {
+export async function prepareTempDataDir(): Promise<{ dir: string; databasePath: string; cleanup: () => void }> {
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-test-"));
   process.env.DOCKPKI_DATA_DIR = dir;
   process.env.DOCKPKI_MASTER_KEY = randomBytes(32).toString("base64");

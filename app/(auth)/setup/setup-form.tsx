@@ -1,7 +1,6 @@
 "use client";
 
 import { useActionState } from "react";
-import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";

@@ -28,7 +28,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </a>
         </div>
       </div>
-      <form className="panel row" method="get" role="search">
+      <form className="panel row" method="get" aria-label="Filters">
         <select name="action" defaultValue={q.action ?? ""} aria-label="Action" style={{ width: "auto" }}>
           <option value="">All actions</option>
           {actions.map((a) => (

@@ -23,7 +23,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           <p>Every certificate issued, what it is for, and when it expires.</p>
         </div>
       </div>
-      <form className="panel row" method="get" role="search">
+      <form className="panel row" method="get" aria-label="Filters">
         <input
           type="search"
           name="q"

@@ -2,7 +2,6 @@
 
 import { useActionState } from "react";
 import { CopyButton } from "@/app/_components/copy-button";
-import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";

@@ -3,11 +3,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
 import { opensslCa, tempDir } from "@/lib/pki/__tests__/tools";
-import { checkBundle, checkBundleUnavailable } from "@/lib/test-support/check-bundle";
 import { createCa, importCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate } from "@/lib/pki/profiles";
+import { checkBundle, checkBundleUnavailable } from "@/lib/test-support/check-bundle";
 
 // The real dockerd and docker CLI (Go's crypto/x509 and crypto/tls) judge the bundles.
 const skip = checkBundleUnavailable();
@@ -73,7 +73,9 @@ describe("check-bundle.sh: real dockerd + docker CLI", { skip, timeout: 600_000 
     assert.match(r.output, /RESULT: FAIL/);
   });
 
-  test("PASSES under an imported classic-recipe CA (no keyUsage, UTF-8 subject), dialling localhost", { timeout: 180_000 }, async () => {
+  test("PASSES under an imported classic-recipe CA (no keyUsage, UTF-8 subject), dialling localhost", {
+    timeout: 180_000,
+  }, async () => {
     const dir = tempDir();
     const recipe = importCa(opensslCa(dir, "/O=Bäckerei Müller/CN=Recipe Docker CA", ["-utf8"], null));
     const pair = await issue(recipe);

@@ -137,7 +137,10 @@ describe("certificates under CAs made with the classic openssl recipe, imported"
   test("the bare recipe CA (no keyUsage) imports; openssl verify passes, only -x509_strict objects", () => {
     const dir = tempDir();
     issuePair(dir, importCa(opensslCa(dir, "/CN=Bare Recipe CA", [], null)));
-    for (const [purpose, file] of [["sslserver", "server.pem"], ["sslclient", "client.pem"]]) {
+    for (const [purpose, file] of [
+      ["sslserver", "server.pem"],
+      ["sslclient", "client.pem"],
+    ]) {
       const plain = openssl(["verify", "-purpose", purpose, "-CAfile", "ca.pem", file], dir);
       assert.equal(plain.status, 0, plain.stderr);
     }
