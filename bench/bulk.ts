@@ -1,0 +1,149 @@
+// Bulk re-issue through the app's own path: N hosts, N server certificates issued 2 at a time with
+// a short validity ("initial issue"), then a re-issue job for everything expiring, awaited. RSA-3072
+// leaves (the leafKeySize default) under an RSA-4096 CA. Each phase is set against N x the median
+// single RSA-3072 keygen measured in the same run: a ratio below 1 means both cores did the work.
+// Run: node --conditions=react-server --import tsx bench/bulk.ts [--plan 1000x1,200x3]
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
+import { createRecorder, describeMachine, loadAverage, summarize } from "./support/measure";
+
+const planArg = process.argv.indexOf("--plan");
+// One run at full size, repeats at 200: a 1,000-certificate phase takes ~10 minutes here.
+const PLAN = (planArg > 0 ? process.argv[planArg + 1] : "1000x1,200x3").split(",").map((p) => {
+  const [count, runs] = p.split("x").map(Number);
+  return { count, runs: runs || 1 };
+});
+const CONCURRENCY = 2;
+const KEYGEN_RUNS = 20;
+
+console.error(`load average at the start: ${loadAverage()}`);
+const temp = await prepareTempDataDir();
+const { createCertificateAuthority } = await import("@/lib/cas");
+const { caCreateSchema } = await import("@/lib/ca.schema");
+const { createHost } = await import("@/lib/hosts");
+const { hostCreateSchema } = await import("@/lib/hosts.schema");
+const { issueHostCertificate } = await import("@/lib/certificates");
+const { createReissueJob, getJob, runJobInBackground } = await import("@/lib/jobs");
+const { generateRsaKeyPair } = await import("@/lib/pki/keys");
+const { getSettings } = await import("@/lib/settings");
+
+const cli = { kind: "cli" } as const;
+const bench = createRecorder({ runs: KEYGEN_RUNS, warmup: 2 });
+const ca = await createCertificateAuthority(cli, caCreateSchema.parse({ commonName: "Bench CA" }));
+const { leafKeySize } = await getSettings();
+const keygen = await bench.measure(`keygen RSA-${leafKeySize}, one at a time`, () => generateRsaKeyPair(leafKeySize));
+
+interface Phase {
+  count: number;
+  run: number;
+  phase: string;
+  wallMs: number;
+  cpuMs: number;
+  loopP99Ms: number;
+  load: number;
+  note: string;
+}
+const phases: Phase[] = [];
+
+/** Wall time, process CPU time (event loop and thread pool) and event-loop delay of one phase. */
+async function timePhase(count: number, run: number, phase: string, fn: () => Promise<string>): Promise<void> {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const note = await fn();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  loop.disable();
+  const row = {
+    count,
+    run,
+    phase,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    load: Number(loadAverage().split(" ")[0]),
+    note,
+  };
+  phases.push(row);
+  console.error(
+    `${phase} x${count} (run ${run}): ${(wallMs / 1000).toFixed(1)} s, ${(wallMs / count).toFixed(0)} ms per certificate, ` +
+      `CPU ${(row.cpuMs / 1000).toFixed(1)} s, loop p99 ${row.loopP99Ms.toFixed(0)} ms, load ${loadAverage()}; ${note}`,
+  );
+}
+
+let prefix = 0;
+for (const { count, runs } of PLAN) {
+  for (let run = 1; run <= runs; run++) {
+    prefix++;
+    const hostIds: string[] = [];
+    for (let i = 1; i <= count; i++) {
+      const host = await createHost(
+        cli,
+        hostCreateSchema.parse({
+          name: `r${prefix}-docker-${i}`,
+          dnsNames: [`r${prefix}-docker-${i}.example.com`],
+          ipAddresses: [`10.${prefix}.${i >> 8}.${i & 255}`],
+        }),
+      );
+      hostIds.push(host.id);
+    }
+    await timePhase(count, run, "initial issue (2 at a time, days=10)", async () => {
+      const queue = [...hostIds];
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let id = queue.shift(); id; id = queue.shift()) await issueHostCertificate(cli, id, { days: 10 });
+        }),
+      );
+      return `${count} issued`;
+    });
+    await timePhase(count, run, "bulk re-issue job (scope expiring 30 d)", async () => {
+      const job = await createReissueJob(cli, { scope: "expiring", days: 30 }, false);
+      await runJobInBackground(job.id);
+      const done = await getJob(job.id);
+      return `job ${done.status}: ${done.done}/${done.total} done, ${done.failed} failed`;
+    });
+  }
+}
+temp.cleanup();
+
+const keygenMs = keygen.median;
+const fmt = (ms: number) => (ms / 1000).toFixed(1);
+console.log(`\n${describeMachine()}`);
+console.log(
+  `CA RSA-${ca.keySize}, leaves RSA-${leafKeySize}; median single keygen ${keygenMs.toFixed(0)} ms ` +
+    `(p90 ${keygen.p90.toFixed(0)} ms, ${KEYGEN_RUNS} runs, load ${keygen.load.toFixed(2)}); load average at the end ${loadAverage()}\n`,
+);
+console.log(
+  "| phase | certs | run | wall s | ms per cert | wall / (N x keygen) | CPU s | CPU / wall | loop p99 ms | load | result |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+for (const p of phases) {
+  const cells = [
+    p.phase,
+    p.count,
+    p.run,
+    fmt(p.wallMs),
+    (p.wallMs / p.count).toFixed(0),
+    (p.wallMs / (p.count * keygenMs)).toFixed(2),
+    fmt(p.cpuMs),
+    (p.cpuMs / p.wallMs).toFixed(2),
+    p.loopP99Ms.toFixed(0),
+    p.load.toFixed(2),
+    p.note,
+  ];
+  console.log(`| ${cells.join(" | ")} |`);
+}
+
+// Repeated sizes: median and p90 over the runs, and what that makes for 1,000 certificates.
+console.log("\n| phase | certs | runs | median s | p90 s | median ms per cert | extrapolated to 1,000 |");
+console.log("|---|---:|---:|---:|---:|---:|---:|");
+for (const { count, runs } of PLAN.filter((p) => p.runs >= 3)) {
+  for (const phase of [...new Set(phases.map((p) => p.phase))]) {
+    const walls = phases.filter((p) => p.count === count && p.phase === phase).map((p) => p.wallMs);
+    const { median, p90 } = summarize(walls);
+    console.log(
+      `| ${phase} | ${count} | ${runs} | ${fmt(median)} | ${fmt(p90)} | ${(median / count).toFixed(0)} | ${fmt((median / count) * 1000)} s |`,
+    );
+  }
+}

@@ -1,0 +1,78 @@
+// Sees the SQL behind a lib/ call: installs the app's Prisma client with query events before
+// lib/db.ts is first imported (it reuses a client left on globalThis), files every statement
+// under the measurement that sent it, and asks SQLite for the plan of the slowest.
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import Database from "better-sqlite3";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { summarize } from "./measure";
+
+export interface SlowStatement {
+  sql: string;
+  params: unknown[];
+  /** Median of what Prisma reported for this statement over the measured runs. */
+  medianMs: number;
+  count: number;
+}
+
+export function installQueryLog(databasePath: string) {
+  const client = new PrismaClient({
+    adapter: new PrismaBetterSqlite3({ url: `file:${databasePath}`, timeout: 10_000 }),
+    log: [{ emit: "event", level: "query" }],
+  });
+  (globalThis as unknown as { dockpkiPrisma?: PrismaClient }).dockpkiPrisma = client;
+  let label: string | null = null;
+  const filed = new Map<string, Map<string, { params: unknown[]; ms: number[] }>>();
+  client.$on("query", (e) => {
+    if (!label) return;
+    const byLabel = filed.get(label) ?? new Map();
+    filed.set(label, byLabel);
+    const entry = byLabel.get(e.query) ?? { params: JSON.parse(e.params) as unknown[], ms: [] };
+    byLabel.set(e.query, entry);
+    entry.ms.push(e.duration);
+  });
+
+  return {
+    /** Statements sent from now on are filed under this name (null: not filed). */
+    fileUnder(name: string | null) {
+      label = name;
+    },
+    /** The statement with the highest median duration among those filed under a name. */
+    slowest(name: string): SlowStatement | undefined {
+      const statements = [...(filed.get(name) ?? new Map<string, { params: unknown[]; ms: number[] }>())].map(
+        ([sql, { params, ms }]) => ({ sql, params, medianMs: summarize(ms).median, count: ms.length }),
+      );
+      return statements.sort((a, b) => b.medianMs - a.medianMs)[0];
+    },
+  };
+}
+
+// The adapter stores DateTime as ISO text with "+00:00" and booleans as 0/1; the event logs them
+// as Prisma saw them.
+const bindable = (p: unknown) =>
+  typeof p === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(p)
+    ? p.replace("Z", "+00:00")
+    : typeof p === "boolean"
+      ? Number(p)
+      : p;
+
+/** SQLite's plan for a statement, drawn as the sqlite3 shell draws it. */
+export function explainQuery(databasePath: string, statement: { sql: string; params: unknown[] }): string {
+  const sqlite = new Database(databasePath, { readonly: true });
+  try {
+    const rows = sqlite.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params.map(bindable)) as {
+      id: number;
+      parent: number;
+      detail: string;
+    }[];
+    const depth = new Map<number, number>([[0, -1]]);
+    return rows
+      .map((r) => {
+        const d = (depth.get(r.parent) ?? -1) + 1;
+        depth.set(r.id, d);
+        return `${"   ".repeat(d)}|--${r.detail}`;
+      })
+      .join("\n");
+  } finally {
+    sqlite.close();
+  }
+}
