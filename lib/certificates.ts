@@ -74,7 +74,6 @@ interface NewCertificate {
   built: IssuedCertificate;
 }
 
-/** Stores a new certificate and supersedes the holder's previous one, in one transaction. */
 /** How an issuance relates to the one it replaces, and what else must happen in its transaction. */
 export interface IssueOptions {
   /** The certificate this one re-issues (audited as cert.reissue). */
@@ -85,6 +84,7 @@ export interface IssueOptions {
   afterStore?: (tx: Tx, cert: { id: string }) => Promise<void>;
 }
 
+/** Stores a new certificate and supersedes the holder's previous one, in one transaction. */
 async function storeCertificate(actor: Principal, c: NewCertificate, opts: IssueOptions) {
   const id = randomUUID();
   const keySealed = c.key.privateKeyPem ? seal(c.key.privateKeyPem, `certificate:${id}`) : null;
