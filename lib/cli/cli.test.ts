@@ -173,6 +173,21 @@ test("issue host and client by name, with --out bundles (0600) of the printed ce
 
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /There is no host called nope\./);
+
+  // --host points the client bundle's env.sh at one host; a wrong one is refused before issuing.
+  const [pointed, noSuchHost, misplaced] = await Promise.all([
+    ok(dataA, ["issue", "client", "laptop", "--out", "laptop-docker1.zip", "--host", "docker1"]),
+    dockpki(dataA, ["issue", "client", "laptop", "--out", "laptop-nope.zip", "--host", "nope"]),
+    dockpki(dataA, ["issue", "host", "docker1", "--host", "docker1"]),
+  ]);
+  const env = (await unzip(readFileSync(path.join(work, "laptop-docker1.zip")))).get("laptop/env.sh")?.content;
+  assert.match(env ?? "", /DOCKER_HOST='?tcp:\/\/docker1\.example\.com:2376'?/);
+  assert.equal(noSuchHost.status, 1);
+  assert.match(noSuchHost.stderr, /There is no host called nope\./);
+  assert.doesNotMatch(noSuchHost.stdout, /Issued/);
+  assert.equal(existsSync(path.join(work, "laptop-nope.zip")), false);
+  assert.equal(misplaced.status, 2);
+  assert.match(misplaced.stderr, /--host picks the host of a client bundle's env\.sh/);
 });
 
 test("backup, then restore: refusals change nothing, a good restore brings everything back", async (t) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openBundle } from "@/lib/bundle-downloads";
+import { MAX_ENV_FILES, openBundle } from "@/lib/bundle-downloads";
 import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
 import { issueSchema } from "@/lib/certificates.schema";
 import { refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
@@ -9,7 +9,9 @@ import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 
 const USAGE =
   "usage: dockpki issue host NAME [--days N] [--out FILE.zip] [--force]\n" +
-  "       dockpki issue client NAME [--days N] [--csr FILE] [--out FILE.zip] [--force]";
+  "       dockpki issue client NAME [--days N] [--csr FILE] [--out FILE.zip [--host HOST]] [--force]\n" +
+  "       (--host: the host env.sh points at; needed with --out once there are over " +
+  `${MAX_ENV_FILES} hosts)`;
 
 /** The id of the host or client with this name (names are unique per kind). */
 async function findHolder(kind: "host" | "client", name: string): Promise<string> {
@@ -32,13 +34,31 @@ export async function issueCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { days: { type: "string" }, csr: { type: "string" }, out: { type: "string" }, force: { type: "boolean" } },
+    options: {
+      days: { type: "string" },
+      csr: { type: "string" },
+      out: { type: "string" },
+      host: { type: "string" },
+      force: { type: "boolean" },
+    },
   });
   if ((kind !== "host" && kind !== "client") || positionals.length !== 1) throw new UsageError(USAGE);
   if (kind === "host" && values.csr) throw new UsageError(`--csr is for clients only.\n${USAGE}`);
+  if (values.host && (kind !== "client" || !values.out)) {
+    throw new UsageError(
+      `--host picks the host of a client bundle's env.sh: use it with issue client --out.\n${USAGE}`,
+    );
+  }
   const out = values.out ? userPath(values.out) : null;
   // Checked before issuing, so a refusal does not leave a certificate nobody received.
   if (out) refuseExisting(out, values.force);
+  const envHostId = values.host ? await findHolder("host", values.host) : undefined;
+  if (out && kind === "client" && !envHostId) {
+    const hosts = await db.host.count();
+    if (hosts > MAX_ENV_FILES) {
+      throw new InputError(`There are ${hosts} hosts: name the one this bundle's env.sh should point at with --host.`);
+    }
+  }
   const parsed = issueSchema.safeParse({ days: values.days, csrPem: values.csr ? readCsr(values.csr) : undefined });
   if (!parsed.success) throw new InputError(Object.values(zodFieldErrors(parsed.error.issues)).flat().join(" "));
 
@@ -49,7 +69,7 @@ export async function issueCommand(args: string[]): Promise<void> {
   console.log(`serial:   ${cert.serial}`);
   console.log(`notAfter: ${cert.notAfter.toISOString()}`);
   if (out) {
-    const { zip } = await openBundle({ kind: "cli" }, cert.id, {});
+    const { zip } = await openBundle({ kind: "cli" }, cert.id, { hostId: envHostId });
     await writePrivateFile(out, zip);
     console.log(`bundle:   ${out}${cert.fromCsr ? " (no key.pem: the key stays with the CSR's owner)" : ""}`);
   }
