@@ -354,6 +354,7 @@ test("hosts: create, 409 on a taken name, normalised names and addresses", async
     port: 2377,
     configStyle: "daemon-json",
     keepUnixSocket: true,
+    localAccess: false,
     tlsMode: "mtls",
     role: "swarm-manager",
     labels: "e2e api",
@@ -406,6 +407,7 @@ test("hosts: every kind of bad input is a 400 on its field and stores nothing", 
     ["an unknown TLS mode", { ...good, tlsMode: "none" }, "tlsMode"],
     ["an unknown role", { ...good, role: "boss" }, "role"],
     ["keepUnixSocket as text", { ...good, keepUnixSocket: "yes" }, "keepUnixSocket"],
+    ["localAccess as text", { ...good, localAccess: "true" }, "localAccess"],
     ["dnsNames as a string", { ...good, dnsNames: "ok.example.com" }, "dnsNames"],
   ];
   const before = await total("/api/v1/hosts");
@@ -812,6 +814,7 @@ test("PATCH changes only the fields it is given; renaming to a taken name is 409
       labels: "keep",
       notes: "keep me",
       keepUnixSocket: false,
+      localAccess: true,
       tlsMode: "tls-only",
     },
   });
@@ -827,6 +830,7 @@ test("PATCH changes only the fields it is given; renaming to a taken name is 409
     "port",
     "configStyle",
     "keepUnixSocket",
+    "localAccess",
     "tlsMode",
     "role",
     "labels",
@@ -834,6 +838,13 @@ test("PATCH changes only the fields it is given; renaming to a taken name is 409
   ]) {
     expect.soft(after[field], `host ${field} after PATCH {ipAddresses}`).toEqual(host[field]);
   }
+  // localAccess puts localhost and 127.0.0.1 into the certificate, not into the host record.
+  const issued = await api.post(`/api/v1/hosts/${host.id}/certificates`, { data: {} });
+  expect(issued.status(), await issued.text()).toBe(201);
+  expect(await issued.json()).toMatchObject({
+    dnsNames: ["api-a.example.com", "api-a2.example.com", "localhost"],
+    ipAddresses: ["10.20.30.99", "127.0.0.1"],
+  });
 
   const client = await (await api.get(`/api/v1/clients/${ids.client}`)).json();
   const patched = await api.patch(`/api/v1/clients/${ids.client}`, { data: { notes: "rotated monthly" } });

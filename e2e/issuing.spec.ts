@@ -9,13 +9,24 @@ import { extract } from "../lib/test-support/zip";
 // zips downloaded through the browser, unzipped, and judged by a real dockerd and docker CLI.
 test.describe.configure({ mode: "serial" });
 
-async function addHost(page: Page, host: { name: string; style: "systemd" | "daemon-json"; tlsOnly?: boolean }) {
+interface NewHost {
+  name: string;
+  style: "systemd" | "daemon-json";
+  tlsOnly?: boolean;
+  /** Defaults: DNS localhost, IP 127.0.0.1 (where check-bundle.sh dials). */
+  dnsNames?: string;
+  ipAddresses?: string;
+  localAccess?: boolean;
+}
+
+async function addHost(page: Page, host: NewHost) {
   await page.goto("/hosts/new");
   await page.getByLabel("Name", { exact: true }).fill(host.name);
-  await page.getByLabel("DNS names").fill("localhost");
-  await page.getByLabel("IP addresses").fill("127.0.0.1");
+  await page.getByLabel("DNS names").fill(host.dnsNames ?? "localhost");
+  await page.getByLabel("IP addresses").fill(host.ipAddresses ?? "127.0.0.1");
   await page.getByLabel("Daemon configuration").selectOption(host.style);
   if (host.tlsOnly) await page.getByLabel("Client verification").selectOption("tls-only");
+  if (host.localAccess) await page.getByLabel(/Reachable locally over TLS/).check();
   await page.getByRole("button", { name: "Add host" }).click();
   await expect(page.getByRole("heading", { name: host.name })).toBeVisible();
 }
@@ -91,6 +102,29 @@ test("a TLS-only host carries its warning in the page and the bundle", async ({ 
   expect(readFileSync(path.join(dir, "custom.conf"), "utf8")).toContain("--tlsverify=false");
 });
 
+// Hosts known only by a name nobody can resolve here: the daemon's certificate is good for 127.0.0.1
+// (where check-bundle.sh dials) only when the host is marked reachable locally.
+test("a host reachable locally: its certificate also covers localhost and 127.0.0.1", async ({ page }) => {
+  await addHost(page, { name: "far-only", style: "systemd", dnsNames: "far-only.example.com", ipAddresses: "" });
+  bundles.farOnly = path.join(await issueAndDownload(page, "Download server bundle"), "far-only");
+  await addHost(page, {
+    name: "far-local",
+    style: "systemd",
+    dnsNames: "far-local.example.com",
+    ipAddresses: "",
+    localAccess: true,
+  });
+  bundles.farLocal = path.join(await issueAndDownload(page, "Download server bundle"), "far-local");
+  await expect(page.getByRole("cell", { name: "far-local.example.com, localhost, 127.0.0.1" })).toBeVisible();
+  expect(readFileSync(path.join(bundles.farLocal, "README.txt"), "utf8")).toMatch(
+    /this host's certificate, for: far-local\.example\.com, localhost, 127\.0\.0\.1/,
+  );
+  // Turning it off again is a change of names: the page asks for a new certificate.
+  await page.getByLabel(/Reachable locally over TLS/).uncheck();
+  await page.getByRole("button", { name: "Save host" }).click();
+  await expect(page.getByText(/DNS names or IP addresses \(or its local access\) changed/)).toBeVisible();
+});
+
 test("a client: issue and download its bundle with env.sh for a chosen host", async ({ page }) => {
   await page.goto("/clients/new");
   await page.getByLabel("Name", { exact: true }).fill("e2e-laptop");
@@ -124,4 +158,12 @@ test.describe("the real dockerd and docker CLI accept the downloaded bundles", (
       expect(result.status, result.output).toBe(0);
     });
   }
+
+  test("a host known only by name is refused on 127.0.0.1, and accepted once reachable locally", () => {
+    const refused = checkBundle(bundles.farOnly, bundles.client);
+    expect(refused.status, refused.output).not.toBe(0);
+    expect(refused.output).toMatch(/127\.0\.0\.1/);
+    const accepted = checkBundle(bundles.farLocal, bundles.client);
+    expect(accepted.status, accepted.output).toBe(0);
+  });
 });

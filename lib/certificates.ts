@@ -10,6 +10,7 @@ import { db, type Tx } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getHost } from "@/lib/hosts";
+import { hostCertificateNames } from "@/lib/hosts.schema";
 import { parseCsr } from "@/lib/pki/csr";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
@@ -147,6 +148,7 @@ export async function issueHostCertificate(
   opts: IssueOptions = {},
 ) {
   const host = await getHost(hostId);
+  const { dnsNames, ipAddresses } = hostCertificateNames(host);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
   const key = await keyMaterial(input.csrPem, settings.leafKeySize);
   const clientAuth = host.role === "swarm-manager";
@@ -154,8 +156,8 @@ export async function issueHostCertificate(
     publicKeyPem: key.publicKeyPem,
     ca,
     commonName: host.dnsNames[0] ?? host.name,
-    dnsNames: host.dnsNames,
-    ipAddresses: host.ipAddresses,
+    dnsNames,
+    ipAddresses,
     days: input.days ?? settings.serverCertDays,
     clientAuth,
   });
@@ -166,8 +168,8 @@ export async function issueHostCertificate(
       hostId,
       caId: ca.id,
       commonName: host.dnsNames[0] ?? host.name,
-      dnsNames: host.dnsNames,
-      ipAddresses: host.ipAddresses,
+      dnsNames,
+      ipAddresses,
       extKeyUsage: clientAuth ? ["serverAuth", "clientAuth"] : ["serverAuth"],
       key,
       built,

@@ -20,6 +20,7 @@ const hostFields = {
   port: portSchema,
   configStyle: configStyleSchema,
   keepUnixSocket: z.boolean(),
+  localAccess: z.boolean(),
   tlsMode: tlsModeSchema,
   role: hostRoleSchema,
   labels: z.string().trim().max(200, "Labels are at most 200 characters."),
@@ -37,6 +38,7 @@ export const hostCreateSchema = z
     port: hostFields.port.default(2376),
     configStyle: hostFields.configStyle.default("systemd"),
     keepUnixSocket: hostFields.keepUnixSocket.default(true),
+    localAccess: hostFields.localAccess.default(false),
     tlsMode: hostFields.tlsMode.default("mtls"),
     role: hostFields.role.default("standalone"),
     labels: hostFields.labels.default(""),
@@ -53,3 +55,15 @@ export const hostPatchSchema = z.object(hostFields).partial();
 export type HostInput = z.infer<typeof hostCreateSchema>;
 export type HostPatch = z.infer<typeof hostPatchSchema>;
 export { NEEDS_A_SAN };
+
+/** What "reachable locally" adds, as in the classic recipe (`IP:127.0.0.1`) and DESIGN's profile. */
+export const LOCAL_DNS_NAMES = ["localhost"];
+export const LOCAL_IP_ADDRESSES = ["127.0.0.1"];
+
+/** The names a server certificate for this host covers: its own, plus localhost when asked for. */
+export function hostCertificateNames(host: { dnsNames: string[]; ipAddresses: string[]; localAccess?: boolean }) {
+  return {
+    dnsNames: unique([...host.dnsNames, ...(host.localAccess ? LOCAL_DNS_NAMES : [])]),
+    ipAddresses: unique([...host.ipAddresses, ...(host.localAccess ? LOCAL_IP_ADDRESSES : [])]),
+  };
+}

@@ -15,6 +15,7 @@ const HOST_FIELDS = {
   port: true,
   configStyle: true,
   keepUnixSocket: true,
+  localAccess: true,
   tlsMode: true,
   role: true,
   labels: true,

@@ -12,10 +12,11 @@ import { noFilter, readMigrationList, withSchemaEngine } from "@/scripts/migrate
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const realMigrations = path.join(repoRoot, "prisma", "migrations");
-const [initName] = readdirSync(realMigrations, { withFileTypes: true })
+const realNames = readdirSync(realMigrations, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
   .sort();
+const [initName] = realNames;
 
 const scratch = mkdtempSync(path.join(tmpdir(), "dockpki-migrate-test-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -57,7 +58,7 @@ const addNote = { "20990101000000_setting_note": 'ALTER TABLE "Setting" ADD COLU
 
 test("a fresh database gets every migration, recorded exactly as Prisma's engine records them", async () => {
   const ours = path.join(freshDir(), "data", "dockpki.db");
-  assert.deepEqual(applyMigrations({ databasePath: ours, migrationsDir: realMigrations }), { applied: [initName] });
+  assert.deepEqual(applyMigrations({ databasePath: ours, migrationsDir: realMigrations }), { applied: realNames });
   assert.equal(query<{ journal_mode: string }>(ours, "PRAGMA journal_mode")[0].journal_mode, "wal");
 
   const engineDir = freshDir();
@@ -74,26 +75,29 @@ test("a fresh database gets every migration, recorded exactly as Prisma's engine
   assert.deepEqual(schemaOf(ours), schemaOf(theirs));
 
   const [mine, engines] = [historyOf(ours), historyOf(theirs)];
-  assert.equal(mine.length, 1);
+  assert.equal(mine.length, realNames.length);
   const shape = (row: Row) => ({
     ...row,
     id: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(String(row.id)),
     started_at: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/.test(String(row.started_at)),
     finished_at: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/.test(String(row.finished_at)),
   });
-  assert.deepEqual(shape(mine[0]), shape(engines[0]));
-  assert.deepEqual(shape(mine[0]), {
-    id: true,
-    checksum: createHash("sha256")
-      .update(readFileSync(path.join(realMigrations, initName, "migration.sql")))
-      .digest("hex"),
-    finished_at: true,
-    migration_name: initName,
-    logs: null,
-    rolled_back_at: null,
-    started_at: true,
-    applied_steps_count: 1,
-  });
+  assert.deepEqual(mine.map(shape), engines.map(shape));
+  assert.deepEqual(
+    mine.map(shape),
+    realNames.map((name) => ({
+      id: true,
+      checksum: createHash("sha256")
+        .update(readFileSync(path.join(realMigrations, name, "migration.sql")))
+        .digest("hex"),
+      finished_at: true,
+      migration_name: name,
+      logs: null,
+      rolled_back_at: null,
+      started_at: true,
+      applied_steps_count: 1,
+    })),
+  );
   const types = "SELECT typeof(started_at), typeof(finished_at), typeof(applied_steps_count) FROM _prisma_migrations";
   assert.deepEqual(query(ours, types), query(theirs, types));
 });
@@ -239,6 +243,28 @@ PRAGMA defer_foreign_keys=OFF;
   );
   applyMigrations({ databasePath, migrationsDir });
   assert.deepEqual(query(databasePath, `SELECT "id", "adminId" FROM "Session"`), [{ id: "s1", adminId: "a1" }]);
+  assert.deepEqual(query(databasePath, "PRAGMA foreign_key_check"), []);
+});
+
+test("the real migrations after init keep every host's certificates and settings", () => {
+  const databasePath = path.join(freshDir(), "dockpki.db");
+  applyMigrations({ databasePath, migrationsDir: migrationsWith() });
+  const db = new Database(databasePath);
+  db.exec(`INSERT INTO "CertificateAuthority" ("id", "commonName", "subject", "serial", "fingerprint", "keySize",
+      "notBefore", "notAfter", "certPem", "keySealed") VALUES ('ca1', 'CA', 'CN=CA', '01', 'f', 4096,
+      CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'pem', x'00');
+    INSERT INTO "Host" ("id", "name", "dnsNames", "keepUnixSocket", "updatedAt")
+      VALUES ('h1', 'docker1', '["docker1.example.com"]', false, CURRENT_TIMESTAMP);
+    INSERT INTO "Certificate" ("id", "kind", "caId", "hostId", "serial", "commonName", "subject", "keySize",
+      "notBefore", "notAfter", "fingerprint", "certPem") VALUES ('c1', 'server', 'ca1', 'h1', '02', 'docker1',
+      'CN=docker1', 3072, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'f2', 'pem');`);
+  db.close();
+  const { applied } = applyMigrations({ databasePath, migrationsDir: realMigrations });
+  assert.ok(applied.length > 0 && !applied.includes(initName));
+  assert.deepEqual(query(databasePath, `SELECT "id", "hostId" FROM "Certificate"`), [{ id: "c1", hostId: "h1" }]);
+  assert.deepEqual(query(databasePath, `SELECT "name", "dnsNames", "keepUnixSocket", "localAccess" FROM "Host"`), [
+    { name: "docker1", dnsNames: '["docker1.example.com"]', keepUnixSocket: 0, localAccess: 0 },
+  ]);
   assert.deepEqual(query(databasePath, "PRAGMA foreign_key_check"), []);
 });
 

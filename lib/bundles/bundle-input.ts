@@ -23,6 +23,8 @@ export const bundleHostSchema = z
     port: portSchema,
     configStyle: configStyleSchema,
     keepUnixSocket: z.boolean(),
+    /** The certificate also covers localhost and 127.0.0.1. */
+    localAccess: z.boolean().optional(),
     tlsMode: tlsModeSchema,
     role: hostRoleSchema,
   })

@@ -35,6 +35,14 @@ describe("renderServerReadme", () => {
     assert.match(text, /legacy/);
   });
 
+  it("names what the certificate covers, localhost and 127.0.0.1 included for a host reachable locally", () => {
+    assert.match(renderServerReadme(sampleHost(), DIR), /certificate, for: docker1\.example\.com, 10\.0\.0\.5\n/);
+    assert.doesNotMatch(renderServerReadme(sampleHost(), DIR), /localhost|127\.0\.0\.1/);
+    const text = renderServerReadme(sampleHost({ localAccess: true, port: 2377 }), DIR);
+    assert.match(text, /certificate, for: docker1\.example\.com, localhost, 10\.0\.0\.5, 127\.0\.0\.1\n/);
+    assert.ok(text.includes("a client bundle works\n  with -H tcp://127.0.0.1:2377"));
+  });
+
   it("refuses hostile input", () => {
     for (const bad of hostileHosts()) assert.throws(() => renderServerReadme(bad, DIR), InputError);
     for (const bad of HOSTILE) assert.throws(() => renderServerReadme(sampleHost(), `/x/${bad}`), InputError);

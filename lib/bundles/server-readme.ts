@@ -13,6 +13,7 @@ import {
 } from "@/lib/bundles/docker-files";
 import { dialName } from "@/lib/bundles/endpoint";
 import { renderSwarmManageCommand, SWARM_MANAGER_PORT } from "@/lib/bundles/swarm-command";
+import { hostCertificateNames } from "@/lib/hosts.schema";
 
 export const TLS_ONLY_WARNING = `WARNING: this host uses TLS without client verification (tls-only). The connection is
 encrypted, but dockerd does not ask for a client certificate: ANY client that can reach port PORT
@@ -42,7 +43,8 @@ export function renderServerReadme(host: BundleHost, sslDir: string, options: { 
   const dir = checkSslDir(sslDir);
   const hasKey = options.hasKey ?? true;
   const daemonJson = h.configStyle === "daemon-json";
-  const names = [...h.dnsNames, ...h.ipAddresses].join(", ");
+  const covered = hostCertificateNames(h);
+  const names = [...covered.dnsNames, ...covered.ipAddresses].join(", ");
   const warning = h.tlsMode === "tls-only" ? `\n${TLS_ONLY_WARNING.replace("PORT", String(h.port))}\n` : "";
   const keyLine = hasKey
     ? `  ${KEY_FILE}       this host's private key: keep it secret (mode 0600, owned by root)`
@@ -96,7 +98,12 @@ ${configSteps}
 
 Notes
 ${socketNote}
-- ${CUSTOM_CONF} replaces docker.service's ExecStart=, including $DOCKER_OPTS from /etc/default/docker.
+${
+  h.localAccess
+    ? `- The certificate also covers localhost and 127.0.0.1: on this host itself, a client bundle works
+  with -H tcp://127.0.0.1:${h.port} (or tcp://localhost:${h.port}).\n`
+    : ""
+}- ${CUSTOM_CONF} replaces docker.service's ExecStart=, including $DOCKER_OPTS from /etc/default/docker.
 - dockerd does not read certificate revocation lists: revoking a client certificate in dockpki
   does not lock that client out of this host. Short client lifetimes and a CA rotation do.
 ${h.role === "swarm-manager" ? `\n${swarmSection(h, dir)}` : ""}`;

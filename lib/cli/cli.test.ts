@@ -180,6 +180,7 @@ test("issue host and client by name, with --out bundles (0600) of the printed ce
     dockpki(dataA, ["issue", "client", "laptop", "--out", "laptop-nope.zip", "--host", "nope"]),
     dockpki(dataA, ["issue", "host", "docker1", "--host", "docker1"]),
   ]);
+  assert.match(pointed.stdout, /bundle:\s+\S*laptop-docker1\.zip/);
   const env = (await unzip(readFileSync(path.join(work, "laptop-docker1.zip")))).get("laptop/env.sh")?.content;
   assert.match(env ?? "", /DOCKER_HOST='?tcp:\/\/docker1\.example\.com:2376'?/);
   assert.equal(noSuchHost.status, 1);

@@ -53,6 +53,7 @@ test("no stored private key can be read from the database file", { timeout: 120_
     port: 2376,
     configStyle: "systemd",
     keepUnixSocket: true,
+    localAccess: false,
     tlsMode: "mtls",
     role: "standalone",
     labels: "",

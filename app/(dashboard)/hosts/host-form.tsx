@@ -118,6 +118,11 @@ export function HostForm({
         />{" "}
         Keep the local unix socket (/var/run/docker.sock) as well as TCP
       </label>
+      <label className="checkbox">
+        <input type="checkbox" name="localAccess" defaultChecked={memory.checked("localAccess", host.localAccess)} />{" "}
+        Reachable locally over TLS: the certificate also covers <span className="mono">localhost</span> and{" "}
+        <span className="mono">127.0.0.1</span>, for docker commands run on the host itself
+      </label>
       <Field name="notes" label="Notes" errors={err.notes}>
         <textarea
           id="notes"

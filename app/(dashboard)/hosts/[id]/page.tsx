@@ -8,6 +8,7 @@ import { getActiveCa } from "@/lib/cas";
 import { listHolderCertificates } from "@/lib/certificates";
 import { NotFoundError } from "@/lib/errors";
 import { getHost } from "@/lib/hosts";
+import { hostCertificateNames } from "@/lib/hosts.schema";
 import { getSettings } from "@/lib/settings";
 import { deleteHostAction, issueHostCertificateAction, updateHostAction } from "../actions";
 import { HostForm } from "../host-form";
@@ -23,6 +24,8 @@ async function loadHost(id: string) {
   }
 }
 
+const sameNames = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();
   const { id } = await params;
@@ -33,10 +36,9 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
     getSettings(),
   ]);
   const current = certs.find((c) => c.status !== "superseded") ?? null;
+  const wanted = hostCertificateNames(host);
   const sansChanged =
-    current &&
-    (JSON.stringify([...current.dnsNames].sort()) !== JSON.stringify([...host.dnsNames].sort()) ||
-      JSON.stringify([...current.ipAddresses].sort()) !== JSON.stringify([...host.ipAddresses].sort()));
+    current && (!sameNames(current.dnsNames, wanted.dnsNames) || !sameNames(current.ipAddresses, wanted.ipAddresses));
   return (
     <>
       <div className="page-head">
@@ -61,8 +63,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       ) : null}
       {sansChanged ? (
         <p className="notice warn">
-          The host's DNS names or IP addresses changed since its certificate was issued. Clients dialing a new name will
-          be refused until you issue a new certificate.
+          The host's DNS names or IP addresses (or its local access) changed since its certificate was issued. Clients
+          dialing a new name will be refused until you issue a new certificate.
         </p>
       ) : null}
 

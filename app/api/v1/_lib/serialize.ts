@@ -32,6 +32,7 @@ export function hostJson(host: Host) {
     port: host.port,
     configStyle: host.configStyle,
     keepUnixSocket: host.keepUnixSocket,
+    localAccess: host.localAccess,
     tlsMode: host.tlsMode,
     role: host.role,
     labels: host.labels,
