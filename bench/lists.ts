@@ -6,9 +6,9 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { explainQuery, installQueryLog } from "@/lib/test-support/query-log";
 import { prepareTempDataDir, repoRoot } from "@/lib/test-support/temp-data-dir";
 import { createRecorder, describeMachine, loadAverage } from "./support/measure";
-import { explainQuery, installQueryLog } from "./support/query-log";
 import { getPage, startServer } from "./support/server";
 
 const arg = (name: string) => {

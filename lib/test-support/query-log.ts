@@ -1,10 +1,10 @@
 // Sees the SQL behind a lib/ call: installs the app's Prisma client with query events before
 // lib/db.ts is first imported (it reuses a client left on globalThis), files every statement
-// under the measurement that sent it, and asks SQLite for the plan of the slowest.
+// under the name of what sent it, and asks SQLite for a statement's plan. Used by bench/lists.ts
+// and by the tests that pin the plans of list queries.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import Database from "better-sqlite3";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { summarize } from "./measure";
 
 export interface SlowStatement {
   sql: string;
@@ -13,6 +13,8 @@ export interface SlowStatement {
   medianMs: number;
   count: number;
 }
+
+const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor((ms.length - 1) / 2)];
 
 export function installQueryLog(databasePath: string) {
   const client = new PrismaClient({
@@ -36,12 +38,16 @@ export function installQueryLog(databasePath: string) {
     fileUnder(name: string | null) {
       label = name;
     },
+    /** Every statement filed under a name, slowest (by median duration) first. */
+    statements(name: string): SlowStatement[] {
+      const statements = [...(filed.get(name) ?? new Map<string, { params: unknown[]; ms: number[] }>())].map(
+        ([sql, { params, ms }]) => ({ sql, params, medianMs: median(ms), count: ms.length }),
+      );
+      return statements.sort((a, b) => b.medianMs - a.medianMs);
+    },
     /** The statement with the highest median duration among those filed under a name. */
     slowest(name: string): SlowStatement | undefined {
-      const statements = [...(filed.get(name) ?? new Map<string, { params: unknown[]; ms: number[] }>())].map(
-        ([sql, { params, ms }]) => ({ sql, params, medianMs: summarize(ms).median, count: ms.length }),
-      );
-      return statements.sort((a, b) => b.medianMs - a.medianMs)[0];
+      return this.statements(name)[0];
     },
   };
 }
