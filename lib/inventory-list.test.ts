@@ -1,3 +1,5 @@
+// Plans of the list queries, pinned.
+//
 // The host and client list filters ask, per row, whether its holder has a matching certificate.
 // SQLite must answer that from the holder's own certificates: answered from [status, notAfter]
 // instead, the check scans every active certificate for every host, and at 10,000 hosts and
@@ -14,6 +16,8 @@ const { db } = await import("@/lib/db");
 const { listHosts } = await import("@/lib/hosts");
 const { listClients } = await import("@/lib/clients");
 const { listQuerySchema } = await import("@/lib/list-query.schema");
+const { listCertificates } = await import("@/lib/certificates");
+const { certificateQuerySchema } = await import("@/lib/certificate-query.schema");
 after(async () => {
   await db.$disconnect();
   env.cleanup();
@@ -49,3 +53,21 @@ for (const [holder, list, column] of [
     }
   });
 }
+
+// Newest first, overall or by status: a page deep in 50,000 certificates took 330 ms when SQLite
+// sorted every row (PEMs included) before skipping to the offset; walking an index it takes 4 ms.
+test("certificate list pages walk an index instead of sorting every row", async () => {
+  for (const status of ["all", "active", "expiring", "expired", "revoked", "superseded"] as const) {
+    const name = `certificates ${status}`;
+    queryLog.fileUnder(name);
+    await listCertificates(certificateQuerySchema.parse({ status, page: "150" }));
+    queryLog.fileUnder(null);
+    const page = queryLog
+      .statements(name)
+      .find((s) => /ORDER BY/.test(s.sql) && /FROM `main`.`Certificate`/.test(s.sql));
+    assert.ok(page, `${name}: no paged statement`);
+    const plan = explainQuery(env.databasePath, page);
+    assert.doesNotMatch(plan, /USE TEMP B-TREE FOR ORDER BY/, `${name}:\n${page.sql}\n${plan}`);
+    assert.doesNotMatch(plan, /SCAN main\.Certificate\n|SCAN main\.Certificate$/m, `${name}:\n${plan}`);
+  }
+});
