@@ -180,7 +180,11 @@ async function measureHttp(): Promise<void> {
       "/hosts?page=1",
       "/hosts?page=150",
       "/hosts?filter=expiring",
+      "/hosts?filter=valid",
+      "/hosts?filter=revoked",
+      "/clients?filter=valid",
       "/certificates",
+      "/certificates?page=150",
       "/certificates?status=expiring&days=30",
       "/",
     ]) {
