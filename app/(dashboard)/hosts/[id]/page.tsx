@@ -63,8 +63,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       ) : null}
       {sansChanged ? (
         <p className="notice warn">
-          The host's DNS names or IP addresses (or its local access) changed since its certificate was issued. Clients
-          dialing a new name will be refused until you issue a new certificate.
+          The host's DNS names or IP addresses changed since its certificate was issued (reachable locally counts too).
+          Clients dialing a new name will be refused until you issue a new certificate.
         </p>
       ) : null}
 
