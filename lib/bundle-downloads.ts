@@ -12,6 +12,12 @@ import { getSettings } from "@/lib/settings";
 /** Up to this many hosts, a client bundle carries an env file for each. */
 export const MAX_ENV_FILES = 50;
 
+/** How many hosts there are when a client bundle must be told which one env.sh points at, else null. */
+export async function hostChoiceRequired(): Promise<number | null> {
+  const hosts = await db.host.count();
+  return hosts > MAX_ENV_FILES ? hosts : null;
+}
+
 /**
  * The zip of a certificate: its certificate, its key (unsealed only here, on the way into the
  * zip), every CA the other side trusts, and the configuration files. Each download is audited.
@@ -59,14 +65,14 @@ export async function openBundle(
     const client = await db.client.findUniqueOrThrow({ where: { id: holderId }, select: { name: true } });
     const selectedHost = opts.hostId ? await getHost(opts.hostId) : null;
     // One env file per host is handy for a small fleet, and noise in a large one.
-    const hostCount = await db.host.count();
-    if (!selectedHost && hostCount > MAX_ENV_FILES) {
+    const tooMany = await hostChoiceRequired();
+    if (!selectedHost && tooMany) {
       throw InputError.forField(
         "host",
-        `There are ${hostCount} hosts: choose the host this bundle's env.sh should point at.`,
+        `There are ${tooMany} hosts: choose the host this bundle's env.sh should point at.`,
       );
     }
-    const hosts = hostCount > MAX_ENV_FILES ? [] : await listAllHosts();
+    const hosts = tooMany ? [] : await listAllHosts();
     zip = buildClientBundle({ ...files, client, hosts, selectedHost });
     name = bundleFileName("client", client.name);
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { MAX_ENV_FILES, openBundle } from "@/lib/bundle-downloads";
+import { hostChoiceRequired, MAX_ENV_FILES, openBundle } from "@/lib/bundle-downloads";
 import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
 import { issueSchema } from "@/lib/certificates.schema";
 import { refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
@@ -53,11 +53,10 @@ export async function issueCommand(args: string[]): Promise<void> {
   // Checked before issuing, so a refusal does not leave a certificate nobody received.
   if (out) refuseExisting(out, values.force);
   const envHostId = values.host ? await findHolder("host", values.host) : undefined;
-  if (out && kind === "client" && !envHostId) {
-    const hosts = await db.host.count();
-    if (hosts > MAX_ENV_FILES) {
-      throw new InputError(`There are ${hosts} hosts: name the one this bundle's env.sh should point at with --host.`);
-    }
+  // openBundle would refuse too, but only after the certificate was issued.
+  const tooMany = out && kind === "client" && !envHostId ? await hostChoiceRequired() : null;
+  if (tooMany) {
+    throw new InputError(`There are ${tooMany} hosts: name the one this bundle's env.sh should point at with --host.`);
   }
   const parsed = issueSchema.safeParse({ days: values.days, csrPem: values.csr ? readCsr(values.csr) : undefined });
   if (!parsed.success) throw new InputError(Object.values(zodFieldErrors(parsed.error.issues)).flat().join(" "));
