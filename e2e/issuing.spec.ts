@@ -114,6 +114,7 @@ test("a host reachable locally: its certificate also covers localhost and 127.0.
     ipAddresses: "",
     localAccess: true,
   });
+  await expect(page.getByText(/· reachable locally \(localhost, 127\.0\.0\.1\)/)).toBeVisible();
   bundles.farLocal = path.join(await issueAndDownload(page, "Download server bundle"), "far-local");
   await expect(page.getByRole("cell", { name: "far-local.example.com, localhost, 127.0.0.1" })).toBeVisible();
   expect(readFileSync(path.join(bundles.farLocal, "README.txt"), "utf8")).toMatch(

@@ -48,6 +48,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
             <Link href="/hosts">Hosts</Link> / {host.name} · port {host.port} ·{" "}
             {host.configStyle === "systemd" ? "systemd drop-in" : "daemon.json"}
             {host.role === "swarm-manager" ? " · classic Swarm manager" : ""}
+            {host.localAccess ? " · reachable locally (localhost, 127.0.0.1)" : ""}
           </p>
         </div>
         {current && current.status === "active" ? (
