@@ -13,9 +13,16 @@ export class InputError extends Error {
   }
 }
 
-/** The request conflicts with what is stored (name taken, CA missing or already present): 409. */
+/** The request conflicts with what is stored (name taken, CA missing or already present): 409.
+ * `details` are facts a caller can act on (counts, ids), passed on in the API's error object. */
 export class ConflictError extends Error {
   override name = "ConflictError";
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
 }
 
 /** The thing asked for does not exist: 404. */
@@ -28,10 +35,41 @@ export class GoneError extends Error {
   override name = "GoneError";
 }
 
+/** The request body is over the limit: 413. */
+export class PayloadTooLargeError extends Error {
+  override name = "PayloadTooLargeError";
+}
+
+/** dockpki cannot start (database, master key, configuration); the message says what to do. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+export const DATABASE_DAMAGED =
+  "The database is damaged or is not a dockpki database, so dockpki cannot use it. Stop dockpki and restore the latest backup (dockpki restore BACKUP.zip --force); the README's Troubleshooting section says how.";
+
+/** SQLite says the file is corrupt or not a database (SQLITE_CORRUPT, SQLITE_NOTADB), anywhere in the cause chain. */
+export function isDatabaseDamage(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message, originalCode, originalMessage } = e as Record<string, unknown>;
+    const text = [code, message, originalCode, originalMessage].filter((v) => typeof v === "string").join(" ");
+    if (/SQLITE_(CORRUPT|NOTADB)|database disk image is malformed|file is not a database/.test(text)) return true;
+  }
+  return false;
+}
+
+const damage = globalThis as unknown as { dockpkiDatabaseDamaged?: boolean };
+
+/** Whether this process has seen the database report damage (the health check and error page say so). */
+export function databaseDamageSeen(): boolean {
+  return damage.dockpkiDatabaseDamaged === true;
+}
+
 export interface ErrorReport {
-  status: 400 | 404 | 409 | 410 | 500;
+  status: 400 | 404 | 409 | 410 | 413 | 500 | 503;
   message: string;
   fieldErrors?: Record<string, string[]>;
+  details?: Record<string, unknown>;
 }
 
 /** What a caller may be told about an error. Unexpected errors become one plain sentence; the
@@ -39,9 +77,14 @@ export interface ErrorReport {
 export function describeError(err: unknown): ErrorReport {
   if (err instanceof InputError) return { status: 400, message: err.message, fieldErrors: err.fieldErrors };
   if (err instanceof NotFoundError) return { status: 404, message: err.message };
-  if (err instanceof ConflictError) return { status: 409, message: err.message };
+  if (err instanceof ConflictError) return { status: 409, message: err.message, details: err.details };
   if (err instanceof GoneError) return { status: 410, message: err.message };
+  if (err instanceof PayloadTooLargeError) return { status: 413, message: err.message };
   if (err instanceof Error && err.name === "MasterKeyError") return { status: 500, message: err.message };
+  if (isDatabaseDamage(err)) {
+    damage.dockpkiDatabaseDamaged = true;
+    return { status: 503, message: DATABASE_DAMAGED };
+  }
   return { status: 500, message: "Something went wrong on the server; its log has the details." };
 }
 

@@ -1,6 +1,6 @@
 // `npm start`: builds the dashboard when there is no build or the sources are newer than it, then
-// serves it. Migrations and the master key are handled by the server itself at start-up
-// (instrumentation.ts), so a fresh checkout needs nothing else.
+// serves it with scripts/server.mjs. Migrations and the master key are handled by the server itself
+// at start-up (instrumentation.ts), so a fresh checkout needs nothing else.
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -38,10 +38,9 @@ if (buildIsStale()) {
   const build = spawnSync(process.execPath, [next, "build"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const port = process.env.PORT || "3000";
-const server = spawn(process.execPath, [next, "start", "-p", port, ...process.argv.slice(2)], {
+const server = spawn(process.execPath, [path.join(root, "scripts", "server.mjs"), ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -3,6 +3,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Principal } from "@/lib/audit";
+import { clientAddressOf, forwardedHttps } from "@/lib/auth/client-address";
 import { findSessionAdmin, SESSION_MAX_MS, type SessionAdmin } from "@/lib/auth/sessions";
 
 export const SESSION_COOKIE = "dockpki_session";
@@ -22,7 +23,7 @@ export async function requireAdmin(): Promise<Principal & { kind: "admin" }> {
 
 async function secureCookies(): Promise<boolean> {
   if (process.env.DOCKPKI_SECURE_COOKIES === "1" || process.env.DOCKPKI_SECURE_COOKIES === "true") return true;
-  return (await headers()).get("x-forwarded-proto") === "https";
+  return forwardedHttps(await headers());
 }
 
 export async function setSessionCookie(token: string): Promise<void> {
@@ -42,12 +43,9 @@ export async function takeSessionCookie(): Promise<string | undefined> {
   return token;
 }
 
-/** The client's address as the Next server saw it (the last hop it appended). */
+/** The client's address: the socket's peer, or what a trusted proxy says (lib/auth/client-address.ts). */
 export async function clientIp(): Promise<string | null> {
-  const h = await headers();
-  const forwarded = h.get("x-forwarded-for");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  return last || h.get("x-real-ip") || null;
+  return clientAddressOf(await headers());
 }
 
 export async function userAgent(): Promise<string | null> {

@@ -2,10 +2,15 @@ import "server-only";
 import type { z } from "zod";
 import type { Principal } from "@/lib/audit";
 import { authenticateRequest } from "@/lib/auth/request";
-import { describeError, InputError, zodFieldErrors } from "@/lib/errors";
+import { describeError, InputError, PayloadTooLargeError, zodFieldErrors } from "@/lib/errors";
 
-export function jsonError(status: number, message: string, fieldErrors?: Record<string, string[]>): Response {
-  return Response.json({ error: { message, ...(fieldErrors ? { fieldErrors } : {}) } }, { status });
+export function jsonError(
+  status: number,
+  message: string,
+  fieldErrors?: Record<string, string[]>,
+  details?: Record<string, unknown>,
+): Response {
+  return Response.json({ error: { ...details, message, ...(fieldErrors ? { fieldErrors } : {}) } }, { status });
 }
 
 type Handler<P> = (ctx: { request: Request; principal: Principal; params: P }) => Promise<Response>;
@@ -23,17 +28,41 @@ export function apiRoute<P = Record<string, never>>(handler: Handler<P>, opts: {
     } catch (err) {
       const report = describeError(err);
       if (report.status === 500) console.error("API error", request.method, new URL(request.url).pathname, err);
-      return jsonError(report.status, report.message, report.fieldErrors);
+      return jsonError(report.status, report.message, report.fieldErrors, report.details);
     }
   };
 }
 
+/** The largest request body the API reads; scripts/server.mjs refuses a larger Content-Length up front. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const TOO_LARGE = "The request body is larger than 1 MB; dockpki accepts no more.";
+
+/** The body as text, read no further than MAX_BODY_BYTES (a chunked body has no Content-Length to check). */
+async function readBodyText(request: Request): Promise<string> {
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw new PayloadTooLargeError(TOO_LARGE);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new PayloadTooLargeError(TOO_LARGE);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Reads and validates a JSON body; bad JSON or bad fields become a 400 with fieldErrors. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const text = await readBodyText(request);
   let body: unknown;
   try {
     // An empty body means "no fields": every field then takes its default.
-    const text = await request.text();
     body = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
     throw new InputError("The request body must be JSON.");

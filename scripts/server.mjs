@@ -1,0 +1,87 @@
+// The dashboard's HTTP server: Next's request handler behind the few checks that need Node's own
+// request, before Next (or anything a client sent) can speak for it:
+// - the peer address: only the socket knows it. Next copies it into X-Forwarded-For only when the
+//   request has none, so that header alone lets any client choose its address. The socket address
+//   goes into a header of ours, stamped with a secret of this process (lib/auth/client-address.ts
+//   checks both), and whatever a client sent under that name is dropped.
+// - request bodies over 1 MiB are refused with 413 before a byte of them is read (server actions
+//   must say their length);
+// - TRACE and TRACK answer 405.
+// `npm start` (scripts/start.mjs) and `npm run dev` run it; `node scripts/server.mjs [--dev]`.
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import path from "node:path";
+import next from "next";
+
+// The same names and limit as lib/auth/client-address.ts and app/api/v1/_lib/handler.ts.
+const PEER_HEADER = "x-dockpki-peer";
+const PEER_TOKEN = Symbol.for("dockpki.peer-token");
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT || 3000);
+const token = randomBytes(18).toString("base64url");
+globalThis[PEER_TOKEN] = token;
+
+/** A refusal in the shape of the JSON API under /api, plain text elsewhere. */
+function refuse(req, res, status, message, headers = {}) {
+  const api = (req.url ?? "").startsWith("/api/");
+  res.writeHead(status, {
+    "Content-Type": api ? "application/json" : "text/plain; charset=utf-8",
+    "Cache-Control": "no-store",
+    Connection: "close",
+    ...headers,
+  });
+  res.end(api ? JSON.stringify({ error: { message } }) : `${message}\n`);
+}
+
+const root = path.resolve(import.meta.dirname, "..");
+const app = next({ dev, dir: root, port });
+const handle = app.getRequestHandler();
+
+function onRequest(req, res) {
+  if (req.method === "TRACE" || req.method === "TRACK") {
+    return refuse(req, res, 405, `${req.method} is not allowed.`, { Allow: "GET, HEAD, POST, PATCH, DELETE" });
+  }
+  const length = Number(req.headers["content-length"] ?? 0);
+  if (length > MAX_BODY_BYTES) {
+    return refuse(req, res, 413, "The request body is larger than 1 MB; dockpki accepts no more.");
+  }
+  // Browsers always say how long a server action's body is; without it Next would read on and
+  // answer an oversized one with 500. (A chunked API body is cut off by the API itself.)
+  if (req.headers["next-action"] && req.headers["content-length"] === undefined && req.method === "POST") {
+    return refuse(req, res, 411, "A form submission needs a Content-Length.");
+  }
+  delete req.headers[PEER_HEADER];
+  req.headers[PEER_HEADER] = `${token} ${req.socket.remoteAddress ?? ""}`;
+  return handle(req, res);
+}
+
+// Next runs instrumentation.ts (lib/startup.ts: migrations, data directory, master key) when the
+// first request arrives, and would then answer 500 to every request. Joining that registration here
+// makes a dockpki that cannot work exit non-zero before it listens.
+async function runStartupChecks() {
+  const { ensureInstrumentationRegistered } = await import(
+    "next/dist/server/lib/router-utils/instrumentation-globals.external.js"
+  );
+  await ensureInstrumentationRegistered(root, dev ? ".next/dev" : ".next");
+}
+
+try {
+  await app.prepare();
+  if (!dev) await runStartupChecks();
+} catch (err) {
+  // lib/startup.ts has already said what is wrong in a sentence (master key, database).
+  if (!(err instanceof Error && err.name === "StartupError")) console.error(err);
+  process.exit(1);
+}
+const server = createServer(onRequest);
+server.listen(port, () => {
+  console.log(`dockpki: listening on http://localhost:${port}${dev ? " (development)" : ""}`);
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    server.close();
+    process.exit(0);
+  });
+}
