@@ -291,3 +291,38 @@ test("two processes starting at once apply each migration once", async () => {
   assert.deepEqual(applied.flat().sort(), [initName, ...Object.keys(addNote)]);
   assert.equal(historyOf(databasePath).length, 2);
 });
+
+test("upgrading keeps hosts whose names differ only in case, and learns from the audit log what each host received", () => {
+  const databasePath = path.join(freshDir(), "dockpki.db");
+  const before = realNames.filter((n) => n < "20261202011636");
+  const dir = path.join(freshDir(), "migrations");
+  for (const name of before) cpSync(path.join(realMigrations, name), path.join(dir, name), { recursive: true });
+  applyMigrations({ databasePath, migrationsDir: dir });
+  const db = new Database(databasePath);
+  db.exec(`INSERT INTO "CertificateAuthority" ("id", "commonName", "subject", "serial", "fingerprint", "keySize",
+      "notBefore", "notAfter", "certPem", "keySealed", "createdAt", "status", "retiredAt") VALUES
+      ('ca-old', 'Old', 'CN=Old', '01', 'f0', 4096, '2026-01-01T00:00:00.000+00:00', '2036-01-01T00:00:00.000+00:00',
+       'pem', x'00', '2026-01-01T00:00:00.000+00:00', 'retired', '2026-06-01T00:00:00.000+00:00'),
+      ('ca-new', 'New', 'CN=New', '02', 'f1', 4096, '2026-03-01T00:00:00.000+00:00', '2036-01-01T00:00:00.000+00:00',
+       'pem', x'00', '2026-03-01T00:00:00.000+00:00', 'active', NULL);
+    INSERT INTO "Host" ("id", "name", "updatedAt", "createdAt") VALUES
+      ('h1', 'docker1', CURRENT_TIMESTAMP, '2026-01-01T00:00:00.000+00:00'),
+      ('h2', 'DOCKER1', CURRENT_TIMESTAMP, '2026-02-01T00:00:00.000+00:00');
+    INSERT INTO "Certificate" ("id", "kind", "caId", "hostId", "serial", "commonName", "subject", "keySize",
+      "notBefore", "notAfter", "fingerprint", "certPem") VALUES ('c1', 'server', 'ca-old', 'h1', '03', 'docker1',
+      'CN=docker1', 3072, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'f2', 'pem');
+    INSERT INTO "AuditEvent" ("at", "actor", "action", "target", "detail") VALUES
+      ('2026-04-01T00:00:00.000+00:00', 'admin:a', 'cert.download', 'docker1', '{"id":"c1","serial":"03"}');`);
+  db.close();
+  applyMigrations({ databasePath, migrationsDir: realMigrations });
+  assert.deepEqual(query(databasePath, `SELECT "id", "nameKey" FROM "Host" ORDER BY "id"`), [
+    { id: "h1", nameKey: "docker1" },
+    { id: "h2", nameKey: "docker1#h2" },
+  ]);
+  const [h1] = query<Row>(databasePath, `SELECT * FROM "Host" WHERE "id" = 'h1'`);
+  assert.equal(h1.bundleCertificateId, "c1");
+  assert.equal(h1.bundleDeliveredAt, "2026-04-01T00:00:00.000+00:00");
+  // In April both CAs were trusted: the old one was retired only in June.
+  assert.deepEqual(JSON.parse(String(h1.bundleCaIds)).sort(), ["ca-new", "ca-old"]);
+  assert.deepEqual(query(databasePath, `SELECT "bundleCaIds" FROM "Host" WHERE "id" = 'h2'`), [{ bundleCaIds: null }]);
+});

@@ -116,7 +116,18 @@ function enableWal(db: Database.Database): void {
 
 function applyPending(db: Database.Database, migrations: Migration[]): string[] {
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
-  if (!hasTable) db.exec(migrationsTableDdl);
+  if (!hasTable) {
+    // Migrating a database some other program made would mix dockpki's tables into it.
+    const foreign = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' LIMIT 3")
+      .all() as { name: string }[];
+    if (foreign.length > 0) {
+      throw new Error(
+        `it is not a dockpki database: it has tables (${foreign.map((t) => t.name).join(", ")}) but no dockpki migration history`,
+      );
+    }
+    db.exec(migrationsTableDdl);
+  }
   const recorded = db
     .prepare("SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL")
     .all() as Recorded[];
@@ -140,4 +151,16 @@ function applyPending(db: Database.Database, migrations: Migration[]): string[] 
     record.run(randomUUID(), sha256(migration.script), startedAt, timestamp(), migration.name);
   }
   return pending.map((m) => m.name);
+}
+
+/** SQLite's own consistency check of the whole file (PRAGMA quick_check); null when it is sound. */
+export function checkDatabaseIntegrity(databasePath: string): string | null {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.pragma("quick_check(3)") as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((line) => line !== "ok");
+    return problems.length > 0 ? problems.join("; ") : null;
+  } finally {
+    db.close();
+  }
 }

@@ -41,6 +41,7 @@ async function seedHolders(counts: SeedCounts, now: Date, random: () => number) 
     return {
       id: randomUUID(),
       name: `host-${i}`,
+      nameKey: `host-${i}`,
       dnsNames: JSON.stringify([`host-${i}.dc${i % 4}.example.com`]),
       ipAddresses: JSON.stringify([`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`]),
       configStyle: i % 3 === 0 ? "daemon-json" : "systemd",
@@ -52,6 +53,7 @@ async function seedHolders(counts: SeedCounts, now: Date, random: () => number) 
   const clients = Array.from({ length: counts.clients }, (_, k) => ({
     id: randomUUID(),
     name: `client-${k + 1}`,
+    nameKey: `client-${k + 1}`,
     kind: kinds[k % kinds.length],
     createdAt: createdAt(),
   }));
