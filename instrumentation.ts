@@ -1,10 +1,14 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // Throws a StartupError (already explained on stderr) when dockpki cannot run; scripts/server.mjs
+    // then exits non-zero instead of serving errors.
     const { prepareServer } = await import("./lib/startup");
     await prepareServer();
-    // Only the server runs bulk jobs; the CLI prepares the data directory but never resumes them.
+    // Only the server runs bulk jobs and maintenance; the CLI prepares the data directory only.
     const { resumeJobs } = await import("./lib/jobs");
     const resumed = await resumeJobs();
     if (resumed > 0) console.info(`dockpki: resumed ${resumed} bulk job(s)`);
+    const { startMaintenance } = await import("./lib/maintenance");
+    startMaintenance();
   }
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import type { AdminCreateInput } from "@/lib/admins.schema";
 import { type Principal, recordAudit } from "@/lib/audit";
-import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/auth/password";
-import { clearFailures, lockedUntil, recordFailure, throttleKeys } from "@/lib/auth/throttle";
+import { hashPassword } from "@/lib/auth/password";
+import { clearAccountThrottle } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
 import { ConflictError, InputError, NotFoundError } from "@/lib/errors";
 
@@ -10,9 +10,17 @@ export async function countAdmins(): Promise<number> {
   return db.admin.count();
 }
 
+const ADMIN_FIELDS = { id: true, username: true, createdAt: true, lastLoginAt: true } as const;
+
+export async function getAdmin(id: string) {
+  const admin = await db.admin.findUnique({ where: { id }, select: ADMIN_FIELDS });
+  if (!admin) throw new NotFoundError("That admin does not exist.");
+  return admin;
+}
+
 export async function listAdmins() {
   return db.admin.findMany({
-    select: { id: true, username: true, createdAt: true, lastLoginAt: true },
+    select: ADMIN_FIELDS,
     orderBy: { username: "asc" },
   });
 }
@@ -44,6 +52,7 @@ export function createAdmin(actor: Principal, input: AdminCreateInput) {
   return insertAdmin(actor, input, false);
 }
 
+/** Removes an admin with everything that acts as them: sessions end, their API tokens are revoked. */
 export async function deleteAdmin(actor: Principal, id: string): Promise<void> {
   await db.$transaction(async (tx) => {
     const admin = await tx.admin.findUnique({ where: { id }, select: { username: true } });
@@ -51,8 +60,13 @@ export async function deleteAdmin(actor: Principal, id: string): Promise<void> {
     if ((await tx.admin.count()) <= 1) {
       throw new ConflictError("dockpki needs at least one admin: add another before removing this one.");
     }
+    // Revoked before the delete, which would otherwise only unlink them (createdById SetNull).
+    const { count: tokensRevoked } = await tx.apiToken.updateMany({
+      where: { createdById: id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     await tx.admin.delete({ where: { id } });
-    await recordAudit(tx, { actor, action: "admin.delete", target: admin.username });
+    await recordAudit(tx, { actor, action: "admin.delete", target: admin.username, detail: { tokensRevoked } });
   });
 }
 
@@ -66,34 +80,5 @@ export async function setAdminPassword(actor: Principal, username: string, passw
     await tx.session.deleteMany({ where: { adminId: admin.id } });
     await recordAudit(tx, { actor, action: "admin.password", target: username });
   });
-}
-
-export type SignInResult = { ok: true; admin: { id: string; username: string } } | { ok: false; message: string };
-
-/** Checks a password, with throttling per account and per client address. */
-export async function signIn(username: string, password: string, ip: string | null): Promise<SignInResult> {
-  const keys = throttleKeys(username, ip);
-  const until = await lockedUntil(keys);
-  if (until) {
-    const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
-    await recordAudit(db, { actor: `user:${username}`, action: "auth.login_throttled", ip });
-    return {
-      ok: false,
-      message: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-    };
-  }
-  const admin = await db.admin.findUnique({
-    where: { username },
-    select: { id: true, username: true, passwordHash: true },
-  });
-  const valid = await verifyPassword(password, admin?.passwordHash ?? (await dummyPasswordHash()));
-  if (!admin || !valid) {
-    await recordFailure(keys);
-    await recordAudit(db, { actor: `user:${username}`, action: "auth.login_failed", ip });
-    return { ok: false, message: "Unknown username or wrong password." };
-  }
-  await clearFailures(keys[0]);
-  await db.admin.update({ where: { id: admin.id }, data: { lastLoginAt: new Date() } });
-  await recordAudit(db, { actor: { kind: "admin", id: admin.id, username: admin.username }, action: "auth.login", ip });
-  return { ok: true, admin: { id: admin.id, username: admin.username } };
+  await clearAccountThrottle(username);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { likeLiteral } from "@/lib/db-like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export const auditQuerySchema = z.object({
@@ -16,8 +17,8 @@ export const AUDIT_PAGE_SIZE = 50;
 
 function whereOf(q: AuditQuery): Prisma.AuditEventWhereInput {
   const where: Prisma.AuditEventWhereInput = {};
-  if (q.action) where.action = { startsWith: q.action };
-  if (q.actor) where.actor = { contains: q.actor };
+  if (q.action) where.action = { startsWith: likeLiteral(q.action) };
+  if (q.actor) where.actor = { contains: likeLiteral(q.actor) };
   if (q.from || q.to) {
     where.at = {
       ...(q.from ? { gte: new Date(`${q.from}T00:00:00Z`) } : {}),
@@ -93,4 +94,28 @@ export async function* renderAuditExport(q: AuditQuery, format: "csv" | "json"):
     }
   }
   if (format === "json") yield "\n]\n";
+}
+
+/**
+ * Applies the retention settings: events older than `days`, and all but the newest `count`, are
+ * deleted. With both null (the default) everything is kept. Returns how many went.
+ */
+export async function pruneAuditLog(
+  retention: { days: number | null; count: number | null },
+  now = new Date(),
+): Promise<number> {
+  let removed = 0;
+  if (retention.days !== null) {
+    const cutoff = new Date(now.getTime() - retention.days * 86_400_000);
+    removed += (await db.auditEvent.deleteMany({ where: { at: { lt: cutoff } } })).count;
+  }
+  if (retention.count !== null) {
+    const oldestKept = await db.auditEvent.findFirst({
+      orderBy: { id: "desc" },
+      skip: retention.count - 1,
+      select: { id: true },
+    });
+    if (oldestKept) removed += (await db.auditEvent.deleteMany({ where: { id: { lt: oldestKept.id } } })).count;
+  }
+  return removed;
 }

@@ -28,14 +28,29 @@ export interface AuditInput {
   ip?: string | null;
 }
 
+// What one audit row may hold. Some fields come from people who are not signed in (the username
+// of a failed sign-in), so every field is bounded and stripped of control and format characters.
+export const AUDIT_LIMITS = { actor: 100, action: 64, target: 200, detail: 4096, ip: 64 } as const;
+
+/** Text as an audit field stores it: one line, no control or invisible format characters, bounded. */
+export function auditText(text: string, max: number): string {
+  const clean = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "");
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+function auditDetail(detail: Record<string, unknown> | undefined): string {
+  const json = JSON.stringify(detail ?? {});
+  return json.length <= AUDIT_LIMITS.detail ? json : JSON.stringify({ truncated: true, size: json.length });
+}
+
 export async function recordAudit(client: Tx | typeof db, event: AuditInput): Promise<void> {
   await client.auditEvent.create({
     data: {
-      actor: typeof event.actor === "string" ? event.actor : actorLabel(event.actor),
-      action: event.action,
-      target: event.target ?? "",
-      detail: JSON.stringify(event.detail ?? {}),
-      ip: event.ip ?? null,
+      actor: auditText(typeof event.actor === "string" ? event.actor : actorLabel(event.actor), AUDIT_LIMITS.actor),
+      action: auditText(event.action, AUDIT_LIMITS.action),
+      target: auditText(event.target ?? "", AUDIT_LIMITS.target),
+      detail: auditDetail(event.detail),
+      ip: event.ip ? auditText(event.ip, AUDIT_LIMITS.ip) : null,
     },
   });
 }

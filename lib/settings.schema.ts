@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { daysSchema, sslDirSchema } from "@/lib/validation";
 
+/** A limit that may be left empty: null means "no limit". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === undefined ? null : v), schema.nullable());
+
 /** Every setting an admin can change, with its default. */
 export const settingsSchema = z.object({
   sslDir: sslDirSchema.default("/etc/docker/ssl"),
@@ -12,6 +16,22 @@ export const settingsSchema = z.object({
     .refine((n) => n === 2048 || n === 3072 || n === 4096, "Choose 2048, 3072 or 4096 bits.")
     .default(3072)
     .transform((n) => n as 2048 | 3072 | 4096),
+  /** Audit events older than this many days are deleted; null keeps everything. */
+  auditRetentionDays: optional(daysSchema).default(null),
+  /** At most this many audit events are kept, the newest; null keeps everything. */
+  auditRetentionCount: optional(
+    z.coerce
+      .number("Enter the number of events as a whole number.")
+      .int("Enter the number of events as a whole number.")
+      .min(1000, "Keep at least 1000 events.")
+      .max(1_000_000_000, "At most 1,000,000,000 events."),
+  ).default(null),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** PATCH /api/v1/settings: any subset, unknown names refused (a typo must not pass for a change). */
+export const settingsPatchSchema = z.strictObject(
+  Object.fromEntries(Object.keys(settingsSchema.shape).map((key) => [key, z.unknown().optional()])),
+  { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown setting: ${issue.keys.join(", ")}.` : undefined) },
+);

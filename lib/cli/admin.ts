@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { createAdmin, setAdminPassword } from "@/lib/admins";
-import { adminCreateSchema, passwordSchema } from "@/lib/admins.schema";
+import { adminCreateSchema, PASSWORD_IS_USERNAME, passwordRepeatsUsername, passwordSchema } from "@/lib/admins.schema";
 import { readStdin, UsageError } from "@/lib/cli/io";
 import { InputError, zodFieldErrors } from "@/lib/errors";
 
@@ -26,6 +26,7 @@ export async function adminCommand(args: string[]): Promise<void> {
   } else if (sub === "reset-password") {
     const parsed = passwordSchema.safeParse(password);
     if (!parsed.success) throw new InputError(flattenErrors(parsed.error.issues));
+    if (passwordRepeatsUsername(parsed.data, values.username)) throw new InputError(PASSWORD_IS_USERNAME);
     await setAdminPassword({ kind: "cli" }, values.username, parsed.data);
     console.log(`Password of ${values.username} changed; their sessions have ended.`);
   } else {

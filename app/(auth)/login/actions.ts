@@ -4,10 +4,10 @@ import { redirect } from "next/navigation";
 import type { FormState } from "@/app/_components/form-state";
 
 import { failure, parseForm } from "@/app/_lib/action-result";
-import { signIn } from "@/lib/admins";
 import { loginSchema } from "@/lib/admins.schema";
 import { clientIp, setSessionCookie, userAgent } from "@/lib/auth/current";
 import { createSession } from "@/lib/auth/sessions";
+import { signIn } from "@/lib/auth/sign-in";
 
 /** Signing in is, by its nature, open to anonymous callers; it is throttled per account and address. */
 export async function loginAction(_prev: FormState, formData: FormData): Promise<FormState> {

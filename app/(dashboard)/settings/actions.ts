@@ -85,6 +85,8 @@ export async function saveSettingsAction(_prev: FormState, formData: FormData): 
     clientCertDays: formData.get("clientCertDays"),
     crlDays: formData.get("crlDays"),
     leafKeySize: formData.get("leafKeySize"),
+    auditRetentionDays: formData.get("auditRetentionDays") ?? "",
+    auditRetentionCount: formData.get("auditRetentionCount") ?? "",
   });
   if (!parsed.ok) return parsed.state;
   try {

@@ -61,6 +61,24 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           min={1}
           defaultValue={memory.value("crlDays", settings.crlDays)}
         />
+        <TextField
+          name="auditRetentionDays"
+          label="Keep audit events for (days)"
+          hint="Empty keeps every event. Older events are deleted every ten minutes."
+          errors={err.auditRetentionDays}
+          type="number"
+          min={1}
+          defaultValue={memory.value("auditRetentionDays", settings.auditRetentionDays ?? "")}
+        />
+        <TextField
+          name="auditRetentionCount"
+          label="Keep at most this many audit events"
+          hint="Empty keeps every event; otherwise the newest are kept (at least 1000)."
+          errors={err.auditRetentionCount}
+          type="number"
+          min={1000}
+          defaultValue={memory.value("auditRetentionCount", settings.auditRetentionCount ?? "")}
+        />
       </div>
       <div>
         <SubmitButton pendingText="Saving…">Save settings</SubmitButton>

@@ -1,0 +1,44 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit";
+import { pruneAuditLog } from "@/lib/audit-log";
+import { deleteExpiredSessions } from "@/lib/auth/sessions";
+import { pruneKnownAddresses } from "@/lib/auth/sign-in";
+import { pruneThrottle } from "@/lib/auth/throttle";
+import { db } from "@/lib/db";
+import { getSettings } from "@/lib/settings";
+
+const EVERY_MS = 10 * 60_000;
+
+/**
+ * Deletes what no longer counts for anything: throttle windows that ended, expired sessions,
+ * known addresses unused for 90 days, and audit events past the retention setting. Safe to run
+ * from several processes at once: every step is a plain delete of what is already due.
+ */
+export async function runMaintenance(now = new Date()) {
+  const settings = await getSettings();
+  const result = {
+    throttle: await pruneThrottle(now),
+    sessions: await deleteExpiredSessions(now),
+    knownAddresses: await pruneKnownAddresses(now),
+    audit: await pruneAuditLog({ days: settings.auditRetentionDays, count: settings.auditRetentionCount }, now),
+  };
+  if (result.audit > 0) {
+    await recordAudit(db, {
+      actor: "system",
+      action: "audit.prune",
+      detail: { removed: result.audit, days: settings.auditRetentionDays, count: settings.auditRetentionCount },
+    });
+  }
+  return result;
+}
+
+const state = globalThis as unknown as { dockpkiMaintenance?: NodeJS.Timeout };
+
+/** At start-up and every ten minutes after, in the background; failures are logged, never thrown. */
+export function startMaintenance(): void {
+  if (state.dockpkiMaintenance) return;
+  const run = () => runMaintenance().catch((err) => console.error("dockpki: maintenance failed:", err));
+  void run();
+  state.dockpkiMaintenance = setInterval(run, EVERY_MS);
+  state.dockpkiMaintenance.unref();
+}
