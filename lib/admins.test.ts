@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
+
+const env = await prepareTempDataDir();
+const { db } = await import("@/lib/db");
+const { createAdmin, deleteAdmin } = await import("@/lib/admins");
+const { adminCreateSchema, passwordSchema } = await import("@/lib/admins.schema");
+const { authenticateBearer, createApiToken } = await import("@/lib/api-tokens");
+
+after(async () => {
+  await db.$disconnect();
+  env.cleanup();
+});
+
+test("removing an admin revokes the API tokens they made, in the same step", async () => {
+  const cli = { kind: "cli" } as const;
+  await createAdmin(cli, { username: "keeper", password: "a long enough password" });
+  const leaver = await createAdmin(cli, { username: "leaver", password: "another long password" });
+  const principal = { kind: "admin", id: leaver.id, username: leaver.username } as const;
+  const { token } = await createApiToken(principal, "leaver-ci");
+  assert.equal((await authenticateBearer(`Bearer ${token}`)).ok, true);
+  await deleteAdmin(cli, leaver.id);
+  const after = await authenticateBearer(`Bearer ${token}`);
+  assert.deepEqual(after, { ok: false, message: "This API token is unknown or revoked." });
+  const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "admin.delete" } });
+  assert.deepEqual(JSON.parse(audit.detail), { tokensRevoked: 1 });
+});
+
+test("passwords: long enough, not blank, no control characters, not the username", () => {
+  const problem = (username: string, password: string) =>
+    adminCreateSchema.safeParse({ username, password }).error?.issues.map((i) => i.message) ?? [];
+  assert.deepEqual(problem("alice", " ".repeat(20)), ["A password cannot be only spaces."]);
+  assert.match(problem("alice", "correct horse\nbattery")[0], /control characters/);
+  assert.deepEqual(problem("alice.admin@x", "Alice.Admin@X"), ["The password cannot be the username."]);
+  assert.deepEqual(problem("operator-account", "OPERATOR-ACCOUNT"), ["The password cannot be the username."]);
+  assert.equal(passwordSchema.safeParse("correct horse battery staple").success, true);
+});
