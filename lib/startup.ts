@@ -1,19 +1,64 @@
 import "server-only";
-import { databasePath, migrationsDir } from "@/lib/config";
-import { checkMasterKey } from "@/lib/crypto/key-check";
-import { applyMigrations } from "@/lib/migrate";
+import { trustedProxies } from "@/lib/auth/client-address";
+import { backfillPublicKeyHashes } from "@/lib/certificates";
+import { databasePath, masterKeyPath, migrationsDir } from "@/lib/config";
+import { checkMasterKey, ensureMasterKey } from "@/lib/crypto/key-check";
+import { MasterKeyError } from "@/lib/crypto/master-key";
+import { secureDataDir } from "@/lib/data-dir";
+import { StartupError } from "@/lib/errors";
+import { applyMigrations, checkDatabaseIntegrity } from "@/lib/migrate";
 
 const state = globalThis as unknown as { dockpkiKeyProblem?: string | null };
 
-/** Runs once when the server (or the CLI) starts: migrations, then the master key check. */
-export async function prepareServer(): Promise<void> {
-  const { applied } = applyMigrations({
-    databasePath: databasePath(),
-    migrationsDir: migrationsDir(),
-  });
+const RESTORE_HINT =
+  "Restore the latest backup (stop dockpki, then: dockpki restore BACKUP.zip --force), or move the file aside to start with an empty database.";
+
+function prepareDatabase(): void {
+  const file = databasePath();
+  let applied: string[];
+  try {
+    applied = applyMigrations({ databasePath: file, migrationsDir: migrationsDir() }).applied;
+  } catch (err) {
+    throw new StartupError(`the database ${file} cannot be used: ${(err as Error).message}. ${RESTORE_HINT}`, {
+      cause: err,
+    });
+  }
   if (applied.length > 0) console.info(`dockpki: applied ${applied.length} migration(s): ${applied.join(", ")}`);
-  state.dockpkiKeyProblem = await checkMasterKey();
-  if (state.dockpkiKeyProblem) console.error(`dockpki: ${state.dockpkiKeyProblem}`);
+  const damage = checkDatabaseIntegrity(file);
+  if (damage) throw new StartupError(`the database ${file} is damaged (SQLite reports: ${damage}). ${RESTORE_HINT}`);
+}
+
+/**
+ * Runs once when the server (or the CLI) starts: configuration, the data directory's modes,
+ * migrations and an integrity check, then the master key. What makes dockpki unusable throws a
+ * StartupError whose message says what to do; the server then exits non-zero. `keyOptional` (the
+ * CLI's backup) records a missing key as a problem instead of refusing.
+ */
+export async function prepareServer(opts: { keyOptional?: boolean } = {}): Promise<void> {
+  try {
+    try {
+      trustedProxies();
+    } catch (err) {
+      throw new StartupError((err as Error).message);
+    }
+    for (const fixed of secureDataDir()) console.warn(`dockpki: ${fixed}: it was readable by other users`);
+    prepareDatabase();
+    try {
+      const { created } = await ensureMasterKey();
+      if (created) console.info(`dockpki: created the master key ${masterKeyPath()} (mode 0600); back it up`);
+    } catch (err) {
+      if (!(err instanceof MasterKeyError) || !opts.keyOptional) throw new StartupError((err as Error).message);
+      state.dockpkiKeyProblem = err.message;
+      return;
+    }
+    state.dockpkiKeyProblem = await checkMasterKey();
+    if (state.dockpkiKeyProblem) console.error(`dockpki: ${state.dockpkiKeyProblem}`);
+    const hashed = await backfillPublicKeyHashes();
+    if (hashed > 0) console.info(`dockpki: recorded the public key hash of ${hashed} older certificate(s)`);
+  } catch (err) {
+    if (err instanceof StartupError) console.error(`dockpki will not start: ${err.message}`);
+    throw err;
+  }
 }
 
 /** The master key problem found at start-up, if any, for the dashboard to show. */

@@ -1,5 +1,5 @@
 import { UsageError } from "@/lib/cli/io";
-import { describeError } from "@/lib/errors";
+import { describeError, StartupError } from "@/lib/errors";
 
 const HELP = `dockpki <command>
 
@@ -10,6 +10,8 @@ const HELP = `dockpki <command>
   token list
   ca create --cn NAME [--o ORG] [--ou UNIT] [--key-size N] [--days N]
                                                  create the first CA (default RSA 4096, 3650 days)
+  ca rotate --cn NAME [...the same options]      create the successor of the active CA
+  ca retire [--id ID]                            retire the previous CA once nothing depends on it
   issue host NAME [--days N] [--out FILE.zip]    issue a server certificate; --out also writes the bundle
   issue client NAME [--days N] [--csr FILE] [--out FILE.zip]
   backup FILE [--without-key] [--force]          database snapshot + master key in one zip (mode 0600)
@@ -45,11 +47,13 @@ async function main(argv: string[]): Promise<number> {
     return name && name !== "help" && name !== "--help" ? 2 : 0;
   }
   const command = await COMMANDS[name]();
-  if (!UNPREPARED.has(name)) await (await import("@/lib/startup")).prepareServer();
   try {
+    // A backup without the key must still be possible when the key is lost.
+    if (!UNPREPARED.has(name)) await (await import("@/lib/startup")).prepareServer({ keyOptional: name === "backup" });
     await command(args);
     return 0;
   } catch (err) {
+    if (err instanceof StartupError) return 1; // prepareServer has said why
     if (err instanceof UsageError || isArgumentError(err)) {
       console.error((err as Error).message);
       return 2;

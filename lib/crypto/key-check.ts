@@ -1,5 +1,5 @@
 import "server-only";
-import { loadMasterKey, MasterKeyError } from "@/lib/crypto/master-key";
+import { createMasterKeyFile, loadMasterKey, MasterKeyError, masterKeyConfigured } from "@/lib/crypto/master-key";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 
@@ -28,8 +28,36 @@ export async function checkMasterKey(): Promise<string | null> {
       : "The master key check failed.";
   } catch (err) {
     if (err instanceof MasterKeyError) {
-      return `${err.message} dockpki cannot open the private keys it stores. Restore the original master key (DOCKPKI_MASTER_KEY or data/master.key) and restart.`;
+      return `${err.message} dockpki cannot open the private keys it stores. Restore the original master key (DOCKPKI_MASTER_KEY or master.key in the data directory) and restart.`;
     }
     throw err;
   }
+}
+
+/** How many private keys the database holds sealed under the master key. */
+export async function countSealedKeys(): Promise<number> {
+  const [cas, certificates] = await Promise.all([
+    db.certificateAuthority.count(),
+    db.certificate.count({ where: { keySealed: { not: null } } }),
+  ]);
+  return cas + certificates;
+}
+
+/**
+ * Start-up: a master key must exist before anything is sealed. A missing key file is created only
+ * when the database holds nothing sealed; otherwise a fresh key would silently make every stored
+ * key unreadable, so this refuses with what to do instead.
+ */
+export async function ensureMasterKey(): Promise<{ created: boolean }> {
+  if (masterKeyConfigured()) return { created: false };
+  const sealed = await countSealedKeys();
+  if (sealed > 0) {
+    throw new MasterKeyError(
+      `The master key is missing: neither DOCKPKI_MASTER_KEY nor master.key in the data directory is there, but the database holds ${sealed} private key${sealed === 1 ? "" : "s"} sealed with it, which a new key could never open. Put the original master.key back (from your backup: dockpki restore BACKUP.zip --force restores both), or set DOCKPKI_MASTER_KEY to it. To start over without those keys instead, move dockpki.db out of the data directory.`,
+    );
+  }
+  createMasterKeyFile();
+  // A check value sealed with a lost key that protected nothing is sealed again with the new one.
+  await db.setting.deleteMany({ where: { key: SETTING_KEY } });
+  return { created: true };
 }

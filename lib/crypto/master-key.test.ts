@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, test } from "node:test";
-import { loadMasterKey, resetMasterKeyCache } from "@/lib/crypto/master-key";
+import { createMasterKeyFile, loadMasterKey, resetMasterKeyCache } from "@/lib/crypto/master-key";
 
 beforeEach(() => {
   resetMasterKeyCache();
@@ -12,8 +12,12 @@ beforeEach(() => {
   process.env.DOCKPKI_DATA_DIR = mkdtempSync(path.join(tmpdir(), "dockpki-mk-"));
 });
 
-test("first use creates a 0600 key file beside the database, and reuses it", () => {
-  const key = loadMasterKey();
+test("no key is ever made by reading one: a missing key file is an error", () => {
+  assert.throws(() => loadMasterKey(), { name: "MasterKeyError", message: /There is no master key/ });
+});
+
+test("start-up creates a 0600 key file beside the database, and it is reused", () => {
+  const key = createMasterKeyFile();
   const file = path.join(process.env.DOCKPKI_DATA_DIR as string, "master.key");
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.equal(key.length, 32);
@@ -33,9 +37,13 @@ test("a malformed DOCKPKI_MASTER_KEY is refused with a clear message", () => {
   assert.throws(() => loadMasterKey(), /DOCKPKI_MASTER_KEY must be the base64 encoding of exactly 32 bytes/);
 });
 
-test("a key file others can read is refused", () => {
-  loadMasterKey();
+test("a key file others can read is refused, and the message names no absolute path", () => {
+  createMasterKeyFile();
   resetMasterKeyCache();
   chmodSync(path.join(process.env.DOCKPKI_DATA_DIR as string, "master.key"), 0o644);
-  assert.throws(() => loadMasterKey(), /readable by others/);
+  assert.throws(() => loadMasterKey(), (err: Error) => {
+    assert.match(err.message, /master\.key in the data directory is readable by others/);
+    assert.ok(!err.message.includes(process.env.DOCKPKI_DATA_DIR as string));
+    return true;
+  });
 });

@@ -3,10 +3,14 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { masterKeyPath } from "@/lib/config";
 
+// Messages here can reach an API response, so they name the key file as the admin knows it
+// ("master.key in the data directory"), never by its absolute path; start-up logs that.
+
 export class MasterKeyError extends Error {
   override name = "MasterKeyError";
 }
 
+const KEY_FILE = "master.key in the data directory";
 let cached: Buffer | undefined;
 
 function decodeKey(text: string, source: string): Buffer {
@@ -17,9 +21,24 @@ function decodeKey(text: string, source: string): Buffer {
   return key;
 }
 
+function readKeyFile(file: string): string | undefined {
+  try {
+    const text = readFileSync(file, "utf8");
+    if ((statSync(file).mode & 0o077) !== 0) {
+      throw new MasterKeyError(`The key file ${KEY_FILE} is readable by others; run: chmod 600 master.key`);
+    }
+    return text;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (err instanceof MasterKeyError) throw err;
+    throw new MasterKeyError(`The key file ${KEY_FILE} cannot be read: ${(err as NodeJS.ErrnoException).code}.`);
+  }
+}
+
 /**
- * The 32-byte key that seals every private key. DOCKPKI_MASTER_KEY wins; otherwise the key file
- * beside the database, created (mode 0600) on first use.
+ * The 32-byte key that seals every private key: DOCKPKI_MASTER_KEY, or the key file beside the
+ * database. Never makes one: a missing key is an error here, and only start-up (ensureMasterKey)
+ * may create the file, when nothing sealed depends on an earlier key.
  */
 export function loadMasterKey(): Buffer {
   if (cached) return cached;
@@ -28,31 +47,37 @@ export function loadMasterKey(): Buffer {
     cached = decodeKey(fromEnv, "DOCKPKI_MASTER_KEY");
     return cached;
   }
-  const file = masterKeyPath();
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new MasterKeyError(`Cannot read the master key file ${file}: ${(err as Error).message}`);
-    }
-  }
+  const text = readKeyFile(masterKeyPath());
   if (text === undefined) {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const fresh = randomBytes(32).toString("base64");
-    // "wx" never overwrites a key file that appeared in the meantime.
-    try {
-      writeFileSync(file, `${fresh}\n`, { mode: 0o600, flag: "wx" });
-      text = fresh;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      text = readFileSync(file, "utf8");
-    }
-  } else if ((statSync(file).mode & 0o077) !== 0) {
-    throw new MasterKeyError(`The master key file ${file} is readable by others; run: chmod 600 ${file}`);
+    throw new MasterKeyError(`There is no master key: set DOCKPKI_MASTER_KEY, or put back ${KEY_FILE}.`);
   }
-  cached = decodeKey(text, `The master key file ${file}`);
+  cached = decodeKey(text, `The key file ${KEY_FILE}`);
   return cached;
+}
+
+/** Whether a key is configured at all (the variable, or the file). */
+export function masterKeyConfigured(): boolean {
+  if (process.env.DOCKPKI_MASTER_KEY) return true;
+  try {
+    statSync(masterKeyPath());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates the key file (mode 0600) for a database that holds nothing sealed yet. */
+export function createMasterKeyFile(): Buffer {
+  const file = masterKeyPath();
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // "wx" never overwrites a key file that appeared in the meantime.
+  try {
+    writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  cached = undefined;
+  return loadMasterKey();
 }
 
 /** For tests and the CLI's restore: forget the cached key so the next call reads it again. */
