@@ -2,10 +2,12 @@ import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { type ClientInput, type ClientPatch, clientCreateSchema } from "@/lib/clients.schema";
 import { db } from "@/lib/db";
+import { likeLiteral } from "@/lib/db-like";
 import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory-list";
 import type { ListQuery } from "@/lib/list-query.schema";
+import { nameKeyOf } from "@/lib/name-key";
 
 const CLIENT_FIELDS = { id: true, name: true, kind: true, notes: true, createdAt: true, updatedAt: true } as const;
 
@@ -19,7 +21,7 @@ export type Client = ReturnType<typeof toClient>;
 
 export async function listClients(q: ListQuery) {
   const where: Prisma.ClientWhereInput = {};
-  if (q.q) where.OR = [{ name: { contains: q.q } }, { notes: { contains: q.q } }];
+  if (q.q) where.OR = [{ name: { contains: likeLiteral(q.q) } }, { notes: { contains: likeLiteral(q.q) } }];
   const certs = currentCertFilter(q);
   if (certs) where.certificates = certs;
   const [total, rows] = await Promise.all([
@@ -41,15 +43,22 @@ export async function getClient(id: string): Promise<Client> {
   return toClient(row);
 }
 
+/** Names are unique regardless of case, as for hosts. */
 async function assertNameFree(tx: Prisma.TransactionClient, name: string, exceptId?: string) {
-  const other = await tx.client.findUnique({ where: { name }, select: { id: true } });
-  if (other && other.id !== exceptId) throw new ConflictError(`A client called ${name} already exists.`);
+  const other = await tx.client.findUnique({ where: { nameKey: nameKeyOf(name) }, select: { id: true, name: true } });
+  if (other && other.id !== exceptId) {
+    throw new ConflictError(
+      other.name === name
+        ? `A client called ${name} already exists.`
+        : `A client called ${other.name} already exists; names may not differ only in case.`,
+    );
+  }
 }
 
 export async function createClient(actor: Principal, input: ClientInput): Promise<Client> {
   return db.$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
-    const row = await tx.client.create({ data: input, select: CLIENT_FIELDS });
+    const row = await tx.client.create({ data: { ...input, nameKey: nameKeyOf(input.name) }, select: CLIENT_FIELDS });
     await recordAudit(tx, { actor, action: "client.create", target: row.name, detail: { id: row.id } });
     return toClient(row);
   });
@@ -62,7 +71,11 @@ export async function updateClient(actor: Principal, id: string, patch: ClientPa
     const merged = clientCreateSchema.safeParse({ name: row.name, kind: row.kind, notes: row.notes, ...patch });
     if (!merged.success) throw new InputError("Some fields are invalid.", zodFieldErrors(merged.error.issues));
     await assertNameFree(tx, merged.data.name, id);
-    const updated = await tx.client.update({ where: { id }, data: merged.data, select: CLIENT_FIELDS });
+    const updated = await tx.client.update({
+      where: { id },
+      data: { ...merged.data, nameKey: nameKeyOf(merged.data.name) },
+      select: CLIENT_FIELDS,
+    });
     await recordAudit(tx, {
       actor,
       action: "client.update",

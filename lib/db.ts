@@ -1,12 +1,13 @@
 import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { databasePath } from "@/lib/config";
+import { likeEscapingAdapter } from "@/lib/db-like";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 const globalForPrisma = globalThis as unknown as { dockpkiPrisma?: PrismaClient };
 
 function createClient(): PrismaClient {
-  const adapter = new PrismaBetterSqlite3({ url: `file:${databasePath()}`, timeout: 10_000 });
+  const adapter = likeEscapingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath()}`, timeout: 10_000 }));
   return new PrismaClient({ adapter });
 }
 

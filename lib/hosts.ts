@@ -1,11 +1,13 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
+import { likeLiteral } from "@/lib/db-like";
 import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type HostInput, type HostPatch, hostCreateSchema, NEEDS_A_SAN } from "@/lib/hosts.schema";
 import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory-list";
 import type { ListQuery } from "@/lib/list-query.schema";
+import { nameKeyOf } from "@/lib/name-key";
 
 const HOST_FIELDS = {
   id: true,
@@ -22,6 +24,8 @@ const HOST_FIELDS = {
   notes: true,
   createdAt: true,
   updatedAt: true,
+  bundleCertificateId: true,
+  bundleDeliveredAt: true,
 } as const;
 
 type HostRow = Prisma.HostGetPayload<{ select: typeof HOST_FIELDS }>;
@@ -41,17 +45,23 @@ export function toHost(row: HostRow) {
 export type Host = ReturnType<typeof toHost>;
 
 function toData(input: HostInput) {
-  return { ...input, dnsNames: JSON.stringify(input.dnsNames), ipAddresses: JSON.stringify(input.ipAddresses) };
+  return {
+    ...input,
+    nameKey: nameKeyOf(input.name),
+    dnsNames: JSON.stringify(input.dnsNames),
+    ipAddresses: JSON.stringify(input.ipAddresses),
+  };
 }
 
 export async function listHosts(q: ListQuery) {
   const where: Prisma.HostWhereInput = {};
   if (q.q) {
+    const text = likeLiteral(q.q);
     where.OR = [
-      { name: { contains: q.q } },
-      { dnsNames: { contains: q.q.toLowerCase() } },
-      { ipAddresses: { contains: q.q.toLowerCase() } },
-      { labels: { contains: q.q } },
+      { name: { contains: text } },
+      { dnsNames: { contains: text.toLowerCase() } },
+      { ipAddresses: { contains: text.toLowerCase() } },
+      { labels: { contains: text } },
     ];
   }
   const certs = currentCertFilter(q);
@@ -75,9 +85,16 @@ export async function getHost(id: string): Promise<Host> {
   return toHost(row);
 }
 
+/** Names are unique regardless of case: they become file and context names on case-insensitive disks. */
 async function assertNameFree(tx: Prisma.TransactionClient, name: string, exceptId?: string) {
-  const other = await tx.host.findUnique({ where: { name }, select: { id: true } });
-  if (other && other.id !== exceptId) throw new ConflictError(`A host called ${name} already exists.`);
+  const other = await tx.host.findUnique({ where: { nameKey: nameKeyOf(name) }, select: { id: true, name: true } });
+  if (other && other.id !== exceptId) {
+    throw new ConflictError(
+      other.name === name
+        ? `A host called ${name} already exists.`
+        : `A host called ${other.name} already exists; names may not differ only in case.`,
+    );
+  }
 }
 
 export async function createHost(actor: Principal, input: HostInput): Promise<Host> {

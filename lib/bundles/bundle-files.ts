@@ -1,5 +1,6 @@
 import "server-only";
 import { type BundleClient, type BundleHost, checkClient, checkHost, checkSslDir } from "@/lib/bundles/bundle-input";
+import { clientBundleNames } from "@/lib/bundles/bundle-names";
 import { renderClientReadme } from "@/lib/bundles/client-readme";
 import { renderCustomConf, renderDaemonJsonDropIn } from "@/lib/bundles/custom-conf";
 import { renderDaemonJson } from "@/lib/bundles/daemon-json";
@@ -76,15 +77,16 @@ export function clientBundleFiles(input: ClientBundleInput): BundleFile[] {
   const client = checkClient(input.client);
   const selected = input.selectedHost ? checkHost(input.selectedHost) : null;
   const others = input.hosts.map(checkHost).filter((h) => h.name !== selected?.name);
+  // The same host list, in the same order, as the README names them from.
+  const names = clientBundleNames(selected ? [selected, ...others] : others);
   const envFiles = selected || others.length === 0 ? [{ host: selected, perHost: false }] : [];
   envFiles.push(...others.map((host) => ({ host, perHost: true })));
   return [
     ...certificateFiles(input),
-    ...envFiles.map(({ host, perHost }) => ({
-      name: envShFileName(host, perHost),
-      content: renderEnvSh(host, perHost),
-      mode: 0o644,
-    })),
+    ...envFiles.map(({ host, perHost }) => {
+      const name = host ? names.envFile(host, perHost) : envShFileName(null, false);
+      return { name, content: renderEnvSh(host, perHost, name), mode: 0o644 };
+    }),
     {
       name: "README.txt",
       content: renderClientReadme(client, others, { selectedHost: selected, hasKey: input.keyPem !== null }),

@@ -17,7 +17,7 @@ const DOCKER_VALUE = /^[A-Za-z0-9._/:[\]-]+$/;
 
 /** `docker context create` for a host, with certificate paths under certDir (absolute, or relative
  * to where it is run: the CLI copies the files into its context store when it runs). */
-export function renderContextCommand(host: BundleHost, certDir: string): string {
+export function renderContextCommand(host: BundleHost, certDir: string, name = contextName(host.name)): string {
   const h = checkHost(host);
   const paths = tlsFilePaths(certDir);
   const fields = { host: dockerHostUrl(h), ca: paths.ca, cert: paths.cert, key: paths.key };
@@ -31,7 +31,7 @@ export function renderContextCommand(host: BundleHost, certDir: string): string 
   const spec = Object.entries(fields)
     .map(([key, value]) => `${key}=${value}`)
     .join(",");
-  return `docker context create ${shellQuote(contextName(h.name))} --docker ${shellQuote(spec)}`;
+  return `docker context create ${shellQuote(name)} --docker ${shellQuote(spec)}`;
 }
 
 /** The classic check, run from a client bundle folder: the CLI has no default for these paths

@@ -1,12 +1,13 @@
 import "server-only";
 import { type BundleClient, type BundleHost, checkClient, checkHost } from "@/lib/bundles/bundle-input";
-import { contextName, renderContextCommand, renderVerifyCommand } from "@/lib/bundles/client-commands";
+import { type ClientBundleNames, clientBundleNames } from "@/lib/bundles/bundle-names";
+import { renderContextCommand, renderVerifyCommand } from "@/lib/bundles/client-commands";
 import { CA_FILE, CERT_FILE, KEY_FILE } from "@/lib/bundles/docker-files";
 import { dockerHostUrl } from "@/lib/bundles/endpoint";
-import { envShFileName } from "@/lib/bundles/env-sh";
 
-function hostSection(host: BundleHost, perHost: boolean): string {
-  const envFile = envShFileName(host, perHost);
+function hostSection(host: BundleHost, perHost: boolean, names: ClientBundleNames): string {
+  const envFile = names.envFile(host, perHost);
+  const context = names.context(host);
   const warning =
     host.tlsMode === "tls-only"
       ? "\n  WARNING: this host does not check client certificates (tls-only): anyone who can reach it\n  can use it, with or without this bundle.\n"
@@ -14,8 +15,8 @@ function hostSection(host: BundleHost, perHost: boolean): string {
   return `${host.name}  (${dockerHostUrl(host)})
 ${warning}  source ./${envFile}         then plain "docker ..." commands go to this host
   ${renderVerifyCommand(host)}
-  ${renderContextCommand(host, ".")}
-      (then: docker --context ${contextName(host.name)} ps   or   docker context use ${contextName(host.name)})
+  ${renderContextCommand(host, ".", context)}
+      (then: docker --context ${context} ps   or   docker context use ${context})
 `;
 }
 
@@ -32,10 +33,11 @@ export function renderClientReadme(
   const keyLine = hasKey
     ? `  ${KEY_FILE}       your private key: keep it secret (chmod 600 ${KEY_FILE}; unzip tools may not keep the mode)`
     : `  (no ${KEY_FILE}: the certificate was issued from your CSR; copy your own key here as ${KEY_FILE})`;
-  const firstEnv = selected || !others[0] ? "env.sh" : envShFileName(others[0], true);
+  const names = clientBundleNames(selected ? [selected, ...others] : others);
+  const firstEnv = selected || !others[0] ? "env.sh" : names.envFile(others[0], true);
   const sections = selected
-    ? [hostSection(selected, false), ...others.map((h) => hostSection(h, true))]
-    : others.map((h) => hostSection(h, true));
+    ? [hostSection(selected, false, names), ...others.map((h) => hostSection(h, true, names))]
+    : others.map((h) => hostSection(h, true, names));
   return `dockpki client bundle for ${c.name}
 
 Files

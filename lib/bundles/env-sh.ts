@@ -27,9 +27,8 @@ fi`;
 
 /** POSIX sh that points the docker CLI at a host with this bundle's certificates. Meant to be
  * sourced (`source ./env.sh`), so it never exits and leaves no helper variables behind. */
-export function renderEnvSh(host: BundleHost | null, perHost = false): string {
+export function renderEnvSh(host: BundleHost | null, perHost = false, fileName = envShFileName(host, perHost)): string {
   const h = host ? checkHost(host) : null;
-  const fileName = envShFileName(h, perHost);
   const target = h
     ? [`export DOCKER_HOST=${shellQuote(dockerHostUrl(h))}`]
     : ["# No host chosen: set DOCKER_HOST yourself, e.g. export DOCKER_HOST=tcp://docker1.example.com:2376"];

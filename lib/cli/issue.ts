@@ -6,6 +6,7 @@ import { issueSchema } from "@/lib/certificates.schema";
 import { refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
 import { db } from "@/lib/db";
 import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
+import { nameKeyOf } from "@/lib/name-key";
 
 const USAGE =
   "usage: dockpki issue host NAME [--days N] [--out FILE.zip] [--force]\n" +
@@ -13,9 +14,9 @@ const USAGE =
   "       (--host: the host env.sh points at; needed with --out once there are over " +
   `${MAX_ENV_FILES} hosts)`;
 
-/** The id of the host or client with this name (names are unique per kind). */
+/** The id of the host or client with this name (unique per kind, regardless of case). */
 async function findHolder(kind: "host" | "client", name: string): Promise<string> {
-  const where = { where: { name }, select: { id: true } };
+  const where = { where: { nameKey: nameKeyOf(name) }, select: { id: true } };
   const row = kind === "host" ? await db.host.findUnique(where) : await db.client.findUnique(where);
   if (!row) throw new NotFoundError(`There is no ${kind} called ${name}.`);
   return row.id;
