@@ -7,12 +7,13 @@ import type { IssueInput } from "@/lib/certificates.schema";
 import { getClient } from "@/lib/clients";
 import { seal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
-import { NotFoundError } from "@/lib/errors";
+import { likeLiteral } from "@/lib/db-like";
+import { InputError, NotFoundError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getHost } from "@/lib/hosts";
 import { hostCertificateNames } from "@/lib/hosts.schema";
 import { parseCsr } from "@/lib/pki/csr";
-import { generateRsaKeyPair } from "@/lib/pki/keys";
+import { generateRsaKeyPair, spkiSha256 } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
 import { revokeCertificate } from "@/lib/revocations";
 import { getSettings } from "@/lib/settings";
@@ -47,19 +48,42 @@ export const CERT_PUBLIC_FIELDS = {
 
 interface KeyMaterial {
   publicKeyPem: string;
+  publicKeySha256: string;
   privateKeyPem: string | null;
   keySize: number;
   csrPem: string | null;
+}
+
+/** Refuses a public key that a certificate revoked for keyCompromise carried: it is known to others. */
+export async function assertKeyNotCompromised(publicKeySha256: string, field = "csrPem"): Promise<void> {
+  const compromised = await db.certificate.findFirst({
+    where: { publicKeySha256, status: "revoked", revocationReason: "keyCompromise" },
+    select: { serial: true },
+  });
+  if (compromised) {
+    throw InputError.forField(
+      field,
+      `This public key belongs to certificate ${compromised.serial}, which was revoked because its key was compromised. Make a new key and a new CSR.`,
+    );
+  }
 }
 
 /** A fresh key pair, or the public key of a CSR (whose private key never leaves its owner). */
 async function keyMaterial(csrPem: string | undefined, keySize: 2048 | 3072 | 4096): Promise<KeyMaterial> {
   if (csrPem) {
     const csr = parseCsr(csrPem);
-    return { publicKeyPem: csr.publicKeyPem, privateKeyPem: null, keySize: csr.keySize, csrPem };
+    const publicKeySha256 = spkiSha256(csr.publicKeyPem);
+    await assertKeyNotCompromised(publicKeySha256);
+    return { publicKeyPem: csr.publicKeyPem, publicKeySha256, privateKeyPem: null, keySize: csr.keySize, csrPem };
   }
   const pair = await generateRsaKeyPair(keySize);
-  return { publicKeyPem: pair.publicKeyPem, privateKeyPem: pair.privateKeyPem, keySize, csrPem: null };
+  return {
+    publicKeyPem: pair.publicKeyPem,
+    publicKeySha256: spkiSha256(pair.publicKeyPem),
+    privateKeyPem: pair.privateKeyPem,
+    keySize,
+    csrPem: null,
+  };
 }
 
 interface NewCertificate {
@@ -112,6 +136,7 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
         notBefore: c.built.notBefore,
         notAfter: c.built.notAfter,
         fingerprint: c.built.fingerprint,
+        publicKeySha256: c.key.publicKeySha256,
         certPem: c.built.certPem,
         keySealed,
         csrPem: c.key.csrPem,
@@ -242,7 +267,10 @@ export async function listCertificates(q: CertificateQuery, now = new Date()) {
   if (q.status === "expired") Object.assign(where, { status: "active", notAfter: { lte: now } });
   if (q.status === "revoked" || q.status === "superseded") where.status = q.status;
   if (q.kind !== "all") where.kind = q.kind;
-  if (q.q) where.OR = [{ commonName: { contains: q.q } }, { serial: { startsWith: q.q.toLowerCase() } }];
+  if (q.q) {
+    const text = likeLiteral(q.q);
+    where.OR = [{ commonName: { contains: text } }, { serial: { startsWith: text.toLowerCase() } }];
+  }
   // What expires first matters most for the lists that are about time.
   const orderBy: Prisma.CertificateOrderByWithRelationInput =
     q.status === "active" || q.status === "expiring"
@@ -273,4 +301,21 @@ export async function getCertificate(id: string) {
   const row = await db.certificate.findUnique({ where: { id }, select: CERT_PUBLIC_FIELDS });
   if (!row) throw new NotFoundError("That certificate does not exist.");
   return toCertificate(row);
+}
+
+/** Certificates stored before dockpki kept their key's hash get it (at start-up, in batches). */
+export async function backfillPublicKeyHashes(batch = 500): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const rows = await db.certificate.findMany({
+      where: { publicKeySha256: null },
+      select: { id: true, certPem: true },
+      take: batch,
+    });
+    if (rows.length === 0) return done;
+    await db.$transaction(
+      rows.map((r) => db.certificate.update({ where: { id: r.id }, data: { publicKeySha256: spkiSha256(r.certPem) } })),
+    );
+    done += rows.length;
+  }
 }

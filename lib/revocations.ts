@@ -42,26 +42,48 @@ export async function regenerateCrl(tx: Tx, caId: string, now = new Date()): Pro
   return crlPem;
 }
 
-export async function revokeCertificate(actor: Principal, id: string, reason: RevocationReason, client?: Tx) {
+/**
+ * Revokes a certificate and signs its CA's CRL again, in one transaction. A key compromise
+ * condemns the key, not one certificate: every other certificate that carries the same public key
+ * (a CSR signed again) is revoked with it. Answers how many others there were.
+ */
+export async function revokeCertificate(
+  actor: Principal,
+  id: string,
+  reason: RevocationReason,
+  client?: Tx,
+): Promise<{ alsoRevoked: number }> {
   const run = async (tx: Tx) => {
     const cert = await tx.certificate.findUnique({
       where: { id },
-      select: { id: true, caId: true, serial: true, status: true, commonName: true },
+      select: { id: true, caId: true, serial: true, status: true, commonName: true, publicKeySha256: true },
     });
     if (!cert) throw new NotFoundError("That certificate does not exist.");
     if (cert.status === "revoked") throw new ConflictError(`Certificate ${cert.serial} is already revoked.`);
+    const sameKey =
+      reason === "keyCompromise" && cert.publicKeySha256
+        ? await tx.certificate.findMany({
+            where: { publicKeySha256: cert.publicKeySha256, status: { not: "revoked" }, id: { not: id } },
+            select: { id: true, caId: true, serial: true, commonName: true },
+          })
+        : [];
     const revokedAt = new Date();
-    await tx.certificate.update({ where: { id }, data: { status: "revoked", revokedAt, revocationReason: reason } });
-    await regenerateCrl(tx, cert.caId, revokedAt);
-    await recordAudit(tx, {
-      actor,
-      action: "cert.revoke",
-      target: cert.commonName,
-      detail: { id, serial: cert.serial, reason },
-    });
+    for (const c of [cert, ...sameKey]) {
+      await tx.certificate.update({
+        where: { id: c.id },
+        data: { status: "revoked", revokedAt, revocationReason: reason },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "cert.revoke",
+        target: c.commonName,
+        detail: { id: c.id, serial: c.serial, reason, ...(c.id === id ? {} : { sameKeyAs: cert.serial }) },
+      });
+    }
+    for (const caId of new Set([cert, ...sameKey].map((c) => c.caId))) await regenerateCrl(tx, caId, revokedAt);
+    return { alsoRevoked: sameKey.length };
   };
-  if (client) await run(client);
-  else await db.$transaction(run);
+  return client ? run(client) : db.$transaction(run);
 }
 
 /**
@@ -73,10 +95,30 @@ export async function currentCrl(caId?: string, now = new Date()): Promise<{ pem
     where: caId ? { id: caId } : { status: "active" },
     select: { id: true, commonName: true, crlPem: true, crlUpdatedAt: true },
   });
-  if (!ca) throw new NotFoundError("There is no certificate authority yet.");
+  if (!ca) {
+    throw new NotFoundError(
+      caId ? "That certificate authority does not exist." : "There is no certificate authority yet.",
+    );
+  }
   const { crlDays } = await getSettings();
   const fresh = ca.crlPem && ca.crlUpdatedAt && now.getTime() - ca.crlUpdatedAt.getTime() < (crlDays * DAY_MS) / 2;
   if (fresh && ca.crlPem) return { pem: ca.crlPem, caName: ca.commonName };
   const pem = await db.$transaction((tx) => regenerateCrl(tx, ca.id, now));
   return { pem, caName: ca.commonName };
+}
+
+/**
+ * The CRLs of every CA that is still trusted (the active one and, during a rotation, the previous
+ * one), concatenated: openssl and other CRL readers take several in one file.
+ */
+export async function trustedCrls(now = new Date()): Promise<string> {
+  const cas = await db.certificateAuthority.findMany({
+    where: { status: { in: ["active", "previous"] } },
+    select: { id: true, status: true },
+    orderBy: { createdAt: "desc" },
+  });
+  if (cas.length === 0) throw new NotFoundError("There is no certificate authority yet.");
+  const pems = [];
+  for (const ca of cas) pems.push((await currentCrl(ca.id, now)).pem);
+  return pems.join("");
 }

@@ -21,13 +21,18 @@ export async function revokeCertificateAction(_prev: FormState, formData: FormDa
     reason: formData.get("reason") || undefined,
   });
   if (!parsed.ok) return parsed.state;
+  let alsoRevoked: number;
   try {
-    await revokeCertificate(actor, parsed.data.id, parsed.data.reason);
+    ({ alsoRevoked } = await revokeCertificate(actor, parsed.data.id, parsed.data.reason));
   } catch (err) {
     return failure(err);
   }
   revalidatePath("/", "layout");
-  return { ok: true, message: "Certificate revoked and the CRL re-signed." };
+  const others =
+    alsoRevoked > 0
+      ? ` ${alsoRevoked} other certificate${alsoRevoked === 1 ? "" : "s"} with the same key ${alsoRevoked === 1 ? "was" : "were"} revoked too.`
+      : "";
+  return { ok: true, message: `Certificate revoked and the CRL re-signed.${others}` };
 }
 
 export async function reissueCertificateAction(_prev: FormState, formData: FormData): Promise<FormState> {

@@ -93,12 +93,25 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
       {cert.status !== "superseded" && holder ? (
         <section className="panel">
           <h2>Re-issue</h2>
-          <p className="muted">
-            A new certificate with a fresh key{cert.fromCsr ? " (the same CSR, signed again)" : ""}, the{" "}
-            {cert.kind === "server" ? "host's current names and addresses" : "client's current name"}, and the active
-            CA. This one is marked superseded.
-          </p>
-          <ReissueForm id={cert.id} />
+          {cert.fromCsr && cert.revocationReason === "keyCompromise" ? (
+            <p className="notice warn">
+              This certificate's key came from a CSR and was compromised: signing it again would hand the new
+              certificate to whoever has the key. Ask its owner for a new key and CSR, and issue from{" "}
+              <Link href={holder.href}>its {holder.label}'s page</Link>.
+            </p>
+          ) : (
+            <>
+              <p className="muted">
+                A new certificate
+                {cert.fromCsr
+                  ? " for the same key (the same CSR, signed again; its owner keeps the key)"
+                  : " with a fresh key made here"}
+                , the {cert.kind === "server" ? "host's current names and addresses" : "client's current name"}, and the
+                active CA. This one is marked superseded.
+              </p>
+              <ReissueForm id={cert.id} />
+            </>
+          )}
         </section>
       ) : null}
       {cert.status !== "revoked" ? (
