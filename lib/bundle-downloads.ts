@@ -1,7 +1,8 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
-import { trustedCaPems } from "@/lib/cas";
+import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
+import { trustedCas } from "@/lib/cas";
 import { unseal } from "@/lib/crypto/seal";
 import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
@@ -18,6 +19,48 @@ export async function hostChoiceRequired(): Promise<number | null> {
   return hosts > MAX_ENV_FILES ? hosts : null;
 }
 
+const DOWNLOAD_FIELDS = {
+  id: true,
+  kind: true,
+  serial: true,
+  status: true,
+  revokedAt: true,
+  certPem: true,
+  keySealed: true,
+  hostId: true,
+  clientId: true,
+  commonName: true,
+  ca: { select: { commonName: true, status: true } },
+} as const;
+
+/**
+ * The certificate whose bundle is asked for, when a bundle may still be given out: not revoked,
+ * its host or client still on record, and its issuer still in the ca.pem a bundle carries.
+ */
+async function loadDownloadable(certificateId: string) {
+  const cert = await db.certificate.findUnique({ where: { id: certificateId }, select: DOWNLOAD_FIELDS });
+  if (!cert) throw new NotFoundError("That certificate does not exist.");
+  if (cert.status === "revoked") {
+    throw new GoneError(
+      `Certificate ${cert.serial} was revoked${cert.revokedAt ? ` on ${formatDate(cert.revokedAt)}` : ""}; its bundle can no longer be downloaded. Issue a new certificate instead.`,
+    );
+  }
+  if (cert.ca.status === "retired") {
+    throw new GoneError(
+      `Certificate ${cert.serial} was issued by ${cert.ca.commonName}, a retired CA that bundles no longer carry: nothing would trust it. Download the bundle of the current certificate instead.`,
+    );
+  }
+  const holderId = cert.kind === "server" ? cert.hostId : cert.clientId;
+  if (!holderId)
+    throw new GoneError(`The ${cert.kind === "server" ? "host" : "client"} of this certificate was deleted.`);
+  return { ...cert, holderId };
+}
+
+/** Whether a bundle can be downloaded, for HEAD: the same answer as a download, without opening the key or logging one. */
+export async function checkBundleAvailable(certificateId: string): Promise<void> {
+  await loadDownloadable(certificateId);
+}
+
 /**
  * The zip of a certificate: its certificate, its key (unsealed only here, on the way into the
  * zip), every CA the other side trusts, and the configuration files. Each download is audited.
@@ -27,34 +70,12 @@ export async function openBundle(
   certificateId: string,
   opts: { hostId?: string; ip?: string | null },
 ) {
-  const cert = await db.certificate.findUnique({
-    where: { id: certificateId },
-    select: {
-      id: true,
-      kind: true,
-      serial: true,
-      status: true,
-      revokedAt: true,
-      certPem: true,
-      keySealed: true,
-      hostId: true,
-      clientId: true,
-      commonName: true,
-    },
-  });
-  if (!cert) throw new NotFoundError("That certificate does not exist.");
-  if (cert.status === "revoked") {
-    throw new GoneError(
-      `Certificate ${cert.serial} was revoked${cert.revokedAt ? ` on ${formatDate(cert.revokedAt)}` : ""}; its bundle can no longer be downloaded. Issue a new certificate instead.`,
-    );
-  }
-  const holderId = cert.kind === "server" ? cert.hostId : cert.clientId;
-  if (!holderId)
-    throw new GoneError(`The ${cert.kind === "server" ? "host" : "client"} of this certificate was deleted.`);
+  const cert = await loadDownloadable(certificateId);
+  const { holderId } = cert;
 
-  const [caCertPems, settings] = await Promise.all([trustedCaPems(), getSettings()]);
+  const [cas, settings] = await Promise.all([trustedCas(), getSettings()]);
   const keyPem = cert.keySealed ? unseal(cert.keySealed, `certificate:${cert.id}`) : null;
-  const files = { caCertPems, certPem: cert.certPem, keyPem };
+  const files = { caCertPems: cas.map((ca) => ca.certPem), certPem: cert.certPem, keyPem };
   let zip: ReturnType<typeof buildServerBundle>;
   let name: string;
   if (cert.kind === "server") {
@@ -76,12 +97,17 @@ export async function openBundle(
     zip = buildClientBundle({ ...files, client, hosts, selectedHost });
     name = bundleFileName("client", client.name);
   }
-  await recordAudit(db, {
-    actor,
-    action: "cert.download",
-    target: cert.commonName,
-    detail: { id: cert.id, serial: cert.serial, kind: cert.kind, withKey: keyPem !== null },
-    ip: opts.ip ?? null,
+  const caIds = cas.map((ca) => ca.id);
+  await db.$transaction(async (tx) => {
+    const holder = { kind: cert.kind === "server" ? "host" : "client", id: holderId } as const;
+    await recordBundleDelivery(tx, holder, { certificateId: cert.id, caIds });
+    await recordAudit(tx, {
+      actor,
+      action: "cert.download",
+      target: cert.commonName,
+      detail: { id: cert.id, serial: cert.serial, kind: cert.kind, withKey: keyPem !== null, caIds },
+      ip: opts.ip ?? null,
+    });
   });
   return { zip, fileName: name };
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { trustsCa } from "@/lib/ca/bundle-trust";
+import { getRotationProgress } from "@/lib/ca/rotation";
 import type { CaCreateInput, CaImportInput } from "@/lib/ca.schema";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
@@ -38,15 +40,26 @@ export async function listCas() {
   return db.certificateAuthority.findMany({ select: PUBLIC_FIELDS, orderBy: { createdAt: "desc" } });
 }
 
-/** Certificates of every CA a host or client should still trust: the active one and, during a
- * rotation, its predecessor. */
-export async function trustedCaPems(client: Tx | typeof db = db): Promise<string[]> {
+/** Every CA a host or client should still trust: the active one and, during a rotation, its
+ * predecessor; the active one first. What each bundle's ca.pem holds. */
+export async function trustedCas(client: Tx | typeof db = db): Promise<{ id: string; certPem: string }[]> {
   const cas = await client.certificateAuthority.findMany({
     where: { status: { in: ["active", "previous"] } },
-    select: { certPem: true, status: true },
+    select: { id: true, certPem: true, status: true },
     orderBy: { createdAt: "desc" },
   });
-  return cas.sort((a, b) => (a.status === "active" ? -1 : b.status === "active" ? 1 : 0)).map((c) => c.certPem);
+  return cas
+    .sort((a, b) => (a.status === "active" ? -1 : b.status === "active" ? 1 : 0))
+    .map(({ id, certPem }) => ({ id, certPem }));
+}
+
+export async function trustedCaPems(client: Tx | typeof db = db): Promise<string[]> {
+  return (await trustedCas(client)).map((ca) => ca.certPem);
+}
+
+/** A CA's state as the API names it: issuing, still trusted during a rotation, or retired. */
+export function caState(status: string): "active" | "overlap" | "retired" {
+  return status === "active" ? "active" : status === "previous" ? "overlap" : "retired";
 }
 
 /** The active CA with its key unsealed, for signing. Never leaves the server. */
@@ -134,25 +147,33 @@ export async function importCertificateAuthority(actor: Principal, input: CaImpo
 
 /**
  * Ends a rotation: the previous CA stops being shipped in bundles. Refused while a certificate it
- * issued is still valid, because that host or client would stop being trusted.
+ * issued is still valid, because that host or client would stop being trusted. Answers how many
+ * hosts still trust it (their ca.pem holds it) until they get a new bundle.
  */
-export async function retireCertificateAuthority(actor: Principal, id: string, now = new Date()): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const ca = await tx.certificateAuthority.findUnique({ where: { id }, select: { status: true, commonName: true } });
+export async function retireCertificateAuthority(actor: Principal, id: string, now = new Date()) {
+  return db.$transaction(async (tx) => {
+    const ca = await tx.certificateAuthority.findUnique({
+      where: { id },
+      select: { id: true, status: true, commonName: true },
+    });
     if (!ca) throw new NotFoundError("That certificate authority does not exist.");
     if (ca.status !== "previous") throw new ConflictError("Only the previous CA of a rotation can be retired.");
     const dependents = await tx.certificate.count({ where: { caId: id, status: "active", notAfter: { gt: now } } });
     if (dependents > 0) {
       throw new ConflictError(
         `${dependents} valid certificate${dependents === 1 ? "" : "s"} still depend${dependents === 1 ? "s" : ""} on this CA. Re-issue them under the new CA first.`,
+        { dependents },
       );
     }
+    const hostsStillTrusting = await tx.host.count({ where: trustsCa(id) });
     await tx.certificateAuthority.update({ where: { id }, data: { status: "retired", retiredAt: now } });
-    await recordAudit(tx, { actor, action: "ca.retire", target: ca.commonName, detail: { id } });
+    await recordAudit(tx, { actor, action: "ca.retire", target: ca.commonName, detail: { id, hostsStillTrusting } });
+    return { id: ca.id, commonName: ca.commonName, hostsStillTrusting };
   });
 }
 
-/** The CA page: the active CA, the previous one during a rotation, and what still depends on it. */
+/** The CA page: the active CA, the previous one during a rotation with how far the rotation has
+ * come, the retired ones, and the ca.pem every bundle carries now. */
 export async function getCaOverview(now = new Date()) {
   const cas = await db.certificateAuthority.findMany({
     where: { status: { in: ["active", "previous"] } },
@@ -160,22 +181,24 @@ export async function getCaOverview(now = new Date()) {
   });
   const active = cas.find((c) => c.status === "active") ?? null;
   const previous = cas.find((c) => c.status === "previous") ?? null;
-  const [dependents, retired] = await Promise.all([
-    previous
-      ? db.certificate.count({ where: { caId: previous.id, status: "active", notAfter: { gt: now } } })
-      : Promise.resolve(0),
+  const [rotation, retired, bundleCaPem] = await Promise.all([
+    active && previous ? getRotationProgress(active.id, previous.id, now) : Promise.resolve(null),
     db.certificateAuthority.findMany({
       where: { status: "retired" },
       select: PUBLIC_FIELDS,
       orderBy: { retiredAt: "desc" },
     }),
+    trustedCaPems().then((pems) => pems.join("")),
   ]);
+  const activeInfo = active ? describeCertificate(active.certPem) : null;
   return {
     active,
     previous,
-    dependents,
+    rotation,
     retired,
-    // The classic openssl recipe makes CAs without keyUsage: Docker accepts them, strict verifiers do not.
-    activeLacksKeyUsage: active ? !describeCertificate(active.certPem).hasKeyUsage : false,
+    bundleCaPem,
+    // The classic openssl recipe makes CAs without keyUsage (or a subject key identifier): Docker
+    // accepts them, strict verifiers do not.
+    activeLacksKeyUsage: activeInfo ? !activeInfo.hasKeyUsage : false,
   };
 }

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { requireAdmin } from "@/lib/auth/current";
+import { hostsNeedingNewBundle } from "@/lib/ca/rotation";
 import { formatDate, formatRelativeDays } from "@/lib/dates";
 import { countExpiring, listExpiring } from "@/lib/expiry";
 import { countReissueCandidates } from "@/lib/jobs";
@@ -8,11 +9,12 @@ import { getOverview } from "@/lib/overview";
 
 export default async function OverviewPage() {
   await requireAdmin();
-  const [o, counts, expiring, candidates] = await Promise.all([
+  const [o, counts, expiring, candidates, needsBundle] = await Promise.all([
     getOverview(),
     countExpiring(),
     listExpiring(30, new Date(), 50),
     countReissueCandidates({ scope: "expiring", days: 30 }),
+    hostsNeedingNewBundle(),
   ]);
   const stats = [
     { label: "Hosts", value: o.hosts, href: "/hosts" },
@@ -38,6 +40,24 @@ export default async function OverviewPage() {
           No certificate authority yet. <Link href="/ca">Create or import one</Link> before issuing certificates.
         </p>
       )}
+      {needsBundle.count > 0 ? (
+        <p className="notice warn" data-testid="overview-needs-bundle">
+          {needsBundle.count} host{needsBundle.count === 1 ? " still trusts" : "s still trust"} a retired CA and{" "}
+          {needsBundle.count === 1 ? "needs its" : "need their"} new bundle (until then{" "}
+          {needsBundle.count === 1 ? "it accepts" : "they accept"} client certificates that CA signed, revoked ones
+          included):{" "}
+          {needsBundle.hosts.map((h, i) => (
+            <span key={h.id}>
+              {i > 0 ? ", " : ""}
+              <Link href={`/hosts/${h.id}`}>{h.name}</Link>
+            </span>
+          ))}
+          {needsBundle.count > needsBundle.hosts.length
+            ? `, and ${needsBundle.count - needsBundle.hosts.length} more`
+            : ""}
+          .
+        </p>
+      ) : null}
       <div className="grid cols-4" style={{ marginBottom: 18 }}>
         {stats.map((s) => (
           <Link key={s.label} href={s.href} className="stat" style={{ color: "inherit" }}>

@@ -55,11 +55,16 @@ export async function retireCaAction(_prev: FormState, formData: FormData): Prom
   const actor = await requireAdmin();
   const id = z.uuid().safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown certificate authority." };
+  let hostsStillTrusting: number;
   try {
-    await retireCertificateAuthority(actor, id.data);
+    ({ hostsStillTrusting } = await retireCertificateAuthority(actor, id.data));
   } catch (err) {
     return failure(err);
   }
   revalidatePath("/", "layout");
-  return { ok: true, message: "The previous CA is retired: bundles no longer carry it." };
+  const left =
+    hostsStillTrusting > 0
+      ? ` ${hostsStillTrusting} host${hostsStillTrusting === 1 ? "" : "s"} still trust it until they get a new bundle: see Hosts.`
+      : "";
+  return { ok: true, message: `The previous CA is retired: bundles no longer carry it.${left}` };
 }

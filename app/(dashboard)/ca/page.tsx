@@ -1,22 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { CopyButton } from "@/app/_components/copy-button";
-import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
 import { getCaOverview } from "@/lib/cas";
 import { formatDateTime, formatRelativeDays } from "@/lib/dates";
-import { countReissueCandidates } from "@/lib/jobs";
-import { retireCaAction } from "./actions";
 import { CaFacts } from "./ca-facts";
 import { CreateCaForm } from "./create-ca-form";
 import { ImportCaForm } from "./import-ca-form";
+import { RotationSteps } from "./rotation-steps";
 
 export const metadata: Metadata = { title: "Certificate authority" };
 
 export default async function CaPage() {
   await requireAdmin();
-  const { active, previous, dependents, retired, activeLacksKeyUsage } = await getCaOverview();
+  const { active, previous, rotation, retired, bundleCaPem, activeLacksKeyUsage } = await getCaOverview();
   if (!active) {
     return (
       <>
@@ -38,7 +35,6 @@ export default async function CaPage() {
     );
   }
   const daysLeft = Math.round((active.notAfter.getTime() - Date.now()) / 86_400_000);
-  const toMove = previous ? await countReissueCandidates({ scope: "previous-ca" }) : 0;
   return (
     <>
       <div className="page-head">
@@ -79,6 +75,22 @@ export default async function CaPage() {
         <p>
           CRL number {active.crlNumber || "—"}, last signed {formatDateTime(active.crlUpdatedAt)}. It is signed again on
           every revocation, and whenever half its validity (Settings) has passed.
+          {previous ? " During the rotation each CA signs its own CRL: crl.pem holds both, or download one CA's." : ""}
+        </p>
+        <p className="row">
+          <a className="button secondary small" href="/api/v1/crl.pem" download>
+            crl.pem{previous ? " (both CAs)" : ""}
+          </a>
+          {previous ? (
+            <>
+              <a className="button secondary small" href={`/api/v1/cas/${active.id}/crl.pem`} download>
+                CRL of {active.commonName}
+              </a>
+              <a className="button secondary small" href={`/api/v1/cas/${previous.id}/crl.pem`} download>
+                CRL of {previous.commonName}
+              </a>
+            </>
+          ) : null}
         </p>
         <p className="notice warn">
           dockerd and the docker CLI do not check CRLs. Revoking a client certificate does not lock that client out of a
@@ -87,42 +99,15 @@ export default async function CaPage() {
         </p>
       </section>
 
-      {previous ? (
-        <section className="panel" aria-labelledby="rotation-h">
-          <h2 id="rotation-h">Rotation in progress</h2>
-          <p>
-            Bundles carry both CAs in <code>ca.pem</code>, so hosts and clients can move one at a time. The previous CA
-            is still trusted until you retire it.
-          </p>
-          <h3>
-            {previous.commonName} <span className="badge warn">previous</span>
-          </h3>
-          <CaFacts ca={previous} />
-          <p style={{ marginTop: 12 }}>
-            {dependents === 0
-              ? "No valid certificate depends on the previous CA any more."
-              : `${dependents} valid certificate${dependents === 1 ? "" : "s"} still depend${dependents === 1 ? "s" : ""} on it.`}
-          </p>
-          {toMove > 0 ? (
-            <BulkReissueForm scope="previous-ca" count={toMove} label="Re-issue everything under the new CA" />
-          ) : null}
-          <p className="muted" style={{ marginTop: 12 }}>
-            After re-issuing, install the new bundles on every host and client, then retire the previous CA. Until then
-            a stolen key signed by it keeps working.
-          </p>
-          <RowAction
-            action={retireCaAction}
-            id={previous.id}
-            label="Retire the previous CA"
-            confirm={`Retire ${previous.commonName}? Bundles will stop carrying it.`}
-          />
-        </section>
+      {previous && rotation ? (
+        <RotationSteps active={active} previous={previous} progress={rotation} />
       ) : (
         <section className="panel" aria-labelledby="rotate-h">
           <h2 id="rotate-h">Rotate</h2>
           <p className="muted">
             Create a successor CA. New certificates are issued under it at once; during the overlap every bundle's{" "}
-            <code>ca.pem</code> holds both CAs. Then re-issue everything under the new CA and retire this one.
+            <code>ca.pem</code> holds both CAs. Then give every host and client a bundle with both CAs, re-issue
+            everything under the new CA, and retire this one. This page leads you through it.
           </p>
           <CreateCaForm rotate />
         </section>
@@ -130,9 +115,12 @@ export default async function CaPage() {
 
       <section className="panel">
         <h2>ca.pem</h2>
-        <p className="muted">Public: every Docker host and client needs it to verify the other side.</p>
-        <pre>{active.certPem}</pre>
-        <CopyButton text={active.certPem} label="Copy ca.pem" />
+        <p className="muted">
+          Public: every Docker host and client needs it to verify the other side. This is what every bundle carries now
+          {previous ? ": both CAs, the new one first, until the previous one is retired" : ""}.
+        </p>
+        <pre data-testid="bundle-ca-pem">{bundleCaPem}</pre>
+        <CopyButton text={bundleCaPem} label="Copy ca.pem" />
       </section>
 
       {retired.length > 0 ? (
@@ -142,7 +130,10 @@ export default async function CaPage() {
             {retired.map((ca) => (
               <li key={ca.id}>
                 {ca.commonName}, retired {formatDateTime(ca.retiredAt)}{" "}
-                <span className="mono muted">{ca.fingerprint}</span>
+                <span className="mono muted">{ca.fingerprint}</span>{" "}
+                <a href={`/api/v1/cas/${ca.id}/crl.pem`} download>
+                  its CRL
+                </a>
               </li>
             ))}
           </ul>

@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CertBadge } from "@/app/_components/cert-badge";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
+import { NeedsBundleBadge } from "@/app/_components/needs-bundle";
 import { Pagination } from "@/app/_components/pagination";
 import { requireAdmin } from "@/lib/auth/current";
+import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
 import { listHosts } from "@/lib/hosts";
 import { pageListQuery } from "@/lib/list-query.schema";
 
@@ -13,6 +15,7 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
   await requireAdmin();
   const q = pageListQuery(await searchParams);
   const { total, rows } = await listHosts(q);
+  const needsBundle = await hostIdsNeedingNewBundle(rows.map((h) => h.id));
   return (
     <>
       <div className="page-head">
@@ -68,6 +71,7 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
                   <td>{h.configStyle === "systemd" ? "custom.conf" : "daemon.json"}</td>
                   <td>
                     <CertBadge cert={h.current} />
+                    {needsBundle.has(h.id) ? <NeedsBundleBadge /> : null}
                   </td>
                 </tr>
               ))

@@ -4,8 +4,10 @@ import { notFound } from "next/navigation";
 import { HolderCertificates } from "@/app/_components/holder-certificates";
 import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
+import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
 import { getActiveCa } from "@/lib/cas";
 import { listHolderCertificates } from "@/lib/certificates";
+import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { getHost } from "@/lib/hosts";
 import { hostCertificateNames } from "@/lib/hosts.schema";
@@ -30,10 +32,11 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
   await requireAdmin();
   const { id } = await params;
   const host = await loadHost(id);
-  const [certs, ca, settings] = await Promise.all([
+  const [certs, ca, settings, needsBundle] = await Promise.all([
     listHolderCertificates({ hostId: id }),
     getActiveCa(),
     getSettings(),
+    hostIdsNeedingNewBundle([id]).then((ids) => ids.has(id)),
   ]);
   const current = certs.find((c) => c.status !== "superseded") ?? null;
   const wanted = hostCertificateNames(host);
@@ -60,6 +63,16 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       {host.tlsMode === "tls-only" ? (
         <p className="notice warn">
           TLS only: this daemon does not ask clients for a certificate. Anyone who reaches port {host.port} controls it.
+        </p>
+      ) : null}
+      {needsBundle ? (
+        <p className="notice warn" data-testid="needs-new-bundle">
+          Needs its new bundle: the last bundle this host received carries a retired CA{" "}
+          {host.bundleDeliveredAt
+            ? `(received ${formatDateTime(host.bundleDeliveredAt)})`
+            : "(or dockpki has no record of it)"}
+          , so it still accepts client certificates that CA signed, revoked ones included. Download its current bundle
+          and install it.
         </p>
       ) : null}
       {sansChanged ? (

@@ -1,15 +1,17 @@
 import "server-only";
-import type { CaInfo } from "@/lib/cas";
+import type { listApiTokens } from "@/lib/api-tokens";
+import { type CaInfo, caState } from "@/lib/cas";
 import { certificateState } from "@/lib/certificate-status";
 import type { Certificate } from "@/lib/certificates";
 import type { Client } from "@/lib/clients";
 import type { Host } from "@/lib/hosts";
 
 /** JSON shapes of the API. Built from the public selects of lib/, which never include keys. */
-export function caJson(ca: NonNullable<CaInfo>) {
+export function caJson(ca: NonNullable<CaInfo>, warnings?: string[]) {
   return {
     id: ca.id,
     status: ca.status,
+    state: caState(ca.status),
     commonName: ca.commonName,
     subject: ca.subject,
     serial: ca.serial,
@@ -19,7 +21,10 @@ export function caJson(ca: NonNullable<CaInfo>) {
     notBefore: ca.notBefore.toISOString(),
     notAfter: ca.notAfter.toISOString(),
     imported: ca.imported,
+    retiredAt: ca.retiredAt?.toISOString() ?? null,
+    crlUrl: `/api/v1/cas/${ca.id}/crl.pem`,
     certPem: ca.certPem,
+    ...(warnings ? { warnings } : {}),
   };
 }
 
@@ -81,5 +86,26 @@ export function certificateJson(cert: Certificate) {
     createdAt: cert.createdAt.toISOString(),
     certPem: cert.certPem,
     bundleUrl: cert.status === "revoked" ? null : `/api/v1/certificates/${cert.id}/bundle.zip`,
+  };
+}
+
+export function adminJson(admin: { id: string; username: string; createdAt: Date; lastLoginAt: Date | null }) {
+  return {
+    id: admin.id,
+    username: admin.username,
+    createdAt: admin.createdAt.toISOString(),
+    lastLoginAt: admin.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
+export function tokenJson(token: Awaited<ReturnType<typeof listApiTokens>>[number]) {
+  return {
+    id: token.id,
+    name: token.name,
+    prefix: token.prefix,
+    createdBy: token.createdBy?.username ?? null,
+    createdAt: token.createdAt.toISOString(),
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    revokedAt: token.revokedAt?.toISOString() ?? null,
   };
 }

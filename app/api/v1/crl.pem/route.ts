@@ -1,17 +1,8 @@
-import { currentCrl } from "@/lib/revocations";
+import { trustedCrls } from "@/lib/revocations";
 import { apiRoute } from "../_lib/handler";
+import { pemResponse } from "../_lib/pem-response";
 
-/** The active CA's CRL, signed again when it is due. */
-export const GET = apiRoute(
-  async () => {
-    const { pem } = await currentCrl();
-    return new Response(pem, {
-      headers: {
-        "Content-Type": "application/pkix-crl",
-        "Content-Disposition": 'attachment; filename="crl.pem"',
-        "Cache-Control": "no-store",
-      },
-    });
-  },
-  { allowSession: true },
-);
+/** The CRL of every CA still trusted, concatenated (two during a rotation), each signed again when due. */
+export const GET = apiRoute(async () => pemResponse(await trustedCrls(), "crl.pem", "application/pkix-crl"), {
+  allowSession: true,
+});

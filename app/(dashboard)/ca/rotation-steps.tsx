@@ -1,0 +1,119 @@
+import Link from "next/link";
+import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
+import { RowAction } from "@/app/_components/row-action";
+import type { RotationProgress } from "@/lib/ca/rotation";
+import type { CaInfo } from "@/lib/cas";
+import { retireCaAction } from "./actions";
+import { CaFacts } from "./ca-facts";
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function Step({ n, title, done, children }: { n: number; title: string; done: boolean; children: React.ReactNode }) {
+  return (
+    <li className="step" data-testid={`rotation-step-${n}`}>
+      <h3>
+        {n}. {title} {done ? <span className="badge ok">done</span> : <span className="badge warn">to do</span>}
+      </h3>
+      {children}
+    </li>
+  );
+}
+
+function HostSample({ hosts, total }: { hosts: { id: string; name: string }[]; total: number }) {
+  if (hosts.length === 0) return null;
+  return (
+    <p className="muted">
+      {hosts.map((h, i) => (
+        <span key={h.id}>
+          {i > 0 ? ", " : ""}
+          <Link href={`/hosts/${h.id}`}>{h.name}</Link>
+        </span>
+      ))}
+      {total > hosts.length ? `, and ${total - hosts.length} more` : ""}
+    </p>
+  );
+}
+
+/**
+ * A rotation in the only order that never locks anyone out: both CAs everywhere first, then the new
+ * certificates, then retirement. Each step says what is left.
+ */
+export function RotationSteps({
+  active,
+  previous,
+  progress,
+}: {
+  active: NonNullable<CaInfo>;
+  previous: NonNullable<CaInfo>;
+  progress: RotationProgress;
+}) {
+  const { trust, reissue, install, trustingPrevious } = progress;
+  const trustDone = trust.hosts + trust.clients === 0;
+  const installDone = reissue.certificates + install.hosts + install.clients === 0;
+  const stillTrusting = trustingPrevious.sampleHosts.map((h) => h.name).join(", ");
+  const retireNote =
+    trustingPrevious.hosts > 0
+      ? ` ${plural(trustingPrevious.hosts, "host")} will still trust it through the ca.pem they have, until each gets a new bundle: ${stillTrusting}${trustingPrevious.hosts > trustingPrevious.sampleHosts.length ? ", ..." : ""}.`
+      : "";
+  return (
+    <section className="panel" aria-labelledby="rotation-h">
+      <h2 id="rotation-h">Rotation in progress</h2>
+      <p>
+        <strong>{active.commonName}</strong> issues every new certificate; <strong>{previous.commonName}</strong> is
+        still trusted. Move hosts and clients in this order, or some of them lock each other out.
+      </p>
+      <ol className="steps">
+        <Step n={1} title="Give every host and client a ca.pem with both CAs" done={trustDone}>
+          <p className="muted">
+            A client that has only the old CA refuses a host certificate from the new one ("certificate signed by
+            unknown authority"); a host that has only the old CA refuses a client certificate from the new one. Download
+            and install each current bundle now: it already carries both CAs.
+          </p>
+          <p data-testid="rotation-trust-left">
+            {trustDone
+              ? "Every host and client with a valid certificate has received both CAs."
+              : `${plural(trust.hosts, "host")} and ${plural(trust.clients, "client")} have not received a bundle with both CAs yet.`}
+          </p>
+          <HostSample hosts={trust.sampleHosts} total={trust.hosts} />
+        </Step>
+        <Step n={2} title="Re-issue everything under the new CA, and install it" done={installDone}>
+          <p data-testid="rotation-reissue-left">
+            {reissue.certificates === 0
+              ? "No valid certificate comes from the previous CA any more."
+              : `${plural(reissue.certificates, "valid certificate")} still come${reissue.certificates === 1 ? "s" : ""} from the previous CA.`}{" "}
+            {install.hosts + install.clients > 0
+              ? `${plural(install.hosts, "host")} and ${plural(install.clients, "client")} have a new certificate whose bundle they have not received yet.`
+              : ""}
+          </p>
+          {reissue.certificates > 0 ? (
+            <BulkReissueForm
+              scope="previous-ca"
+              count={reissue.certificates}
+              label="Re-issue everything under the new CA"
+            />
+          ) : null}
+        </Step>
+        <Step n={3} title="Retire the previous CA" done={false}>
+          <p className="muted">
+            Bundles then stop carrying it. Until a host has a bundle without it, that host still accepts every client
+            certificate the old CA signed, revoked ones included.{retireNote}
+          </p>
+          {reissue.certificates > 0 ? (
+            <p>Not yet: {plural(reissue.certificates, "valid certificate")} still depend on it.</p>
+          ) : (
+            <RowAction
+              action={retireCaAction}
+              id={previous.id}
+              label="Retire the previous CA"
+              confirm={`Retire ${previous.commonName}? Bundles will stop carrying it.${retireNote}`}
+            />
+          )}
+        </Step>
+      </ol>
+      <h3>
+        {previous.commonName} <span className="badge warn">previous</span>
+      </h3>
+      <CaFacts ca={previous} />
+    </section>
+  );
+}

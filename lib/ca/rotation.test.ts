@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
+
+// A rotation as an admin walks it, checked at each step against what dockpki says is left.
+const env = await prepareTempDataDir();
+const { db } = await import("@/lib/db");
+const { createCertificateAuthority, getCaOverview, retireCertificateAuthority } = await import("@/lib/cas");
+const { createClient } = await import("@/lib/clients");
+const { createHost } = await import("@/lib/hosts");
+const { hostCreateSchema } = await import("@/lib/hosts.schema");
+const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");
+const { openBundle } = await import("@/lib/bundle-downloads");
+const { reissueCertificate } = await import("@/lib/reissue");
+const { getRotationProgress, hostIdsNeedingNewBundle, hostsNeedingNewBundle } = await import("@/lib/ca/rotation");
+const { trustedCrls } = await import("@/lib/revocations");
+
+const actor = { kind: "cli" } as const;
+after(async () => {
+  await db.$disconnect();
+  env.cleanup();
+});
+
+const caInput = (commonName: string) => ({
+  commonName,
+  organization: undefined,
+  organizationalUnit: undefined,
+  keySize: 2048 as const,
+  days: 365,
+});
+const host = (name: string) => hostCreateSchema.parse({ name, dnsNames: [`${name}.example.com`] });
+const download = async (certificateId: string) => {
+  const { zip } = await openBundle(actor, certificateId, {});
+  for await (const _ of zip) {
+    // drain: the zip is built as it is read
+  }
+};
+
+test("a rotation, step by step: both CAs everywhere, re-issue, retire, and the hosts that still trust the old CA", async () => {
+  const oldCa = await createCertificateAuthority(actor, caInput("Old CA"));
+  const [h1, h2] = [await createHost(actor, host("h1")), await createHost(actor, host("h2"))];
+  const c1 = await createClient(actor, { name: "c1", kind: "person", notes: "" });
+  const certs = {
+    h1: await issueHostCertificate(actor, h1.id, {}),
+    h2: await issueHostCertificate(actor, h2.id, {}),
+    c1: await issueClientCertificate(actor, c1.id, {}),
+  };
+  await download(certs.h1.id);
+  await download(certs.c1.id);
+  assert.deepEqual(JSON.parse((await db.host.findUniqueOrThrow({ where: { id: h1.id } })).bundleCaIds ?? ""), [
+    oldCa.id,
+  ]);
+
+  const newCa = await createCertificateAuthority(actor, caInput("New CA"), "rotate");
+  let progress = await getRotationProgress(newCa.id, oldCa.id);
+  assert.deepEqual([progress.trust.hosts, progress.trust.clients, progress.reissue.certificates], [2, 1, 3]);
+  assert.equal((await trustedCrls()).match(/BEGIN X509 CRL/g)?.length, 2, "crl.pem holds both CAs' CRLs");
+
+  // Step 1: the current bundles, downloaded now, carry both CAs.
+  for (const cert of Object.values(certs)) await download(cert.id);
+  progress = await getRotationProgress(newCa.id, oldCa.id);
+  assert.deepEqual([progress.trust.hosts, progress.trust.clients], [0, 0]);
+  assert.equal(progress.trustingPrevious.hosts, 2);
+
+  // Step 2: re-issue; the new bundles are not installed yet.
+  await assert.rejects(retireCertificateAuthority(actor, oldCa.id), {
+    name: "ConflictError",
+    details: { dependents: 3 },
+  });
+  const renewed = {
+    h1: await reissueCertificate(actor, certs.h1.id),
+    h2: await reissueCertificate(actor, certs.h2.id),
+    c1: await reissueCertificate(actor, certs.c1.id),
+  };
+  progress = await getRotationProgress(newCa.id, oldCa.id);
+  assert.deepEqual([progress.reissue.certificates, progress.install.hosts, progress.install.clients], [0, 2, 1]);
+  await download(renewed.h1.id);
+  progress = await getRotationProgress(newCa.id, oldCa.id);
+  assert.equal(progress.install.hosts, 1);
+
+  // Step 3: retire. Both hosts' ca.pem still holds the old CA, so both still let its clients in.
+  const retired = await retireCertificateAuthority(actor, oldCa.id);
+  assert.equal(retired.hostsStillTrusting, 2);
+  const needing = await hostsNeedingNewBundle();
+  assert.deepEqual(
+    needing.hosts.map((h) => h.name),
+    ["h1", "h2"],
+  );
+  assert.equal((await getCaOverview()).previous, null);
+
+  // An old certificate's bundle would carry a ca.pem without its issuer: gone, as for revoked ones.
+  await assert.rejects(download(certs.h2.id), { name: "GoneError", message: /retired CA/ });
+  await download(renewed.h2.id);
+  await download(renewed.h1.id);
+  assert.equal((await hostIdsNeedingNewBundle([h1.id, h2.id])).size, 0);
+  assert.deepEqual(JSON.parse((await db.host.findUniqueOrThrow({ where: { id: h2.id } })).bundleCaIds ?? ""), [
+    newCa.id,
+  ]);
+});
+
+test("a host with a certificate from before the retirement and no record of its bundle counts as needing one", async () => {
+  const legacy = await createHost(actor, host("legacy"));
+  await db.host.update({ where: { id: legacy.id }, data: { bundleCaIds: null } });
+  const oldCert = await db.certificate.findFirstOrThrow({ where: { hostId: { not: null } } });
+  await db.certificate.create({
+    data: {
+      ...oldCert,
+      id: crypto.randomUUID(),
+      hostId: legacy.id,
+      serial: "7e01",
+      fingerprint: "f-legacy",
+      createdAt: new Date(0),
+    },
+  });
+  assert.ok((await hostIdsNeedingNewBundle([legacy.id])).has(legacy.id));
+});

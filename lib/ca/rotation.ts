@@ -1,0 +1,100 @@
+import "server-only";
+import { stillTrustsRetired, trustsAll, trustsCa } from "@/lib/ca/bundle-trust";
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+// A CA rotation is safe in one order only, and this is how far each step has come:
+// 1. trust: every host and client gets a bundle whose ca.pem carries both CAs. Until a client has
+//    it, a host certificate from the new CA is refused ("certificate signed by unknown authority");
+//    until a host has it, a client certificate from the new CA is refused.
+// 2. re-issue every valid certificate under the new CA, and install the new bundles.
+// 3. retire the old CA. Hosts then need one more bundle, without it, to stop trusting its clients.
+
+const SAMPLE = 10;
+const now = () => new Date();
+
+/** Hosts and clients that hold a valid certificate: the ones a rotation must reach. */
+const deployed = (at: Date) => ({ certificates: { some: { status: "active", notAfter: { gt: at } } } });
+
+async function lackingTrust(caIds: string[], at: Date) {
+  const where = { ...deployed(at), OR: [{ bundleCaIds: null }, { NOT: trustsAll(caIds) }] };
+  const [hosts, clients, sample] = await Promise.all([
+    db.host.count({ where }),
+    db.client.count({ where }),
+    db.host.findMany({ where, select: { id: true, name: true }, orderBy: { name: "asc" }, take: SAMPLE }),
+  ]);
+  return { hosts, clients, sampleHosts: sample };
+}
+
+/** Holders whose current certificate is from the new CA but whose last bundle was another one. */
+async function awaitingInstall(activeCaId: string, at: Date) {
+  const count = async (table: "Host" | "Client", column: "hostId" | "clientId") => {
+    // Column against column, which Prisma's filters cannot say; table and column are fixed above.
+    const [row] = await db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`
+      SELECT count(*) AS n FROM ${Prisma.raw(`"${table}"`)} h
+      JOIN "Certificate" c ON c.${Prisma.raw(`"${column}"`)} = h."id"
+        AND c."status" = 'active' AND c."caId" = ${activeCaId} AND c."notAfter" > ${at}
+      WHERE h."bundleCertificateId" IS NULL OR h."bundleCertificateId" <> c."id"`);
+    return Number(row.n);
+  };
+  return { hosts: await count("Host", "hostId"), clients: await count("Client", "clientId") };
+}
+
+export interface RotationProgress {
+  trust: { hosts: number; clients: number; sampleHosts: { id: string; name: string }[] };
+  reissue: { certificates: number };
+  install: { hosts: number; clients: number };
+  /** Hosts whose ca.pem holds the old CA now; they keep trusting it after retirement until their next bundle. */
+  trustingPrevious: { hosts: number; sampleHosts: { id: string; name: string }[] };
+}
+
+/** Progress of the rotation from `previousCaId` to `activeCaId`, step by step. */
+export async function getRotationProgress(activeCaId: string, previousCaId: string, at = now()) {
+  const previousWhere = trustsCa(previousCaId);
+  const [trust, certificates, install, trustingHosts, trustingSample] = await Promise.all([
+    lackingTrust([activeCaId, previousCaId], at),
+    db.certificate.count({ where: { caId: previousCaId, status: "active", notAfter: { gt: at } } }),
+    awaitingInstall(activeCaId, at),
+    db.host.count({ where: previousWhere }),
+    db.host.findMany({
+      where: previousWhere,
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+      take: SAMPLE,
+    }),
+  ]);
+  return {
+    trust,
+    reissue: { certificates },
+    install,
+    trustingPrevious: { hosts: trustingHosts, sampleHosts: trustingSample },
+  } satisfies RotationProgress;
+}
+
+/** Hosts that still trust a retired CA: "needs its new bundle" on the overview, the host list and the host page. */
+export async function hostsNeedingNewBundle(take = SAMPLE) {
+  const retired = await db.certificateAuthority.findMany({
+    where: { status: "retired" },
+    select: { id: true, retiredAt: true },
+  });
+  const where = stillTrustsRetired(retired);
+  if (!where) return { count: 0, hosts: [] as { id: string; name: string }[] };
+  const [count, hosts] = await Promise.all([
+    db.host.count({ where }),
+    db.host.findMany({ where, select: { id: true, name: true }, orderBy: { name: "asc" }, take }),
+  ]);
+  return { count, hosts };
+}
+
+/** Which of these hosts still trust a retired CA (for a page of the host list, or one host's page). */
+export async function hostIdsNeedingNewBundle(hostIds: string[]): Promise<Set<string>> {
+  if (hostIds.length === 0) return new Set();
+  const retired = await db.certificateAuthority.findMany({
+    where: { status: "retired" },
+    select: { id: true, retiredAt: true },
+  });
+  const where = stillTrustsRetired(retired);
+  if (!where) return new Set();
+  const rows = await db.host.findMany({ where: { id: { in: hostIds }, ...where }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}
