@@ -5,9 +5,15 @@ import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
 import { apiRoute } from "./handler";
 
-/** GET handler for /api/v1/audit.csv and /api/v1/audit.json, with the audit page's filters. */
-export function auditExportRoute(format: "csv" | "json") {
-  return apiRoute(
+const contentType = (format: "csv" | "json") =>
+  format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
+
+/**
+ * GET and HEAD of /api/v1/audit.csv and /api/v1/audit.json, with the audit page's filters. HEAD
+ * answers without exporting, so it leaves no audit.export event.
+ */
+export function auditExportRoutes(format: "csv" | "json") {
+  const GET = apiRoute(
     async ({ request, principal }) => {
       const q = auditQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
       await recordAudit(db, { actor: principal, action: "audit.export", detail: { format } });
@@ -23,7 +29,7 @@ export function auditExportRoute(format: "csv" | "json") {
       const stamp = formatDate(new Date());
       return new Response(body, {
         headers: {
-          "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+          "Content-Type": contentType(format),
           "Content-Disposition": `attachment; filename="dockpki-audit-${stamp}.${format}"`,
           "Cache-Control": "no-store",
         },
@@ -31,4 +37,9 @@ export function auditExportRoute(format: "csv" | "json") {
     },
     { allowSession: true },
   );
+  const HEAD = apiRoute(
+    async () => new Response(null, { headers: { "Content-Type": contentType(format), "Cache-Control": "no-store" } }),
+    { allowSession: true },
+  );
+  return { GET, HEAD };
 }

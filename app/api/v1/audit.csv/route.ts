@@ -1,3 +1,3 @@
-import { auditExportRoute } from "../_lib/audit-export";
+import { auditExportRoutes } from "../_lib/audit-export";
 
-export const GET = auditExportRoute("csv");
+export const { GET, HEAD } = auditExportRoutes("csv");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clientIp } from "@/lib/auth/current";
-import { openBundle } from "@/lib/bundle-downloads";
+import { checkBundleAvailable, openBundle } from "@/lib/bundle-downloads";
 import { toWebStream } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 import { apiRoute } from "../../../_lib/handler";
@@ -26,6 +26,15 @@ export const GET = apiRoute<{ id: string }>(
         "X-Content-Type-Options": "nosniff",
       },
     });
+  },
+  { allowSession: true },
+);
+
+/** HEAD answers what a download would (200, 404, 410) without opening the key or logging a download. */
+export const HEAD = apiRoute<{ id: string }>(
+  async ({ params }) => {
+    await checkBundleAvailable(routeId(params.id, "certificate"));
+    return new Response(null, { headers: { "Content-Type": "application/zip", "Cache-Control": "no-store" } });
   },
   { allowSession: true },
 );
