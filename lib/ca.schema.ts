@@ -1,13 +1,22 @@
 import { z } from "zod";
+import {
+  CONTROL_CHARACTERS_REFUSED,
+  INVISIBLE_CHARACTERS_REFUSED,
+  NO_CONTROL_CHARACTERS,
+  NO_INVISIBLE_CHARACTERS,
+} from "@/lib/pki/name-text";
 import { daysSchema } from "@/lib/validation";
 
-// Printable subject text: no control characters, which would also break PEM-to-text tools.
+// Printable subject text: shown on pages and copied as the issuer into every certificate, so no
+// control characters (they break PEM-to-text tools) and nothing invisible (bidi controls can
+// make a name read as another).
 const subjectText = (label: string, max: number) =>
   z
     .string()
     .trim()
     .max(max, `${label} is at most ${max} characters.`)
-    .regex(/^[^\p{Cc}]*$/u, `${label} cannot contain control characters.`);
+    .regex(NO_CONTROL_CHARACTERS, `${label} ${CONTROL_CHARACTERS_REFUSED}`)
+    .regex(NO_INVISIBLE_CHARACTERS, `${label} ${INVISIBLE_CHARACTERS_REFUSED}`);
 
 export const KEY_SIZES = [2048, 3072, 4096] as const;
 

@@ -3,11 +3,21 @@ import { X509Certificate } from "node:crypto";
 import { test } from "node:test";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
-import { mustOpenssl, opensslCa, read, tempDir } from "@/lib/pki/__tests__/tools";
+import {
+  hostileRsaPrivateKeyPem,
+  mustOpenssl,
+  openssl,
+  opensslCa,
+  read,
+  rsaSpkiDer,
+  tempDir,
+  writeFiles,
+} from "@/lib/pki/__tests__/tools";
 import { createCa, importCa } from "@/lib/pki/ca";
 import { describeCertificate } from "@/lib/pki/inspect";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
-import { derToPem, parseCertificatePem } from "@/lib/pki/pem";
+import { derToPem, parseCertificatePem, pemBlocks, toBytes } from "@/lib/pki/pem";
+import { buildServerCertificate } from "@/lib/pki/profiles";
 import { signCertificate } from "@/lib/pki/sign";
 
 const ext = (pem: string, name: string) =>
@@ -143,7 +153,11 @@ test("importCa: EC, Ed25519 and DSA CAs are refused in plain words; so is RSA be
       /RSA keys only; this CA has an EC key \(P-256\)/,
     ],
     ["ed", ["genpkey", "-algorithm", "ed25519", "-out", "ed.pem"], /RSA keys only; this CA has an Ed25519 key/],
-    ["rsa1024", ["genrsa", "-out", "rsa1024.pem", "1024"], /RSA key of 1024 bits; dockpki needs at least 2048/],
+    [
+      "rsa1024",
+      ["genrsa", "-out", "rsa1024.pem", "1024"],
+      /RSA keys of 2048 to 8192 bits; this CA has an RSA key of 1024 bits\.$/,
+    ],
   ];
   mustOpenssl(
     ["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:2048", "-out", "dsap.pem"],
@@ -163,7 +177,7 @@ test("importCa: EC, Ed25519 and DSA CAs are refused in plain words; so is RSA be
   // an RSA certificate with an EC key pasted beside it
   const rsa = opensslCa(dir, "/CN=rsa");
   const r = refusal(() => importCa({ certPem: rsa.certPem, keyPem: read(dir, "ec.pem") }));
-  assert.deepEqual(r, { field: "keyPem", message: "dockpki signs with RSA keys only; this key is an EC key (P-256)." });
+  assert.deepEqual(r, { field: "keyPem", message: "dockpki works with RSA keys only; this key is an EC key (P-256)." });
 });
 
 test("importCa: garbage, missing and doubled input", () => {
@@ -179,4 +193,190 @@ test("importCa: garbage, missing and doubled input", () => {
     refusal(() => importCa({ ...ca, keyPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" })).field,
     "keyPem",
   );
+});
+
+test("importCa: a CA key of 131,072 bits or with an exponent Go refuses is refused before anything else", async () => {
+  const { privateKeyPem } = await generateRsaKeyPair(2048);
+  const cert = forge.pki.createCertificate();
+  // the certificate carries a key nobody could sign with; its own signature does not matter
+  cert.publicKey = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBytes(rsaSpkiDer(131_072, 65537n))));
+  cert.serialNumber = "01";
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  cert.setSubject([{ name: "commonName", value: "Huge CA" }]);
+  cert.setIssuer([{ name: "commonName", value: "Huge CA" }]);
+  cert.setExtensions([{ name: "basicConstraints", critical: true, cA: true }]);
+  const certPem = derToPem("CERTIFICATE", signCertificate(cert, privateKeyPem, null));
+  assert.deepEqual(
+    refusal(() => importCa({ certPem, keyPem: privateKeyPem })),
+    {
+      field: "certPem",
+      message: "dockpki works with RSA keys of 2048 to 8192 bits; this CA has an RSA key of 131072 bits.",
+    },
+  );
+
+  const dir = tempDir();
+  mustOpenssl(
+    [
+      "genpkey",
+      "-algorithm",
+      "RSA",
+      "-pkeyopt",
+      "rsa_keygen_bits:2048",
+      "-pkeyopt",
+      "rsa_keygen_pubexp:4294967297",
+      "-out",
+      "k.pem",
+    ],
+    dir,
+  );
+  mustOpenssl(["req", "-new", "-x509", "-key", "k.pem", "-subj", "/CN=e32", "-days", "30", "-out", "ca.pem"], dir);
+  const e32 = refusal(() => importCa({ certPem: read(dir, "ca.pem"), keyPem: read(dir, "k.pem") }));
+  assert.equal(e32.field, "certPem");
+  assert.match(e32.message, /this CA has an RSA key whose public exponent is 4294967297\./);
+
+  // the key pasted beside a good certificate gets the same check before it is compared
+  const good = opensslCa(dir, "/CN=good");
+  assert.deepEqual(
+    refusal(() => importCa({ certPem: good.certPem, keyPem: hostileRsaPrivateKeyPem(131_072) })),
+    {
+      field: "keyPem",
+      message: "dockpki works with RSA keys of 2048 to 8192 bits; this key is an RSA key of 131072 bits.",
+    },
+  );
+});
+
+test("importCa: a critical extension Go does not handle, or one it cannot parse, is refused, named by its OID", () => {
+  const cases: [string, RegExp][] = [
+    ["1.2.3.4=critical,ASN1:NULL", /does not handle, 1\.2\.3\.4, so Docker would refuse every certificate it signs/],
+    // handled only since Go 1.24: older dockerd and docker CLI builds refuse it
+    [
+      "policyConstraints=critical,requireExplicitPolicy:0",
+      /that Go before 1\.24 \(most dockerd and docker CLI builds\) does not handle, policyConstraints \(2\.5\.29\.36\)/,
+    ],
+    // a directoryName constraint Go does not check, in a critical extension
+    ["2.5.29.30=critical,DER:3008a0063004a4023000", /does not handle, nameConstraints \(2\.5\.29\.30\)/],
+    // a mask with a hole: Go cannot even parse the certificate, critical or not
+    ["2.5.29.30=DER:300ea00c300a87080a000000ff00ff00", /nameConstraints \(2\.5\.29\.30\) extension is malformed/],
+    ["subjectKeyIdentifier=critical,hash", /marks its subjectKeyIdentifier \(2\.5\.29\.14\) extension critical/],
+  ];
+  for (const [ext, message] of cases) {
+    const r = refusal(() => importCa(opensslCa(tempDir(), "/CN=critical", ["-addext", ext])));
+    assert.equal(r.field, "certPem", ext);
+    assert.match(r.message, message);
+  }
+  // the same extensions, not critical: Go ignores what it does not know
+  for (const ext of ["1.2.3.4=ASN1:NULL", "policyConstraints=requireExplicitPolicy:0"]) {
+    assert.deepEqual(importCa(opensslCa(tempDir(), "/CN=not critical", ["-addext", ext])).warnings, []);
+  }
+});
+
+test("importCa: a CA whose EKU leaves out serverAuth or clientAuth is refused with what is missing", () => {
+  const eku = (usage: string) => () =>
+    importCa(opensslCa(tempDir(), "/CN=eku", ["-addext", `extendedKeyUsage=${usage}`]));
+  assert.match(refusal(eku("serverAuth")).message, /leaves out clientAuth, .* refuse every client certificate from it/);
+  assert.match(refusal(eku("clientAuth")).message, /leaves out serverAuth, .* refuse every server certificate from it/);
+  assert.match(
+    refusal(eku("codeSigning")).message,
+    /leaves out serverAuth and clientAuth, .* every server or client certificate/,
+  );
+  assert.equal(refusal(eku("serverAuth,codeSigning")).field, "certPem");
+  assert.deepEqual(eku("serverAuth,clientAuth")().warnings, []);
+  assert.deepEqual(eku("anyExtendedKeyUsage")().warnings, []);
+});
+
+test("importCa: name constraints must allow every host of the inventory", () => {
+  const ca = opensslCa(tempDir(), "/CN=constrained", [
+    "-addext",
+    "nameConstraints=critical,permitted;DNS:example.com,permitted;IP:10.0.0.0/255.0.0.0,excluded;DNS:.lab.example.com",
+  ]);
+  const docker1 = { name: "docker1", dnsNames: ["docker1.example.com"], ipAddresses: ["10.1.2.3"] };
+  assert.deepEqual(importCa({ ...ca, hosts: [docker1] }).warnings, []);
+  assert.deepEqual(importCa(ca).warnings, [], "no inventory yet");
+  const r = refusal(() =>
+    importCa({
+      ...ca,
+      hosts: [
+        docker1,
+        { name: "lab1", dnsNames: ["lab1.lab.example.com"], ipAddresses: ["10.0.0.9"] },
+        { name: "edge", dnsNames: ["edge.example.org"], ipAddresses: ["192.0.2.7", "10.0.0.7"] },
+      ],
+    }),
+  );
+  assert.deepEqual(r, {
+    field: "certPem",
+    message:
+      "This CA's name constraints do not allow the hosts lab1 (lab1.lab.example.com) and edge (edge.example.org, 192.0.2.7), " +
+      "so Docker would refuse their server certificates; import a CA whose constraints cover the inventory.",
+  });
+});
+
+test("importCa: warns when the CA lacks keyUsage or subjectKeyIdentifier, which -x509_strict refuses", () => {
+  const dir = tempDir();
+  const full = opensslCa(dir, "/CN=full");
+  assert.deepEqual(importCa(full).warnings, []);
+  const noKu = importCa(opensslCa(tempDir(), "/CN=no ku", [], null));
+  assert.equal(noKu.warnings.length, 1);
+  assert.match(noKu.warnings[0], /^This CA has no keyUsage extension: .*openssl verify -x509_strict/);
+  const noSki = importCa(opensslCa(dir, "/CN=no ski", ["-addext", "subjectKeyIdentifier=none"]));
+  assert.equal(noSki.warnings.length, 1);
+  assert.match(noSki.warnings[0], /^This CA has no subjectKeyIdentifier extension: .*subjectKeyIdentifier = hash/);
+
+  // what the warnings claim: openssl verify accepts the certificates, -x509_strict does not
+  for (const ca of [noKu, noSki]) {
+    const leaf = buildServerCertificate({
+      publicKeyPem: new X509Certificate(full.certPem).publicKey.export({ type: "spki", format: "pem" }).toString(),
+      ca,
+      commonName: "docker1",
+      dnsNames: ["docker1.example.com"],
+      ipAddresses: [],
+      days: 30,
+    });
+    writeFiles(dir, { "w-ca.pem": ca.certPem, "w-leaf.pem": leaf.certPem });
+    const verify = (strict: string[]) => openssl(["verify", ...strict, "-CAfile", "w-ca.pem", "w-leaf.pem"], dir);
+    assert.equal(verify([]).status, 0, verify([]).stderr);
+    assert.notEqual(verify(["-x509_strict"]).status, 0);
+  }
+});
+
+test("importCa: a CA whose name holds bidi controls or other invisible characters is refused", () => {
+  for (const name of ["Docker \u202eAC", "Docker\u200bCA", "Docker\u2066CA", "Docker\u{f0000}CA"]) {
+    const r = refusal(() => importCa(opensslCa(tempDir(), `/O=Example/CN=${name}`, ["-utf8"])));
+    assert.equal(r.field, "certPem", JSON.stringify(name));
+    assert.match(r.message, /^This CA's name holds control or invisible characters \(such as bidi controls/);
+  }
+  assert.deepEqual(importCa(opensslCa(tempDir(), "/O=Bäckerei/CN=Müller CA 🐳", ["-utf8"])).warnings, []);
+});
+
+test("importCa: an encrypted key that asks for more key derivation than any tool writes is refused unopened", () => {
+  const dir = tempDir();
+  const recipe = opensslCa(dir, "/CN=kdf");
+  const pkcs8 = (args: string[]) =>
+    mustOpenssl(["pkcs8", "-topk8", "-in", "ca-key.pem", "-passout", "pass:s3cret", ...args], dir);
+  const costly = /asks for far more key-derivation work than any tool uses by default/;
+  const pbkdf2 = refusal(() => importCa({ ...recipe, keyPem: pkcs8(["-iter", "1000001"]), passphrase: "s3cret" }));
+  assert.equal(pbkdf2.field, "keyPem");
+  assert.match(pbkdf2.message, costly);
+  // scrypt with p = 127 instead of 1: same length, so the DER stays valid
+  const scrypt = pkcs8(["-scrypt"]);
+  const der = pemBlocks(scrypt, "ENCRYPTED PRIVATE KEY")[0];
+  const params = Buffer.from("02024000020108020101", "hex"); // N = 16384, r = 8, p = 1
+  const p = der.indexOf(params);
+  assert.ok(p > 0, "scrypt parameters found");
+  der[p + params.length - 1] = 127;
+  const started = performance.now();
+  const heavy = refusal(() =>
+    importCa({ ...recipe, keyPem: derToPem("ENCRYPTED PRIVATE KEY", der), passphrase: "s3cret" }),
+  );
+  assert.equal(heavy.field, "keyPem");
+  assert.match(heavy.message, costly);
+  assert.ok(performance.now() - started < 500, "refused without deriving anything");
+  // what openssl writes, by default or when asked for more, is opened
+  for (const args of [[], ["-iter", "100000"], ["-scrypt"], ["-v1", "PBE-SHA1-3DES"]]) {
+    assert.equal(
+      importCa({ ...recipe, keyPem: pkcs8(args), passphrase: "s3cret" }).certPem,
+      recipe.certPem,
+      args.join(" "),
+    );
+  }
 });

@@ -2,10 +2,12 @@ import "server-only";
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
+import { checkCaCertificate, type InventoryHost } from "@/lib/pki/ca-checks";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
-import { describeKey, generateRsaKeyPair, MIN_RSA_BITS, type RsaKeySize, usableRsaBits } from "@/lib/pki/keys";
+import { keyDerivationRefusal } from "@/lib/pki/key-derivation";
+import { generateRsaKeyPair, type RsaKeySize, rsaKeyRefusal } from "@/lib/pki/keys";
 import { buildName, type NameInput } from "@/lib/pki/name";
-import { derToPem, pemBlocks, toBytes } from "@/lib/pki/pem";
+import { derToPem, pemBlocks } from "@/lib/pki/pem";
 import { randomSerialHex } from "@/lib/pki/serial";
 import { signCertificate } from "@/lib/pki/sign";
 import { validityPeriod } from "@/lib/pki/validity";
@@ -19,6 +21,13 @@ export interface ImportCaInput {
   certPem: string;
   keyPem: string;
   passphrase?: string;
+  /** The inventory's hosts, with the names their server certificates carry: the CA must allow them. */
+  hosts?: InventoryHost[];
+}
+
+export interface ImportedCa extends CaKeyPair {
+  /** Sentences for the admin: what strict verifiers will refuse, though Docker accepts it. */
+  warnings: string[];
 }
 
 /** A new self-signed root CA. */
@@ -45,40 +54,32 @@ export async function createCa(input: CreateCaInput): Promise<CaKeyPair> {
   return { certPem: derToPem("CERTIFICATE", der), keyPem: privateKeyPem };
 }
 
-const RSA_ONLY = "dockpki signs with RSA keys only;";
-
 /**
  * Checks an existing CA (certificate + key, PKCS#1 or PKCS#8, optionally encrypted) and returns
  * it normalised: the certificate alone, the key as unencrypted PKCS#8 for the caller to seal.
+ * Refused: what dockpki cannot sign with, and what Go (dockerd, the docker CLI) would make
+ * useless, so that nothing is issued from a CA whose certificates can never verify.
  */
-export function importCa(input: ImportCaInput): CaKeyPair {
+export function importCa(input: ImportCaInput): ImportedCa {
   const { der, x509 } = readCertificate(input.certPem);
-  const certKey = x509.publicKey;
-  if (certKey.asymmetricKeyType !== "rsa") {
-    throw InputError.forField(
-      "certPem",
-      `${RSA_ONLY} this CA has ${describeKey(certKey)}. Create a new CA in dockpki, or import a CA with an RSA key.`,
-    );
+  const refusal = rsaKeyRefusal(x509.publicKey, "this CA has");
+  if (refusal) {
+    const advice =
+      x509.publicKey.asymmetricKeyType === "rsa" ? "" : " Create a new CA in dockpki, or import a CA with an RSA key.";
+    throw InputError.forField("certPem", `${refusal}${advice}`);
   }
-  if (usableRsaBits(certKey) === null) {
-    throw InputError.forField(
-      "certPem",
-      `This CA has ${describeKey(certKey)}; dockpki needs at least ${MIN_RSA_BITS}.`,
-    );
-  }
-  checkIsCa(der);
-  checkValidity(x509);
+  const warnings = checkCaCertificate(der, x509, input.hosts ?? []);
 
   const key = readPrivateKey(input.keyPem, input.passphrase);
-  if (key.asymmetricKeyType !== "rsa") {
-    throw InputError.forField("keyPem", `${RSA_ONLY} this key is ${describeKey(key)}.`);
-  }
+  const keyRefusal = rsaKeyRefusal(key, "this key is");
+  if (keyRefusal) throw InputError.forField("keyPem", keyRefusal);
   if (!x509.checkPrivateKey(key)) {
     throw InputError.forField("keyPem", "This key does not belong to the CA certificate.");
   }
   return {
     certPem: derToPem("CERTIFICATE", der),
     keyPem: key.export({ type: "pkcs8", format: "pem" }).toString(),
+    warnings,
   };
 }
 
@@ -103,46 +104,13 @@ function readCertificate(certPem: string): { der: Buffer; x509: X509Certificate 
   }
 }
 
-function checkIsCa(der: Buffer): void {
-  const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(toBytes(der)));
-  const constraints = cert.getExtension("basicConstraints") as { cA?: boolean } | null;
-  if (!constraints?.cA) {
-    throw InputError.forField(
-      "certPem",
-      "This certificate is not a CA (basicConstraints does not say CA:TRUE), so it cannot sign certificates.",
-    );
-  }
-  // The classic recipe's CA has no keyUsage at all. Go (dockerd, the docker CLI) and plain
-  // `openssl verify` treat an absent keyUsage as unrestricted, so it is accepted, and the CA page
-  // warns that `openssl verify -x509_strict` refuses what it signs. A keyUsage that is present but
-  // leaves out keyCertSign is a CA that must not sign certificates.
-  const usage = cert.getExtension("keyUsage") as { keyCertSign?: boolean } | null;
-  if (usage && !usage.keyCertSign) {
-    throw InputError.forField(
-      "certPem",
-      "This CA certificate has a key usage without keyCertSign, so it is not allowed to sign certificates. " +
-        'Re-issue it from the same key with "keyUsage = critical, keyCertSign, cRLSign" and import that.',
-    );
-  }
-}
-
-function checkValidity(x509: X509Certificate): void {
-  const now = new Date();
-  const notBefore = new Date(x509.validFrom);
-  const notAfter = new Date(x509.validTo);
-  if (notAfter <= now) {
-    throw InputError.forField("certPem", `This CA expired on ${notAfter.toISOString()}.`);
-  }
-  if (notBefore > now) {
-    throw InputError.forField("certPem", `This CA is not valid until ${notBefore.toISOString()}; check the clocks.`);
-  }
-}
-
 function readPrivateKey(keyPem: string, passphrase: string | undefined): KeyObject {
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyPem)) {
     throw InputError.forField("keyPem", "No private key found. Paste ca-key.pem, starting with -----BEGIN.");
   }
   const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(keyPem);
+  const costly = encrypted ? keyDerivationRefusal(keyPem) : null;
+  if (costly) throw InputError.forField("keyPem", costly);
   if (encrypted && !passphrase) {
     throw InputError.forField("passphrase", "This key is protected by a passphrase; enter it to import the CA.");
   }

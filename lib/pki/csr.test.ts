@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { InputError } from "@/lib/errors";
-import { mustOpenssl, read, tempDir, writeFiles } from "@/lib/pki/__tests__/tools";
+import { hostileCsrPem, mustOpenssl, read, rsaSpkiDer, tempDir, writeFiles } from "@/lib/pki/__tests__/tools";
 import { createCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
 import { parseCsr } from "@/lib/pki/csr";
@@ -103,11 +103,11 @@ test("EC and short RSA keys are refused in plain words; garbage too", () => {
   mustOpenssl(["req", "-new", "-key", "ec.key", "-subj", "/CN=ec", "-out", "ec.csr"], dir);
   assert.match(
     refusal(() => parseCsr(read(dir, "ec.csr"))),
-    /RSA keys of at least 2048 bits; this request has an EC key \(P-384\)/,
+    /RSA keys only; this request has an EC key \(P-384\)/,
   );
   assert.match(
     refusal(() => parseCsr(csr("short", "/CN=short", "rsa:1024"))),
-    /an RSA key of 1024 bits/,
+    /RSA keys of 2048 to 8192 bits; this request has an RSA key of 1024 bits/,
   );
   assert.match(
     refusal(() => parseCsr("hello")),
@@ -128,5 +128,88 @@ test("a CSR signed with RSA-PSS is refused as an algorithm dockpki cannot check"
   assert.match(
     refusal(() => parseCsr(read(dir, "pss.csr"))),
     /algorithm dockpki cannot check/,
+  );
+});
+
+// Before anything is computed with a key from outside, its size and exponent are checked: forge's
+// pure-JS modPow took 6 to 33 s on the event loop for these. A regression fails on time, not by hanging.
+test("a CSR with a 131,072-bit modulus is refused before anything is computed", { timeout: 5000 }, () => {
+  const started = performance.now();
+  assert.match(
+    refusal(() => parseCsr(hostileCsrPem(rsaSpkiDer(131_072, 65537n)))),
+    /RSA keys of 2048 to 8192 bits; this request has an RSA key of 131072 bits/,
+  );
+  assert.ok(performance.now() - started < 1000, `took ${Math.round(performance.now() - started)} ms`);
+});
+
+test("a CSR whose exponent is 2^300000+1 is refused before anything is computed", { timeout: 5000 }, () => {
+  const pem = hostileCsrPem(rsaSpkiDer(2048, (1n << 300_000n) + 1n));
+  assert.ok(pem.length > 50_000, "as large as the report's 52 KB request");
+  const started = performance.now();
+  assert.match(
+    refusal(() => parseCsr(pem)),
+    /small odd number such as 65537; this request has an RSA key whose public exponent is a 300001-bit number/,
+  );
+  assert.ok(performance.now() - started < 1000, `took ${Math.round(performance.now() - started)} ms`);
+});
+
+test("exponents: 3 and 65537 are fine; even, 1 and above 2^31-1 (Go refuses those) are not", () => {
+  const e3 = csr("e3", "/CN=e3", "rsa:2048", ["-pkeyopt", "rsa_keygen_pubexp:3"]);
+  assert.equal(parseCsr(e3).keySize, 2048);
+  mustOpenssl(
+    [
+      "genpkey",
+      "-algorithm",
+      "RSA",
+      "-pkeyopt",
+      "rsa_keygen_bits:2048",
+      "-pkeyopt",
+      "rsa_keygen_pubexp:4294967297",
+      "-out",
+      "e32.key",
+    ],
+    dir,
+  );
+  mustOpenssl(["req", "-new", "-key", "e32.key", "-subj", "/CN=e32", "-out", "e32.csr"], dir);
+  assert.match(
+    refusal(() => parseCsr(read(dir, "e32.csr"))),
+    /this request has an RSA key whose public exponent is 4294967297\./,
+  );
+  for (const e of [1n, 4n]) {
+    assert.match(
+      refusal(() => parseCsr(hostileCsrPem(rsaSpkiDer(2048, e)))),
+      new RegExp(`public exponent is ${e}\\.`),
+    );
+  }
+});
+
+test("SHA-1 signed requests are refused; SHA-384 and SHA-512 ones are checked natively and accepted", () => {
+  assert.match(
+    refusal(() => parseCsr(csr("sha1", "/CN=sha1", "rsa:2048", ["-sha1"]))),
+    /signed with SHA-1/,
+  );
+  for (const digest of ["sha384", "sha512"]) {
+    const pem = csr(digest, `/CN=${digest}`, "rsa:2048", [`-${digest}`]);
+    assert.equal(parseCsr(pem).commonName, digest);
+    const der = pemBlocks(pem, "CERTIFICATE REQUEST")[0];
+    der[der.length - 1] ^= 0x01;
+    assert.match(
+      refusal(() => parseCsr(derToPem("CERTIFICATE REQUEST", der))),
+      /signature does not match/,
+    );
+  }
+});
+
+test("a request with bytes after it, or a signature that is not a whole number of bytes, is damaged", () => {
+  const der = pemBlocks(csr("trail", "/CN=trail"), "CERTIFICATE REQUEST")[0];
+  assert.match(
+    refusal(() => parseCsr(derToPem("CERTIFICATE REQUEST", Buffer.concat([der, Buffer.from([0, 0])])))),
+    /damaged/,
+  );
+  const unused = Buffer.from(der);
+  unused[unused.length - 257] = 1; // the BIT STRING's unused-bits byte, before a 256-byte signature
+  assert.match(
+    refusal(() => parseCsr(derToPem("CERTIFICATE REQUEST", unused))),
+    /damaged|signature does not match/,
   );
 });

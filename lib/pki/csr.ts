@@ -1,10 +1,11 @@
 import "server-only";
-import { createPublicKey, type KeyObject } from "node:crypto";
+import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
-import { describeKey, MIN_RSA_BITS, usableRsaBits } from "@/lib/pki/keys";
+import { childrenOf, contentOf, elementOf, oidText, readRoot, TAG } from "@/lib/pki/der";
+import { rsaKeyRefusal } from "@/lib/pki/keys";
 import { commonNameOf } from "@/lib/pki/name";
-import { pemBlocks, toBuffer, toBytes } from "@/lib/pki/pem";
+import { pemBlocks, toBytes } from "@/lib/pki/pem";
 
 export interface ParsedCsr {
   publicKeyPem: string;
@@ -13,59 +14,103 @@ export interface ParsedCsr {
   commonName: string | null;
 }
 
-const { oids } = forge.pki;
-const SIGNATURE_OIDS = new Set([
-  oids.sha256WithRSAEncryption,
-  oids.sha384WithRSAEncryption,
-  oids.sha512WithRSAEncryption,
-  oids.sha1WithRSAEncryption,
-]);
+const DIGESTS: Record<string, string> = {
+  "1.2.840.113549.1.1.11": "sha256", // sha256WithRSAEncryption
+  "1.2.840.113549.1.1.12": "sha384",
+  "1.2.840.113549.1.1.13": "sha512",
+};
+const SHA1_WITH_RSA = "1.2.840.113549.1.1.5";
 
 const fail = (message: string) => InputError.forField("csrPem", message);
+const damaged = () => fail("The certificate request is damaged and could not be read.");
 
 /**
  * The public key of a certificate signing request whose self-signature holds. Everything else
- * it asks for (subject, SANs, key usage) is ignored: the issuing profile decides.
+ * it asks for (subject, SANs, key usage) is ignored: the issuing profile decides. The key is
+ * checked for size and exponent before anything is computed with it, and the signature is
+ * checked natively over the request's own bytes.
  */
 export function parseCsr(pem: string): ParsedCsr {
   const [der] = [...pemBlocks(pem, "CERTIFICATE REQUEST"), ...pemBlocks(pem, "NEW CERTIFICATE REQUEST")];
   if (!der)
     throw fail("No certificate request found. Paste the CSR, starting with -----BEGIN CERTIFICATE REQUEST-----.");
-  let asn: forge.asn1.Asn1;
+  const parts = readRequest(der);
   let key: KeyObject;
   try {
-    asn = forge.asn1.fromDer(toBytes(der));
-    const info = (asn.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
-    key = createPublicKey({ key: toBuffer(forge.asn1.toDer(info[2]).getBytes()), format: "der", type: "spki" });
+    key = createPublicKey({ key: parts.spki, format: "der", type: "spki" });
   } catch {
-    throw fail("The certificate request is damaged and could not be read.");
+    throw damaged();
   }
-  const keySize = usableRsaBits(key);
-  if (keySize === null) {
+  const refusal = rsaKeyRefusal(key, "this request has");
+  if (refusal)
+    throw fail(`${refusal} Create it with: openssl req -new -newkey rsa:3072 -nodes -keyout key.pem -out req.csr`);
+
+  if (parts.algorithm === SHA1_WITH_RSA) {
     throw fail(
-      `dockpki issues certificates for RSA keys of at least ${MIN_RSA_BITS} bits; this request has ${describeKey(key)}. ` +
-        "Create it with: openssl req -new -newkey rsa:3072 -nodes -keyout key.pem -out req.csr",
+      "The request is signed with SHA-1, which is no longer safe; create it again with SHA-256 (openssl's default).",
     );
   }
-  let csr: forge.pki.CertificateSigningRequest;
-  try {
-    csr = forge.pki.certificationRequestFromAsn1(asn);
-  } catch {
-    throw fail("The certificate request is damaged and could not be read.");
-  }
-  if (!SIGNATURE_OIDS.has(csr.signatureOid ?? "")) {
+  const digest = DIGESTS[parts.algorithm];
+  if (!digest)
     throw fail("The request is signed with an algorithm dockpki cannot check; create it with RSA and SHA-256.");
-  }
   let verified = false;
   try {
-    verified = csr.verify();
+    verified = verify(digest, parts.info, key, parts.signature);
   } catch {
-    // forge throws instead of returning false when the signature block does not decode
+    // a signature that does not decode is as wrong as one that does not match
   }
   if (!verified) throw fail("The request's signature does not match its contents: it was altered or damaged.");
   return {
     publicKeyPem: key.export({ type: "spki", format: "pem" }).toString(),
-    keySize,
-    commonName: commonNameOf(csr.subject.attributes),
+    keySize: key.asymmetricKeyDetails?.modulusLength ?? 0,
+    commonName: requestedCommonName(parts.subject),
   };
+}
+
+// Not in @types/node-forge; forge itself reads certificate names with it
+const rdnAttributes = (
+  forge.pki as unknown as { RDNAttributesAsArray(rdn: forge.asn1.Asn1): forge.pki.CertificateField[] }
+).RDNAttributesAsArray;
+
+/** forge still decodes the subject (UTF8String, BMPString...): only once the request has proven sound. */
+function requestedCommonName(subject: Buffer): string | null {
+  try {
+    return commonNameOf(rdnAttributes(forge.asn1.fromDer(toBytes(subject))));
+  } catch {
+    throw damaged();
+  }
+}
+
+interface RequestParts {
+  /** The CertificationRequestInfo exactly as sent: what the signature covers. */
+  info: Buffer;
+  subject: Buffer;
+  spki: Buffer;
+  algorithm: string;
+  signature: Buffer;
+}
+
+/** CertificationRequest ::= SEQUENCE { info, signatureAlgorithm, signature BIT STRING } (RFC 2986). */
+function readRequest(der: Buffer): RequestParts {
+  try {
+    const [info, algorithm, signature] = childrenOf(der, readRoot(der, TAG.SEQUENCE), [
+      TAG.SEQUENCE,
+      TAG.SEQUENCE,
+      TAG.BIT_STRING,
+    ]);
+    // info: version, subject, subjectPKInfo, [0] attributes
+    const [, subject, spki] = childrenOf(der, info, [TAG.INTEGER, TAG.SEQUENCE, TAG.SEQUENCE]);
+    const [oid] = childrenOf(der, algorithm, [TAG.OID]);
+    const bits = contentOf(der, signature);
+    if (bits.length < 2 || bits[0] !== 0) throw new Error("signature is not whole bytes");
+    return {
+      info: elementOf(der, info),
+      subject: elementOf(der, subject),
+      spki: elementOf(der, spki),
+      algorithm: oidText(contentOf(der, oid)),
+      signature: bits.subarray(1),
+    };
+  } catch {
+    throw damaged();
+  }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPair, type KeyObject, X509Certificate } from "node:crypto";
 import { promisify } from "node:util";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
@@ -7,6 +7,9 @@ import { InputError } from "@/lib/errors";
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
 export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
 export const MIN_RSA_BITS = 2048;
+export const MAX_RSA_BITS = 8192;
+// Go's crypto/rsa (dockerd, the docker CLI) refuses exponents above 2^31-1; keys use 65537, or 3
+const MAX_RSA_EXPONENT = 2n ** 31n - 1n;
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -50,13 +53,34 @@ export function describeKey(key: KeyObject): string {
   return curve ? `${kind} (${CURVES[curve] ?? curve})` : kind;
 }
 
-/** Bits of an RSA key that is strong enough to sign with or for, else null. */
-export function usableRsaBits(key: KeyObject): number | null {
+/**
+ * Why a key from outside (a CSR, an imported CA, a public key) cannot be used, as a sentence
+ * whose second half reads "<holder> <what the key is>", e.g. holder "this request has"; null when
+ * it is RSA of 2048 to 8192 bits with a small odd exponent. Only what node:crypto reports about the
+ * key is read (modulus length, exponent): nothing is computed with it, so a hostile key (a
+ * 131,072-bit modulus, a 300,000-bit exponent that would keep a pure-JS modPow busy for
+ * seconds) costs no more than a good one.
+ */
+export function rsaKeyRefusal(key: KeyObject, holder: string): string | null {
   const bits = key.asymmetricKeyDetails?.modulusLength;
-  return key.asymmetricKeyType === "rsa" && bits !== undefined && bits >= MIN_RSA_BITS ? bits : null;
+  if (key.asymmetricKeyType !== "rsa" || bits === undefined) {
+    return `dockpki works with RSA keys only; ${holder} ${describeKey(key)}.`;
+  }
+  if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+    return `dockpki works with RSA keys of ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits; ${holder} ${describeKey(key)}.`;
+  }
+  const e = key.asymmetricKeyDetails?.publicExponent;
+  if (e === undefined || e < 3n || e % 2n === 0n || e > MAX_RSA_EXPONENT) {
+    const shown = e === undefined ? "unknown" : e > 2n ** 64n ? `a ${e.toString(2).length}-bit number` : String(e);
+    return (
+      "dockpki works with RSA keys whose public exponent is a small odd number such as 65537; " +
+      `${holder} an RSA key whose public exponent is ${shown}.`
+    );
+  }
+  return null;
 }
 
-/** A public key PEM (SPKI or PKCS#1) as forge needs it for a certificate; RSA of 2048 bits or more. */
+/** A public key PEM (SPKI or PKCS#1) as forge needs it for a certificate, once rsaKeyRefusal passes it. */
 export function readRsaPublicKey(pem: string): forge.pki.rsa.PublicKey {
   let key: KeyObject;
   try {
@@ -64,12 +88,27 @@ export function readRsaPublicKey(pem: string): forge.pki.rsa.PublicKey {
   } catch {
     throw InputError.forField("publicKeyPem", "The public key could not be read.");
   }
-  if (usableRsaBits(key) === null) {
-    throw InputError.forField(
-      "publicKeyPem",
-      `dockpki issues certificates for RSA keys of at least ${MIN_RSA_BITS} bits; this is ${describeKey(key)}.`,
-    );
-  }
+  const refusal = rsaKeyRefusal(key, "this is");
+  if (refusal) throw InputError.forField("publicKeyPem", refusal);
+  // forge builds the TBSCertificate (it has the certificate structure dockpki needs), so it
+  // holds the key; parsing it is cheap, and nothing slow runs on it
   const spki = key.export({ type: "spki", format: "pem" }).toString();
   return forge.pki.publicKeyFromPem(spki) as forge.pki.rsa.PublicKey;
+}
+
+/**
+ * Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo in a public key, private key or
+ * certificate PEM: the same for all three, so a key revoked for keyCompromise is recognised in
+ * whatever form it comes back.
+ */
+export function spkiSha256(pem: string): string {
+  let key: KeyObject;
+  try {
+    key = /-----BEGIN CERTIFICATE-----/.test(pem) ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+  } catch {
+    throw new InputError("The key or certificate could not be read; paste an unencrypted PEM.");
+  }
+  return createHash("sha256")
+    .update(key.export({ type: "spki", format: "der" }))
+    .digest("hex");
 }

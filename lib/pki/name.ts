@@ -1,6 +1,7 @@
 import "server-only";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
+import { nameTextProblem } from "@/lib/pki/name-text";
 
 // @types/node-forge types valueTagClass as a tag class; forge stores the string type there
 const UTF8 = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
@@ -36,8 +37,8 @@ function checkValue(field: string, value: string): void {
   if ([...value].length > MAX_LENGTH) {
     throw InputError.forField(field, `This is limited to ${MAX_LENGTH} characters in a certificate.`);
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw InputError.forField(field, "This cannot contain control characters.");
+  const problem = nameTextProblem(value);
+  if (problem) throw InputError.forField(field, `This ${problem}`);
 }
 
 /** An attribute value as text: forge leaves UTF8String values as raw UTF-8 bytes (BMPString it decodes). */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
+import { openssl, opensslCa, tempDir, writeFiles } from "@/lib/pki/__tests__/tools";
 import { createCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
@@ -185,4 +186,55 @@ test("wildcard DNS names are allowed as a leading label", () => {
     altNames.map((n) => n.value),
     ["*.swarm.example"],
   );
+});
+
+test("a server certificate whose SANs the CA's name constraints forbid is refused, naming them", () => {
+  const dir = tempDir();
+  const constrained = opensslCa(dir, "/CN=Constrained CA", [
+    "-addext",
+    "nameConstraints=critical,permitted;DNS:example.com,permitted;IP:10.0.0.0/255.0.0.0,excluded;DNS:.lab.example.com",
+  ]);
+  const issue = (dnsNames: string[], ipAddresses: string[]) =>
+    buildServerCertificate({ publicKeyPem, ca: constrained, commonName: "docker1", dnsNames, ipAddresses, days: 30 });
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      assert.ok(err instanceof InputError, String(err));
+      return { message: err.message, fields: Object.keys(err.fieldErrors) };
+    }
+    assert.fail("issued");
+  };
+  assert.deepEqual(
+    refusal(() => issue(["docker1.example.com", "docker1.lan", "db.lab.example.com"], ["10.0.0.5"])),
+    {
+      message:
+        "The CA's name constraints do not allow docker1.lan and db.lab.example.com, so Docker would refuse any certificate that names them.",
+      fields: ["dnsNames"],
+    },
+  );
+  assert.deepEqual(
+    refusal(() => issue(["docker1.example.com"], ["10.0.0.5", "127.0.0.1"])),
+    {
+      message:
+        "The CA's name constraints do not allow 127.0.0.1, so Docker would refuse any certificate that names it.",
+      fields: ["ipAddresses"],
+    },
+  );
+
+  // what the constraints allow is issued, and openssl (which applies them too) verifies it
+  const issued = issue(["docker1.example.com", "docker1.example.com"], ["10.0.0.5"]);
+  const client = buildClientCertificate({ publicKeyPem, ca: constrained, commonName: "alice", days: 30 });
+  writeFiles(dir, {
+    "nc-ca.pem": constrained.certPem,
+    "nc-server.pem": issued.certPem,
+    "nc-client.pem": client.certPem,
+  });
+  for (const [purpose, file] of [
+    ["sslserver", "nc-server.pem"],
+    ["sslclient", "nc-client.pem"],
+  ]) {
+    const r = openssl(["verify", "-x509_strict", "-purpose", purpose, "-CAfile", "nc-ca.pem", file], dir);
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+  }
 });

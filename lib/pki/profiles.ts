@@ -6,7 +6,14 @@ import { type CaKeyPair, loadCaSigner } from "@/lib/pki/ca-signer";
 import { ipToBytes } from "@/lib/pki/ip-bytes";
 import { readRsaPublicKey } from "@/lib/pki/keys";
 import { buildName } from "@/lib/pki/name";
-import { derToPem, toBytes } from "@/lib/pki/pem";
+import {
+  type CertificateNames,
+  type NameConstraints,
+  nameConstraintsRefusal,
+  namesNotAllowed,
+  readNameConstraints,
+} from "@/lib/pki/name-constraints";
+import { derToPem, pemBlocks, toBytes } from "@/lib/pki/pem";
 import { randomSerialHex } from "@/lib/pki/serial";
 import { signCertificate } from "@/lib/pki/sign";
 import { validityPeriod } from "@/lib/pki/validity";
@@ -65,6 +72,7 @@ export function buildServerCertificate(input: ServerCertificateInput): IssuedCer
       },
     );
   }
+  checkNameConstraints(input.ca, { dnsNames: unique(input.dnsNames), ipAddresses: unique(input.ipAddresses) });
   return issue(input, [
     { name: "subjectAltName", altNames },
     { name: "extKeyUsage", serverAuth: true, clientAuth: input.clientAuth === true },
@@ -102,6 +110,23 @@ function issue(input: ClientCertificateInput, profile: object[]): IssuedCertific
     notAfter,
     fingerprint: createHash("sha256").update(der).digest("hex"),
   };
+}
+
+/** Go checks every SAN against the CA's name constraints, at every handshake: refuse before issuing. */
+function checkNameConstraints(ca: CaKeyPair, names: CertificateNames): void {
+  let constraints: NameConstraints | null;
+  try {
+    constraints = readNameConstraints(pemBlocks(ca.certPem, "CERTIFICATE")[0]);
+  } catch {
+    throw InputError.forField("certPem", "The CA certificate could not be read.");
+  }
+  const message = constraints ? nameConstraintsRefusal(constraints, names) : null;
+  if (!constraints || !message) return;
+  const forbidden = namesNotAllowed(constraints, names);
+  const fieldErrors: Record<string, string[]> = {};
+  if (names.dnsNames.some((n) => forbidden.includes(n))) fieldErrors.dnsNames = [message];
+  if (names.ipAddresses.some((n) => forbidden.includes(n))) fieldErrors.ipAddresses = [message];
+  throw new InputError(message, fieldErrors);
 }
 
 const unique = (values: string[]) => [...new Set(values)];

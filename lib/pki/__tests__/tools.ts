@@ -59,3 +59,49 @@ export function opensslCa(
   mustOpenssl([...recipe, "-subj", subj, ...usage, ...extra], dir);
   return { certPem: read(dir, "ca.pem"), keyPem: read(dir, "ca-key.pem") };
 }
+
+/** A DER element, built by hand for inputs no honest tool would write. */
+export function der(tag: number, ...parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  if (body.length < 0x80) return Buffer.concat([Buffer.from([tag, body.length]), body]);
+  const hex = body.length.toString(16);
+  const length = Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
+  return Buffer.concat([Buffer.from([tag, 0x80 | length.length]), length, body]);
+}
+
+const derInteger = (n: bigint) => {
+  const hex = n.toString(16);
+  const bytes = Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
+  return der(0x02, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+};
+
+/**
+ * An RSA SubjectPublicKeyInfo with any modulus size and exponent: nothing about it is checked,
+ * so it can carry what would freeze a pure-JS modPow (a 131,072-bit modulus, a 2^300000+1 exponent).
+ */
+export function rsaSpkiDer(modulusBits: number, exponent: bigint): Buffer {
+  const modulus = (1n << BigInt(modulusBits - 1)) | 0xfffffn; // odd, exactly modulusBits long
+  const rsaKey = der(0x30, derInteger(modulus), derInteger(exponent));
+  const rsaEncryption = Buffer.from("300d06092a864886f70d0101010500", "hex");
+  return der(0x30, rsaEncryption, der(0x03, Buffer.from([0]), rsaKey));
+}
+
+/** A PKCS#10 request around this SPKI, CN=hostile, "signed" with sha256WithRSA by bytes of garbage. */
+export function hostileCsrPem(spki: Buffer): string {
+  const subject = der(0x30, der(0x31, der(0x30, Buffer.from("0603550403", "hex"), der(0x0c, Buffer.from("hostile")))));
+  const info = der(0x30, Buffer.from("020100", "hex"), subject, spki, Buffer.from("a000", "hex"));
+  const sha256WithRsa = Buffer.from("300d06092a864886f70d01010b0500", "hex");
+  const csr = der(0x30, info, sha256WithRsa, der(0x03, Buffer.from([0]), Buffer.alloc(256, 0x5a)));
+  const lines = csr.toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${lines.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
+}
+
+/** A PKCS#1 private key PEM of any size whose numbers are nonsense: node:crypto reads it without checking. */
+export function hostileRsaPrivateKeyPem(modulusBits: number): string {
+  const modulus = (1n << BigInt(modulusBits - 1)) | 0xfffffn;
+  const half = (1n << BigInt(modulusBits / 2 - 1)) | 1n;
+  const numbers = [0n, modulus, 65537n, modulus - 5n, half, half + 2n, 7n, 9n, 11n];
+  const key = der(0x30, ...numbers.map(derInteger));
+  const lines = key.toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN RSA PRIVATE KEY-----\n${lines.join("\n")}\n-----END RSA PRIVATE KEY-----\n`;
+}
