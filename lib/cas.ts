@@ -7,7 +7,10 @@ import type { CaCreateInput, CaImportInput } from "@/lib/ca.schema";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
 import { ConflictError, NotFoundError } from "@/lib/errors";
+import { listAllHosts } from "@/lib/hosts";
+import { hostCertificateNames } from "@/lib/hosts.schema";
 import { createCa, importCa } from "@/lib/pki/ca";
+import { caCertificateWarnings } from "@/lib/pki/ca-checks";
 import { describeCertificate } from "@/lib/pki/inspect";
 
 /** What pages and the API may see of a CA: everything but its key. */
@@ -140,9 +143,17 @@ export async function createCertificateAuthority(actor: Principal, input: CaCrea
   return storeCa(actor, await createCa(input), false, mode);
 }
 
+/**
+ * Imports a CA (first, or as the successor in a rotation). It is checked against the inventory:
+ * a CA whose name constraints exclude a host's names could never sign for that host. Answers the
+ * stored CA and the warnings (what Docker accepts but strict verifiers refuse).
+ */
 export async function importCertificateAuthority(actor: Principal, input: CaImportInput, mode: StoreMode = "first") {
   await assertCanStore(db, mode);
-  return storeCa(actor, await importCa(input), true, mode);
+  const hosts = (await listAllHosts()).map((h) => ({ name: h.name, ...hostCertificateNames(h) }));
+  const imported = importCa({ ...input, hosts });
+  const ca = await storeCa(actor, imported, true, mode);
+  return { ca, warnings: imported.warnings };
 }
 
 /**
@@ -190,15 +201,14 @@ export async function getCaOverview(now = new Date()) {
     }),
     trustedCaPems().then((pems) => pems.join("")),
   ]);
-  const activeInfo = active ? describeCertificate(active.certPem) : null;
   return {
     active,
     previous,
     rotation,
     retired,
     bundleCaPem,
-    // The classic openssl recipe makes CAs without keyUsage (or a subject key identifier): Docker
+    // The classic openssl recipe makes CAs without keyUsage or a subject key identifier: Docker
     // accepts them, strict verifiers do not.
-    activeLacksKeyUsage: activeInfo ? !activeInfo.hasKeyUsage : false,
+    activeWarnings: active ? caCertificateWarnings(active.certPem) : [],
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { objectNameSchema } from "@/lib/validation";
+import { visibleText } from "@/lib/visible-text";
 
 export const CLIENT_KINDS = ["person", "ci", "service"] as const;
 
@@ -7,7 +8,7 @@ export const CLIENT_KINDS = ["person", "ci", "service"] as const;
 const clientFields = {
   name: objectNameSchema,
   kind: z.enum(CLIENT_KINDS, "Choose person, ci or service."),
-  notes: z.string().trim().max(2000, "Notes are at most 2000 characters."),
+  notes: visibleText("Notes", 2000, { multiline: true }),
 };
 
 export const clientCreateSchema = z.object({

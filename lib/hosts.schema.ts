@@ -8,6 +8,7 @@ import {
   portSchema,
   tlsModeSchema,
 } from "@/lib/validation";
+import { visibleText } from "@/lib/visible-text";
 
 const unique = <T>(items: T[]) => [...new Set(items)];
 
@@ -23,8 +24,8 @@ const hostFields = {
   localAccess: z.boolean(),
   tlsMode: tlsModeSchema,
   role: hostRoleSchema,
-  labels: z.string().trim().max(200, "Labels are at most 200 characters."),
-  notes: z.string().trim().max(2000, "Notes are at most 2000 characters."),
+  labels: visibleText("Labels", 200),
+  notes: visibleText("Notes", 2000, { multiline: true }),
 };
 
 const NEEDS_A_SAN =

@@ -42,13 +42,14 @@ export async function importCaAction(_prev: FormState, formData: FormData): Prom
     passphrase: formData.get("passphrase") ?? undefined,
   });
   if (!parsed.ok) return parsed.state;
+  let warnings: string[];
   try {
-    await importCertificateAuthority(actor, parsed.data);
+    ({ warnings } = await importCertificateAuthority(actor, parsed.data));
   } catch (err) {
     return failure(err);
   }
   revalidatePath("/", "layout");
-  return { ok: true, message: "Certificate authority imported." };
+  return { ok: true, message: ["Certificate authority imported.", ...warnings].join(" ") };
 }
 
 export async function retireCaAction(_prev: FormState, formData: FormData): Promise<FormState> {

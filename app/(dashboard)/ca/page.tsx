@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Certificate authority" };
 
 export default async function CaPage() {
   await requireAdmin();
-  const { active, previous, rotation, retired, bundleCaPem, activeLacksKeyUsage } = await getCaOverview();
+  const { active, previous, rotation, retired, bundleCaPem, activeWarnings } = await getCaOverview();
   if (!active) {
     return (
       <>
@@ -56,13 +56,11 @@ export default async function CaPage() {
           This CA expires {formatRelativeDays(active.notAfter)}. Certificates cannot outlive it: rotate it below.
         </p>
       ) : null}
-      {activeLacksKeyUsage ? (
-        <p className="notice warn">
-          This CA certificate has no keyUsage extension (the classic openssl recipe makes it so). Docker accepts what it
-          signs, but strict verifiers such as <code>openssl verify -x509_strict</code> do not. Rotating to a CA created
-          here fixes it.
+      {activeWarnings.map((warning) => (
+        <p key={warning} className="notice warn">
+          {warning} Rotating to a CA created here fixes it.
         </p>
-      ) : null}
+      ))}
       <section className="panel">
         <h2>
           {active.commonName} <span className="badge ok">active</span>

@@ -5,6 +5,6 @@ import { caJson } from "../../_lib/serialize";
 
 export const POST = apiRoute(async ({ request, principal }) => {
   const input = await readJson(request, caImportSchema);
-  const ca = await importCertificateAuthority(principal, input);
-  return Response.json(caJson(ca), { status: 201 });
+  const { ca, warnings } = await importCertificateAuthority(principal, input);
+  return Response.json(caJson(ca, warnings), { status: 201 });
 });
