@@ -2,10 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { DOCKER_SKIPS_ENV } from "./lib/test-support/docker-skips";
 
 // Every run starts on a fresh data directory, so the suite sees dockpki's first run. Workers
 // inherit the variable, so they all agree on it.
 process.env.DOCKPKI_E2E_DATA ??= mkdtempSync(path.join(tmpdir(), "dockpki-e2e-"));
+// Where specs note real-Docker tests they had to skip; the global teardown sums them up in one line.
+process.env[DOCKER_SKIPS_ENV] ??= `${process.env.DOCKPKI_E2E_DATA}.docker-skips`;
 const PORT = Number(process.env.DOCKPKI_E2E_PORT ?? 3100);
 export const baseURL = `http://127.0.0.1:${PORT}`;
 
@@ -17,6 +20,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? [["list"]] : [["list"]],
+  globalTeardown: "./lib/test-support/docker-skips-teardown.ts",
   use: {
     baseURL,
     trace: "retain-on-failure",

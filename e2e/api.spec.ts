@@ -742,7 +742,7 @@ test("bundle downloads with the token: server, client with ?host=, CSR client wi
   expect(spki(createPrivateKey(key.content))).toBe(spki(new X509Certificate(certs.server30.certPem).publicKey));
   const daemon = JSON.parse(file(server.entries, "api-host-a/daemon.json").content);
   expect(daemon).toMatchObject({ tlsverify: true });
-  expect(daemon.hosts).toContain("tcp://[::]:2377");
+  expect(daemon.hosts).toContain("tcp://0.0.0.0:2377");
   expect(file(server.entries, "api-host-a/README.txt").content).toContain("swarm manage");
 
   const client = await download(`${certs.client.bundleUrl}?host=${ids.hostA}`);

@@ -3,14 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { checkBundle, checkBundleUnavailable } from "../lib/test-support/check-bundle";
+import { judgeBundles, skipWithoutDocker } from "../lib/test-support/docker-judge";
 import { extract } from "../lib/test-support/zip";
 
 // Runs after issuing.spec.ts: a CA, the hosts local-systemd and local-json, and the client
 // e2e-laptop exist. Revocation and the CRL, re-issue after an inventory change, CA rotation with
 // both CAs trusted during the overlap, and a bulk re-issue followed by its progress bar.
 test.describe.configure({ mode: "serial" });
-const judgeUnavailable = checkBundleUnavailable();
 
 async function download(page: Page, url: string, folder: string): Promise<string> {
   const response = await page.request.get(url);
@@ -44,9 +43,13 @@ async function addHostAndIssue(page: Page, name: string): Promise<string> {
   return page.url().split("/").pop() as string;
 }
 
+/** scripts/docker-judge.sh, and ../shared's check-bundle.sh too when it is there. */
 function judge(serverDir: string, clientDir: string, ...options: string[]) {
-  const result = checkBundle(serverDir, clientDir, ...options);
-  expect(result.status, result.output).toBe(0);
+  // Each judgement starts a dockerd or two, so it brings its own minute.
+  test.info().setTimeout(test.info().timeout + 60_000);
+  const { own, second } = judgeBundles(serverDir, clientDir, ...options);
+  expect(own.status, own.output).toBe(0);
+  if (second) expect(second.status, second.output).toBe(0);
 }
 
 test("revoking lists the serial in a CRL signed by the CA, and the bundle is refused", async ({ page }) => {
@@ -95,7 +98,7 @@ test("re-issue takes the host's current addresses and the bundle still works", a
 
   await page.goto(`/certificates/${oldId}`);
   await expect(page.getByText("Replaced by")).toBeVisible();
-  if (judgeUnavailable) return;
+  if (skipWithoutDocker()) return;
   const server = await download(page, `/api/v1/certificates/${newId}/bundle.zip`, "local-systemd");
   const clientId = await holderId(page, "clients", "e2e-laptop");
   const client = await download(
@@ -123,7 +126,7 @@ test("CA rotation: during the overlap, each side trusts both CAs", async ({ page
   await page.getByRole("button", { name: "Issue certificate" }).click();
   await expect(page.getByText("Certificate issued.")).toBeVisible();
   const newClientId = page.url().split("/").pop() as string;
-  if (judgeUnavailable) return;
+  if (skipWithoutDocker()) return;
   const newServer = await download(
     page,
     `/api/v1/certificates/${await currentCertId(page, "hosts", newHostId)}/bundle.zip`,

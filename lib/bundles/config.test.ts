@@ -35,11 +35,11 @@ describe("renderCustomConf", () => {
     ]);
   });
 
-  it("drops -H fd:// without the unix socket, and listens on [::] when the host has IPv6", () => {
+  it("drops -H fd:// without the unix socket, and listens on 0.0.0.0 (dual-stack) when the host has IPv6", () => {
     const words = execStart(
       renderCustomConf(sampleHost({ keepUnixSocket: false, ipAddresses: ["2001:db8::5"] }), "/opt/tls"),
     );
-    assert.deepEqual(words.slice(0, 3), ["/usr/bin/dockerd", "-H", "tcp://[::]:2376"]);
+    assert.deepEqual(words.slice(0, 3), ["/usr/bin/dockerd", "-H", "tcp://0.0.0.0:2376"]);
     assert.ok(words.includes("--tlscacert=/opt/tls/ca.pem"));
   });
 
@@ -90,6 +90,11 @@ describe("renderDaemonJson and its drop-in", () => {
       tlscert: "/etc/docker/ssl/cert.pem",
       tlskey: "/etc/docker/ssl/key.pem",
     });
+  });
+
+  it("listens on 0.0.0.0 for a host with an IPv6 address too", () => {
+    const json = JSON.parse(renderDaemonJson(sampleHost({ ipAddresses: ["2001:db8::5"] }), DIR));
+    assert.deepEqual(json.hosts, ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"]);
   });
 
   it("tls-only: tlsverify false (absent would mean true on dockerd 20.10), no CA; socket optional", () => {

@@ -15,8 +15,8 @@ export function dockerHostUrl(host: BundleHost): string {
   return `tcp://${dialName(host)}:${host.port}`;
 }
 
-/** What dockerd listens on. A host with an IPv6 address gets [::], which Go opens dual-stack
- * (IPv4 too); 0.0.0.0 alone would leave its IPv6 address unreachable. */
+/** What dockerd listens on, for every host: Go opens 0.0.0.0 as one dual-stack socket, so the
+ * host's IPv6 addresses answer too, and it still works where IPv6 is disabled, which [::] does not. */
 export function listenUrl(host: BundleHost): string {
-  return `tcp://${host.ipAddresses.some((ip) => ip.includes(":")) ? "[::]" : "0.0.0.0"}:${host.port}`;
+  return `tcp://0.0.0.0:${host.port}`;
 }

@@ -3,11 +3,12 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "@/lib/test-support/temp-data-dir";
 
-/** The judge: ../shared/docker-tls-check/check-bundle.sh, beside the clone. */
+/** The second opinion beside the project's own judge (docker-judge.ts): ../shared's
+ * docker-tls-check/check-bundle.sh, written by others, present beside the clone on CI. */
 export const CHECK_BUNDLE = path.resolve(repoRoot, "..", "shared", "docker-tls-check", "check-bundle.sh");
 
 /**
- * Why the real-dockerd tests cannot run here, or false. On CI they always run: a missing judge or
+ * Why the second opinion cannot run here, or false. On CI it always runs: a missing script or
  * missing root there is a failure, not a skip.
  */
 export function checkBundleUnavailable(): string | false {
@@ -20,7 +21,7 @@ export function checkBundleUnavailable(): string | false {
   return reason;
 }
 
-/** Runs the judge on two folders; exit status 0 means Docker accepts them. */
+/** Runs check-bundle.sh on two folders; exit status 0 means Docker accepts them. */
 export function checkBundle(
   serverDir: string,
   clientDir: string,

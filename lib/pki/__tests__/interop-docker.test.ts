@@ -2,15 +2,33 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
+import type { BundleHost } from "@/lib/bundles/bundle-input";
+import { renderCustomConf } from "@/lib/bundles/custom-conf";
 import { opensslCa, tempDir } from "@/lib/pki/__tests__/tools";
 import { createCa, importCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate } from "@/lib/pki/profiles";
-import { checkBundle, checkBundleUnavailable } from "@/lib/test-support/check-bundle";
+import {
+  dockerJudgeUnavailable,
+  type JudgeRun,
+  judgeBundles,
+  skipWithoutDocker,
+} from "@/lib/test-support/docker-judge";
 
-// The real dockerd and docker CLI (Go's crypto/x509 and crypto/tls) judge the bundles.
-const skip = checkBundleUnavailable();
+// The real dockerd and docker CLI (Go's crypto/x509 and crypto/tls) judge the certificates, in the
+// custom.conf a systemd-style bundle would carry: scripts/docker-judge.sh, and ../shared's
+// check-bundle.sh as a second opinion when it is there.
+const HOST: BundleHost = {
+  name: "docker-test-host",
+  dnsNames: ["localhost"],
+  ipAddresses: ["127.0.0.1", "::1"],
+  port: 2376,
+  configStyle: "systemd",
+  keepUnixSocket: false,
+  tlsMode: "mtls",
+  role: "standalone",
+};
 
 interface Pems {
   certPem: string;
@@ -22,6 +40,12 @@ function writeBundle(dir: string, caPem: string, party: Pems): string {
   writeFileSync(path.join(dir, "ca.pem"), caPem);
   writeFileSync(path.join(dir, "cert.pem"), party.certPem);
   writeFileSync(path.join(dir, "key.pem"), party.keyPem, { mode: 0o600 });
+  return dir;
+}
+
+function writeServerBundle(dir: string, caPem: string, party: Pems): string {
+  writeBundle(dir, caPem, party);
+  writeFileSync(path.join(dir, "custom.conf"), renderCustomConf(HOST, "/etc/docker/ssl"));
   return dir;
 }
 
@@ -42,50 +66,68 @@ async function issue(ca: CaKeyPair): Promise<{ server: Pems; client: Pems }> {
   };
 }
 
-describe("check-bundle.sh: real dockerd + docker CLI", { skip, timeout: 600_000 }, () => {
+describe("docker-judge.sh and check-bundle.sh: real dockerd + docker CLI", { timeout: 600_000 }, () => {
   let ca: CaKeyPair;
   let issued: Awaited<ReturnType<typeof issue>>;
   before(async () => {
+    if (dockerJudgeUnavailable()) return;
     ca = await createCa({ commonName: "dockpki Docker Test CA", keySize: 4096 });
     issued = await issue(ca);
   });
 
-  test("PASSES a server bundle (127.0.0.1, localhost, ::1) and a client bundle", { timeout: 180_000 }, () => {
+  function judge(
+    caPem: string,
+    server: Pems,
+    client: Pems,
+    ...options: string[]
+  ): { own: JudgeRun; second?: JudgeRun } {
     const dir = tempDir();
-    const r = checkBundle(
-      writeBundle(path.join(dir, "server"), ca.certPem, issued.server),
-      writeBundle(path.join(dir, "client"), ca.certPem, issued.client),
+    return judgeBundles(
+      writeServerBundle(path.join(dir, "server"), caPem, server),
+      writeBundle(path.join(dir, "client"), caPem, client),
+      ...options,
     );
-    assert.equal(r.status, 0, r.output);
-    assert.match(r.output, /RESULT: PASS/);
-    assert.match(r.output, /PASS\s+docker version with the client bundle/);
+  }
+
+  test("PASSES a server bundle (127.0.0.1, localhost, ::1) and a client bundle", { timeout: 180_000 }, (t) => {
+    const skip = skipWithoutDocker();
+    if (skip) return t.skip(skip);
+    const { own, second } = judge(ca.certPem, issued.server, issued.client);
+    assert.equal(own.status, 0, own.output);
+    assert.match(own.output, /^RESULT: PASS/m);
+    assert.match(own.output, /^PASS {2}docker version over tcp:\/\/127\.0\.0\.1:2376 with the client bundle/m);
+    if (!second) return;
+    assert.equal(second.status, 0, second.output);
+    assert.match(second.output, /RESULT: PASS/);
+    assert.match(second.output, /PASS\s+docker version with the client bundle/);
   });
 
-  test("FAILS when the server certificate is used as the client certificate", { timeout: 180_000 }, () => {
-    const dir = tempDir();
-    const r = checkBundle(
-      writeBundle(path.join(dir, "server"), ca.certPem, issued.server),
-      writeBundle(path.join(dir, "client"), ca.certPem, issued.server),
-    );
-    assert.equal(r.status, 1, r.output);
-    assert.match(r.output, /FAIL\s+client cert does not verify against server ca.pem as a TLS client cert/);
-    assert.match(r.output, /FAIL\s+docker version with the client bundle/);
-    assert.match(r.output, /RESULT: FAIL/);
+  test("FAILS when the server certificate is used as the client certificate", { timeout: 180_000 }, (t) => {
+    const skip = skipWithoutDocker();
+    if (skip) return t.skip(skip);
+    const { own, second } = judge(ca.certPem, issued.server, issued.server);
+    assert.equal(own.status, 1, own.output);
+    assert.match(own.output, /^FAIL {2}docker version over tcp:\/\/127\.0\.0\.1:2376 with the client bundle/m);
+    assert.match(own.output, /^RESULT: FAIL/m);
+    if (!second) return;
+    assert.equal(second.status, 1, second.output);
+    assert.match(second.output, /FAIL\s+client cert does not verify against server ca.pem as a TLS client cert/);
+    assert.match(second.output, /FAIL\s+docker version with the client bundle/);
+    assert.match(second.output, /RESULT: FAIL/);
   });
 
   test("PASSES under an imported classic-recipe CA (no keyUsage, UTF-8 subject), dialling localhost", {
     timeout: 180_000,
-  }, async () => {
-    const dir = tempDir();
-    const recipe = importCa(opensslCa(dir, "/O=Bäckerei Müller/CN=Recipe Docker CA", ["-utf8"], null));
+  }, async (t) => {
+    const skip = skipWithoutDocker();
+    if (skip) return t.skip(skip);
+    const recipe = importCa(opensslCa(tempDir(), "/O=Bäckerei Müller/CN=Recipe Docker CA", ["-utf8"], null));
     const pair = await issue(recipe);
-    const r = checkBundle(
-      writeBundle(path.join(dir, "server"), recipe.certPem, pair.server),
-      writeBundle(path.join(dir, "client"), recipe.certPem, pair.client),
-      "--connect-host",
-      "localhost",
-    );
-    assert.equal(r.status, 0, r.output);
-    assert.match(r.output, /RESULT: PASS/);
+    const { own, second } = judge(recipe.certPem, pair.server, pair.client, "--connect-host", "localhost");
+    assert.equal(own.status, 0, own.output);
+    assert.match(own.output, /^PASS {2}docker version over tcp:\/\/localhost:2376 with the client bundle/m);
+    if (!second) return;
+    assert.equal(second.status, 0, second.output);
+    assert.match(second.output, /RESULT: PASS/);
   });
 });
