@@ -132,6 +132,66 @@ describe("sslDirSchema", () => {
       refused(sslDirSchema, bad);
     }
   });
+  it("keeps accepting a folder of its own, /etc/docker itself included", () => {
+    for (const dir of ["/etc/docker/ssl", "/etc/docker/tls", "/etc/docker", "/opt/docker-certs", "/srv/docker/tls"]) {
+      assert.equal(ok(sslDirSchema, dir), dir);
+    }
+    for (const dir of ["/usr/local/etc/docker-tls", "/root/docker-tls", "/var/lib/docker-tls", "/etc/ssl/docker"]) {
+      assert.equal(ok(sslDirSchema, dir), dir);
+    }
+  });
+  it("refuses system directories, since install.sh would put keys among the system's own files", () => {
+    for (const dir of [
+      "/tmp",
+      "/etc",
+      "/root",
+      "/usr",
+      "/usr/bin",
+      "/usr/local",
+      "/usr/local/bin",
+      "/usr/share/docker",
+      "/var",
+      "/var/lib",
+      "/var/log",
+      "/opt",
+      "/srv",
+      "/lib64",
+      "/bin/x",
+      "/etc/systemd",
+      "/etc/systemd/system/docker.service.d",
+      "/etc/ssl",
+      "/etc/ssl/certs",
+      "/etc/ssl/private",
+      "/etc/pki/ca-trust/source/anchors",
+    ]) {
+      assert.match(
+        refused(sslDirSchema, dir),
+        /^\S+ is [^\n]*\. Choose a folder of its own, such as \/etc\/docker\/ssl\.$/,
+        dir,
+      );
+    }
+    assert.match(refused(sslDirSchema, "/etc/"), /^\/etc is a system directory/);
+  });
+  it("refuses anything under a virtual, world-writable, per-boot or someone else's tree", () => {
+    const cases: [string, RegExp][] = [
+      ["/proc/self", /provided by the kernel/],
+      ["/sys/kernel", /provided by the kernel/],
+      ["/dev/shm/certs", /provided by the kernel/],
+      ["/run/docker-tls", /emptied at every boot/],
+      ["/var/run/docker", /emptied at every boot/],
+      ["/tmp/certs", /world-writable/],
+      ["/var/tmp/certs", /world-writable/],
+      ["/mnt/data/certs", /may not be mounted/],
+      ["/media/usb", /may not be mounted/],
+      ["/home/alice/certs", /home directories/],
+    ];
+    for (const [dir, why] of cases) assert.match(refused(sslDirSchema, dir), why, dir);
+  });
+  it("refuses '.' as a folder name, which would hide a refused directory", () => {
+    for (const bad of ["/./tmp", "/tmp/.", "/etc/docker/./ssl", "/."]) {
+      assert.match(refused(sslDirSchema, bad), /'\.'/, bad);
+    }
+  });
 });
 
 describe("lists", () => {

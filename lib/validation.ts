@@ -116,6 +116,55 @@ export const daysSchema = wholeNumber("number of days").refine(
   `Validity must be between 1 and ${DAYS_MAX} days (100 years).`,
 );
 
+// A certificate directory is where install.sh writes a private key as root and what dockerd trusts,
+// so it must be a folder of its own that only root can change and that is there when Docker starts.
+// /etc/docker itself is allowed: root's, kept across boots, and nothing of Docker's in it is named
+// ca.pem, cert.pem or key.pem (registry certificates live in certs.d/).
+const FORBIDDEN_TREES: [string, string][] = [
+  ["/proc", "provided by the kernel"],
+  ["/sys", "provided by the kernel"],
+  ["/dev", "provided by the kernel"],
+  ["/run", "emptied at every boot"],
+  ["/var/run", "emptied at every boot"],
+  ["/var/lock", "emptied at every boot"],
+  ["/tmp", "world-writable: anyone on the host could replace the certificates"],
+  ["/var/tmp", "world-writable: anyone on the host could replace the certificates"],
+  ["/mnt", "for disks that may not be mounted yet when Docker starts"],
+  ["/media", "for disks that may not be mounted yet when Docker starts"],
+  ["/home", "for home directories, whose owners could replace the certificates"],
+  ["/boot", "where the boot loader and kernels live"],
+  ...["/bin", "/sbin"].map((d): [string, string] => [d, "where the distribution's programs live"]),
+  ...["/lib", "/lib32", "/lib64", "/libx32"].map((d): [string, string] => [
+    d,
+    "where the distribution's libraries live",
+  ]),
+  ["/etc/systemd", "systemd's configuration"],
+  ["/etc/ssl/certs", "the system's trust store: every program would trust a ca.pem there"],
+  ["/etc/pki/ca-trust", "the system's trust store: every program would trust a ca.pem there"],
+];
+/** The system's own directories; `*` is one folder name. A folder of its own inside them is fine. */
+const SYSTEM_DIRS = [
+  ...["/etc", "/etc/ssl", "/etc/ssl/private", "/etc/pki", "/etc/pki/tls", "/etc/pki/tls/certs", "/etc/pki/tls/private"],
+  ...["/opt", "/root", "/srv", "/var", "/var/*", "/usr/local", "/usr/local/*"],
+].map((d) => new RegExp(`^${d.replace("*", "[^/]+")}$`));
+
+function under(dir: string, top: string): boolean {
+  return dir === top || dir.startsWith(`${top}/`);
+}
+
+function sslDirProblem(dir: string): string | null {
+  const tree = FORBIDDEN_TREES.find(([top]) => under(dir, top));
+  if (tree) return `${dir} is ${tree[0] === dir ? "" : `under ${tree[0]}, which is `}${tree[1]}.`;
+  // /usr belongs to the distribution's packages, except /usr/local, which is the admin's
+  if (under(dir, "/usr") && !under(dir, "/usr/local")) {
+    return `${dir} is ${dir === "/usr" ? "" : "under /usr, which is "}where the distribution's packages live.`;
+  }
+  if (SYSTEM_DIRS.some((d) => d.test(dir))) {
+    return `${dir} is a system directory: the certificates would sit among the system's own files.`;
+  }
+  return null;
+}
+
 /** Where certificates live on a Docker host; it is written unquoted into unit files and commands. */
 export const sslDirSchema = z
   .string()
@@ -126,9 +175,21 @@ export const sslDirSchema = z
     message: "Use only letters, digits, '.', '_', '-' and '/' in the path.",
     abort: true,
   })
-  .refine((dir) => !dir.includes(".."), "The path cannot contain '..'.")
-  .refine((dir) => dir !== "/" && !dir.includes("//"), "Enter a directory such as /etc/docker/ssl.")
-  .refine((dir) => dir.length <= 200, "The path is at most 200 characters.");
+  .refine((dir) => !dir.includes(".."), { message: "The path cannot contain '..'.", abort: true })
+  .refine((dir) => !dir.split("/").includes("."), {
+    message: "The path cannot have '.' as a folder name.",
+    abort: true,
+  })
+  .refine((dir) => dir !== "/" && !dir.includes("//"), {
+    message: "Enter a directory such as /etc/docker/ssl.",
+    abort: true,
+  })
+  .refine((dir) => dir.length <= 200, { message: "The path is at most 200 characters.", abort: true })
+  .superRefine((dir, ctx) => {
+    const problem = sslDirProblem(dir);
+    if (problem)
+      ctx.addIssue({ code: "custom", message: `${problem} Choose a folder of its own, such as /etc/docker/ssl.` });
+  });
 
 export const configStyleSchema = z.enum(["systemd", "daemon-json"], "Choose systemd or daemon-json.");
 export const tlsModeSchema = z.enum(["mtls", "tls-only"], "Choose mtls or tls-only.");

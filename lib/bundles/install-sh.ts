@@ -8,96 +8,61 @@ import {
   DAEMON_JSON,
   DAEMON_JSON_PATH,
   DOCKER_ETC_DIR,
-  DOCKERD_PATH,
   DROP_IN_DIR,
   KEY_FILE,
 } from "@/lib/bundles/docker-files";
+import { INSTALL_CHECKS } from "@/lib/bundles/install-checks";
+import { KEEP_AND_ROLL_BACK, TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
 import { shellQuote } from "@/lib/bundles/quote";
-
-// Each step is checked before anything is changed where it can be: a restart with a bad config
-// takes the daemon down, and the admin may be connected through it.
-const PREFLIGHT = `if [ "$(id -u)" -ne 0 ]; then
-  echo "install.sh: run this as root: sudo sh $0" >&2
-  exit 1
-fi
-cd "$(dirname -- "$0")"
-umask 077
-
-if [ ! -f ${KEY_FILE} ] && [ ! -f "$SSL_DIR/${KEY_FILE}" ]; then
-  echo "install.sh: this bundle has no ${KEY_FILE} (the certificate was issued from a CSR): put the matching key at $SSL_DIR/${KEY_FILE} (mode 0600), then run this again" >&2
-  exit 1
-fi
-
-# Debian's docker.io installs /usr/sbin/dockerd; the drop-in names ${DOCKERD_PATH}.
-DOCKERD=${DOCKERD_PATH}
-if [ ! -x "$DOCKERD" ]; then
-  DOCKERD=$(command -v dockerd || true)
-  case $DOCKERD in
-    /*) case $DOCKERD in *[!A-Za-z0-9._/-]*) echo "install.sh: unexpected dockerd path: $DOCKERD" >&2; exit 1 ;; esac ;;
-    *) echo "install.sh: dockerd is not installed (looked for ${DOCKERD_PATH} and in PATH)" >&2; exit 1 ;;
-  esac
-  echo "dockerd is at $DOCKERD on this host; custom.conf is adjusted to match"
-fi
-
-# put SRC DEST MODE: through a temporary file, so DEST never exists with the wrong mode
-put() {
-  cp -- "$1" "$2.dockpki-tmp"
-  chmod "$3" "$2.dockpki-tmp"
-  mv -f -- "$2.dockpki-tmp" "$2"
-  echo "installed $2 (mode $3)"
-}`;
-
-const SYSTEMD_STYLE_CHECK = `if [ -f ${DAEMON_JSON_PATH} ] && grep -Eq '"(hosts|tls|tlsverify|tlscacert|tlscert|tlskey)"[[:space:]]*:' ${DAEMON_JSON_PATH}; then
-  echo "install.sh: ${DAEMON_JSON_PATH} sets hosts or tls options that custom.conf sets as flags; dockerd refuses to start with both. Remove them from ${DAEMON_JSON_PATH}, then run this again." >&2
-  exit 1
-fi`;
-
-const INSTALL_DAEMON_JSON = `if [ -f ${DAEMON_JSON_PATH} ]; then
-  backup=${DAEMON_JSON_PATH}.dockpki-backup-$(date +%Y%m%d%H%M%S)
-  cp -p ${DAEMON_JSON_PATH} "$backup"
-  echo "backed up the existing ${DAEMON_JSON_PATH} to $backup: copy any other settings you need from it into the new one"
-fi
-mkdir -p ${DOCKER_ETC_DIR}
-put ${DAEMON_JSON} ${DAEMON_JSON_PATH} 0644`;
 
 /** install.sh for a server bundle: the README's steps as a script, run as root from any directory. */
 export function renderInstallSh(host: BundleHost, sslDir: string): string {
   const h = checkHost(host);
   const dir = checkSslDir(sslDir);
   const daemonJson = h.configStyle === "daemon-json";
+  const bundleFiles = [CA_FILE, CERT_FILE, CUSTOM_CONF, ...(daemonJson ? [DAEMON_JSON] : [])];
   return `#!/bin/sh
 # dockpki: installs the Docker daemon TLS bundle for host ${h.name}.
 # Usage: sudo sh install.sh   (from any directory)
+# It checks all it can before it changes anything, keeps every file it replaces, and puts them all
+# back (and restarts docker with them) unless docker comes back serving this bundle's certificate.
 set -eu
+SCRIPT_NAME=install.sh
 SSL_DIR=${shellQuote(dir)}
 DROP_IN_DIR=${DROP_IN_DIR}
-${PREFLIGHT}
-${daemonJson ? "" : `\n${SYSTEMD_STYLE_CHECK}\n`}
-mkdir -p "$SSL_DIR" "$DROP_IN_DIR"
-chmod 0755 "$SSL_DIR"
-put ${CA_FILE} "$SSL_DIR/${CA_FILE}" 0644
-put ${CERT_FILE} "$SSL_DIR/${CERT_FILE}" 0644
-if [ -f ${KEY_FILE} ]; then
-  put ${KEY_FILE} "$SSL_DIR/${KEY_FILE}" 0600
-fi
-${daemonJson ? `${INSTALL_DAEMON_JSON}\n` : ""}
-sed "s|^ExecStart=${DOCKERD_PATH}|ExecStart=$DOCKERD|" ${CUSTOM_CONF} >"$DROP_IN_DIR/${CUSTOM_CONF}.dockpki-tmp"
-chmod 0644 "$DROP_IN_DIR/${CUSTOM_CONF}.dockpki-tmp"
-mv -f -- "$DROP_IN_DIR/${CUSTOM_CONF}.dockpki-tmp" "$DROP_IN_DIR/${CUSTOM_CONF}"
-echo "installed $DROP_IN_DIR/${CUSTOM_CONF} (mode 0644)"
-for f in "$DROP_IN_DIR"/*.conf; do
-  if [ -f "$f" ] && [ "$f" != "$DROP_IN_DIR/${CUSTOM_CONF}" ] && grep -q '^ExecStart=' "$f"; then
-    echo "note: $f also sets ExecStart=; drop-ins apply in name order, check that it does not undo ${CUSTOM_CONF}" >&2
-  fi
-done
+DAEMON_JSON_PATH=${DAEMON_JSON_PATH}
+TLS_PORT=${h.port}
+TLS_WAIT=${TLS_WAIT_SECONDS}
 
-systemctl daemon-reload
-if ! systemctl restart docker; then
-  echo "install.sh: docker did not start; see: journalctl -u docker -n 50" >&2
-  exit 1
-fi
-echo "docker restarted, listening for TLS on port ${h.port}."
-echo "Check it from a client bundle folder:"
-echo ${shellQuote(`  ${renderVerifyCommand(h)}`)}
+${KEEP_AND_ROLL_BACK}
+${INSTALL_CHECKS}
+
+# --- install
+
+check_root
+cd "$(dirname -- "$0")"
+umask 077
+check_bundle ${bundleFiles.join(" ")}
+check_tools
+find_dockerd
+check_ssl_dir
+check_key
+check_later_drop_ins
+start_work
+prepare_custom_conf
+${daemonJson ? "prepare_daemon_json" : "check_daemon_json_clash"}
+
+make_dir "$SSL_DIR"
+put_file ${CA_FILE} "$SSL_DIR/${CA_FILE}" 0644
+put_file ${CERT_FILE} "$SSL_DIR/${CERT_FILE}" 0644
+[ ! -f ${KEY_FILE} ] || put_file ${KEY_FILE} "$SSL_DIR/${KEY_FILE}" 0600
+${daemonJson ? `make_dir ${DOCKER_ETC_DIR}\nput_file "$WORK_DIR/${DAEMON_JSON}" "$DAEMON_JSON_PATH" 0644\n` : ""}make_dir "$DROP_IN_DIR"
+put_file "$WORK_DIR/${CUSTOM_CONF}" "$DROP_IN_DIR/${CUSTOM_CONF}" 0644
+restart_docker_or_roll_back "$TLS_PORT" "$SSL_DIR/${CERT_FILE}"
+keep_changes
+
+say "docker restarted and serves this certificate with TLS on port ${h.port}."
+say "Check it from a client bundle folder:"
+say ${shellQuote(`  ${renderVerifyCommand(h)}`)}
 `;
 }

@@ -35,9 +35,30 @@ describe("renderServerReadme", () => {
     assert.match(text, /legacy/);
   });
 
+  it("tells how to keep and merge by hand, and what install.sh checks, merges, rolls back and needs", () => {
+    const daemonJson = renderServerReadme(sampleHost({ configStyle: "daemon-json", port: 2400 }), DIR);
+    assert.doesNotMatch(daemonJson, /merge by hand if you already have one/);
+    assert.match(daemonJson, /keep every other setting/);
+    assert.match(daemonJson, /merges this bundle's "hosts"\s+and TLS settings into[\s\S]*python3/);
+    assert.match(daemonJson, /dockerd --validate/);
+    const systemd = renderServerReadme(sampleHost({ port: 2400 }), DIR);
+    for (const text of [daemonJson, systemd]) {
+      assert.match(text, /Keep a copy of what you replace/);
+      assert.match(text, /override\.conf/);
+      assert.match(text, /openssl s_client -connect 127\.0\.0\.1:2400/);
+      assert.ok(text.includes("openssl x509 -noout -fingerprint -sha256 -in /etc/docker/ssl/cert.pem"));
+      assert.match(text, /puts every previous file\s+back, restarts docker with them/);
+      assert.match(text, /journalctl -u docker/);
+      assert.match(text, /needs openssl/);
+      assert.match(text, /new directories get mode 0755/);
+    }
+    assert.match(systemd, /reads\s+\/etc\/docker\/daemon\.json\s+with python3/);
+  });
+
   it("names what the certificate covers, localhost and 127.0.0.1 included for a host reachable locally", () => {
     assert.match(renderServerReadme(sampleHost(), DIR), /certificate, for: docker1\.example\.com, 10\.0\.0\.5\n/);
-    assert.doesNotMatch(renderServerReadme(sampleHost(), DIR), /localhost|127\.0\.0\.1/);
+    // (install.sh's own check dials 127.0.0.1 without verifying names, so the README may name it)
+    assert.doesNotMatch(renderServerReadme(sampleHost(), DIR), /localhost|tcp:\/\/127\.0\.0\.1/);
     const text = renderServerReadme(sampleHost({ localAccess: true, port: 2377 }), DIR);
     assert.match(text, /certificate, for: docker1\.example\.com, localhost, 10\.0\.0\.5, 127\.0\.0\.1\n/);
     assert.ok(text.includes("a client bundle works\n  with -H tcp://127.0.0.1:2377"));

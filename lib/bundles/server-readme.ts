@@ -12,6 +12,7 @@ import {
   KEY_FILE,
 } from "@/lib/bundles/docker-files";
 import { dialName } from "@/lib/bundles/endpoint";
+import { TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
 import { renderSwarmManageCommand, SWARM_MANAGER_PORT } from "@/lib/bundles/swarm-command";
 import { hostCertificateNames } from "@/lib/hosts.schema";
 
@@ -37,6 +38,30 @@ guides use no longer exists. Clients then talk to the manager on port ${SWARM_MA
 `;
 }
 
+/** What install.sh checks first, and how it keeps and rolls back: the by-hand steps' safety net. */
+function installShSection(host: BundleHost, sslDir: string): string {
+  const daemonJsonCheck =
+    host.configStyle === "daemon-json"
+      ? `that ${DAEMON_JSON_PATH}, if you have one, is valid JSON. It then merges this bundle's "hosts"
+  and TLS settings into that file and keeps every other setting, which needs python3 (on Docker 23
+  and later, dockerd --validate also checks the resulting file)`
+      : `that ${DAEMON_JSON_PATH}, if you have one, sets no "hosts" or tls option (it reads
+  ${DAEMON_JSON_PATH} with python3, or on Docker 23 and later with dockerd --validate, and needs
+  one of them when that file exists)`;
+  return `What install.sh does
+- First it checks, and stops with one line and nothing changed when something is wrong: that it
+  runs as root; that ${KEY_FILE} is there and belongs to ${CERT_FILE}; where dockerd is; that
+  ${sslDir} is a real directory that only root can change; that no later drop-in sets
+  ExecStart= (step 0); ${daemonJsonCheck}.
+  It needs openssl (and timeout, from coreutils) for the check of step 4.
+- It keeps a copy of every file it replaces; new directories get mode 0755, existing ones keep theirs.
+- It restarts docker and waits up to ${TLS_WAIT_SECONDS} seconds for dockerd to serve this certificate on
+  127.0.0.1:${host.port} (step 4). If docker does not start, does not serve it, or install.sh is stopped
+  half-way, it puts every previous file back, restarts docker with them, and exits 1 saying so;
+  journalctl -u docker -n 50 tells why docker did not start.
+`;
+}
+
 /** README.txt of a server bundle: what each file is and the exact steps, by hand or install.sh. */
 export function renderServerReadme(host: BundleHost, sslDir: string, options: { hasKey?: boolean } = {}): string {
   const h = checkHost(host);
@@ -55,7 +80,11 @@ export function renderServerReadme(host: BundleHost, sslDir: string, options: { 
                 "hosts" given both in daemon.json and as a -H flag, which the stock unit passes)`
     : `  ${CUSTOM_CONF}   systemd drop-in that starts dockerd with TLS on port ${h.port}`;
   const configSteps = daemonJson
-    ? `     cp ${DAEMON_JSON} ${DAEMON_JSON_PATH}     (merge by hand if you already have one)
+    ? `   If ${DAEMON_JSON_PATH} does not exist yet:
+     cp ${DAEMON_JSON} ${DAEMON_JSON_PATH}
+   If it does, do not replace it: set "hosts", "tls", "tlsverify", "tlscacert", "tlscert" and
+   "tlskey" in it as ${DAEMON_JSON} here has them (and remove any that ${DAEMON_JSON} here leaves out),
+   and keep every other setting. Then:
      mkdir -p ${DROP_IN_DIR}
      cp ${CUSTOM_CONF} ${DROP_IN_DIR}/${CUSTOM_CONF}`
     : `     mkdir -p ${DROP_IN_DIR}
@@ -76,10 +105,18 @@ Files
   ${CERT_FILE}      this host's certificate, for: ${names}
 ${keyLine}
 ${configFiles}
-  install.sh    does steps 1 to 3 below: sudo sh install.sh (from any directory)
+  install.sh    does steps 0 to 4 below, and puts everything back if docker does not come back:
+                sudo sh install.sh (from any directory)
   README.txt    this file
 
 Install by hand (as root, in this folder)
+0. Before you change anything:
+   Keep a copy of what you replace, to put it back if docker does not start: the .pem files in
+   ${dir}, ${DROP_IN_DIR}/${CUSTOM_CONF}${daemonJson ? ` and ${DAEMON_JSON_PATH}` : ""}.
+   A drop-in named after ${CUSTOM_CONF} that sets ExecStart= wins over ${CUSTOM_CONF}, such as the
+   override.conf that "systemctl edit docker" writes. Look for one in ${DROP_IN_DIR}
+   and in /run, /usr/lib and /lib/systemd/system/docker.service.d; move what you need from it
+   into ${CUSTOM_CONF} and delete it.
 1. Certificates:
      mkdir -p ${dir}
      cp ${CA_FILE} ${CERT_FILE}${hasKey ? ` ${KEY_FILE}` : ""} ${dir}/
@@ -92,10 +129,16 @@ ${configSteps}
 3. Restart:
      systemctl daemon-reload
      systemctl restart docker
-4. Check, from the folder of an unzipped client bundle on a machine that can reach this host:
+   If docker does not start (journalctl -u docker -n 50 says why), put the copies back and run
+   these two commands again.
+4. Check on this host that dockerd serves this certificate (the two fingerprints must be equal):
+     openssl s_client -connect 127.0.0.1:${h.port} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256
+     openssl x509 -noout -fingerprint -sha256 -in ${dir}/${CERT_FILE}
+5. Check, from the folder of an unzipped client bundle on a machine that can reach this host:
      ${renderVerifyCommand(h)}
    Open TCP port ${h.port} in the firewall for your clients; never open 2375 (plaintext).
 
+${installShSection(h, dir)}
 Notes
 ${socketNote}
 ${
