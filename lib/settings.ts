@@ -5,18 +5,39 @@ import { type Settings, settingsSchema } from "@/lib/settings.schema";
 
 const KEYS = Object.keys(settingsSchema.shape) as (keyof Settings)[];
 
-export async function getSettings(client: Tx | typeof db = db): Promise<Settings> {
+/**
+ * The settings, each stored value checked on its own: one that is damaged, or that a newer rule
+ * refuses (an sslDir dockpki no longer accepts), falls back to its default alone, and is reported.
+ */
+export async function readSettings(
+  client: Tx | typeof db = db,
+): Promise<{ settings: Settings; problems: { key: keyof Settings; message: string }[] }> {
   const rows = await client.setting.findMany({ where: { key: { in: KEYS } } });
   const raw: Record<string, unknown> = {};
+  const problems: { key: keyof Settings; message: string }[] = [];
   for (const row of rows) {
+    const key = row.key as keyof Settings;
+    let value: unknown;
     try {
-      raw[row.key] = JSON.parse(row.value);
+      value = JSON.parse(row.value);
     } catch {
-      // A damaged value falls back to its default rather than breaking every page.
+      problems.push({ key, message: "The stored value is damaged; the default is used." });
+      continue;
+    }
+    const checked = settingsSchema.shape[key].safeParse(value);
+    if (checked.success) raw[key] = value;
+    else {
+      problems.push({
+        key,
+        message: `The stored value ${JSON.stringify(value)} is no longer accepted (${checked.error.issues[0].message}); the default is used until you save another.`,
+      });
     }
   }
-  const parsed = settingsSchema.safeParse(raw);
-  return parsed.success ? parsed.data : settingsSchema.parse({});
+  return { settings: settingsSchema.parse(raw), problems };
+}
+
+export async function getSettings(client: Tx | typeof db = db): Promise<Settings> {
+  return (await readSettings(client)).settings;
 }
 
 export async function saveSettings(actor: Principal, values: Settings): Promise<void> {

@@ -5,7 +5,7 @@ import { PASSWORD_MIN } from "@/lib/admins.schema";
 import { listApiTokens } from "@/lib/api-tokens";
 import { requireAdmin } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/dates";
-import { getSettings } from "@/lib/settings";
+import { readSettings } from "@/lib/settings";
 import { removeAdminAction, revokeTokenAction } from "./actions";
 import { AddAdminForm } from "./add-admin-form";
 import { CreateTokenForm } from "./create-token-form";
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const me = await requireAdmin();
-  const [admins, tokens, settings] = await Promise.all([listAdmins(), listApiTokens(), getSettings()]);
+  const [admins, tokens, { settings, problems }] = await Promise.all([listAdmins(), listApiTokens(), readSettings()]);
   return (
     <>
       <div className="page-head">
@@ -27,6 +27,11 @@ export default async function SettingsPage() {
 
       <section className="panel" aria-labelledby="defaults-h">
         <h2 id="defaults-h">Defaults</h2>
+        {problems.map((p) => (
+          <p key={p.key} className="notice warn" data-testid={`setting-problem-${p.key}`}>
+            {p.key}: {p.message}
+          </p>
+        ))}
         <SettingsForm settings={settings} />
       </section>
 
