@@ -860,3 +860,132 @@ test("PATCH changes only the fields it is given; renaming to a taken name is 409
   expect.soft(taken.status(), await taken.text()).toBe(409);
   expect.soft(await (await api.get(`/api/v1/hosts/${host.id}`)).text()).toBe(hostBefore);
 });
+
+test("names are unique regardless of case; a search for '_' finds only names holding one", async () => {
+  const clash = await api.post("/api/v1/hosts", { data: { ...hostA, name: "API-HOST-A" } });
+  await expectError(clash, 409);
+  const underscore = await api.post("/api/v1/clients", { data: { name: "ci_runner_9" } });
+  expect(underscore.status(), await underscore.text()).toBe(201);
+  const found = await (await api.get("/api/v1/clients?q=_")).json();
+  expect(found.clients.map((c: { name: string }) => c.name)).toEqual(["ci_runner_9"]);
+});
+
+test("HEAD on a bundle answers like a download without opening the key or logging one", async () => {
+  const url = certs.client.bundleUrl;
+  const countDownloads = async () =>
+    ((await (await api.get("/api/v1/audit.json?action=cert.download")).json()) as unknown[]).length;
+  const before = await countDownloads();
+  const head = await api.fetch(url, { method: "HEAD" });
+  expect(head.status()).toBe(200);
+  expect(head.headers()["content-type"]).toBe("application/zip");
+  expect(await countDownloads()).toBe(before);
+  expect(
+    (
+      await api.fetch("/api/v1/certificates/00000000-0000-4000-8000-000000000000/bundle.zip", { method: "HEAD" })
+    ).status(),
+  ).toBe(404);
+  await download(url);
+  expect(await countDownloads()).toBe(before + 1);
+});
+
+test("settings: GET all, PATCH some; unknown or bad values are 400 and change nothing", async () => {
+  const before = await (await api.get("/api/v1/settings")).json();
+  expect(before).toMatchObject({ sslDir: "/etc/docker/ssl", auditRetentionDays: null, auditRetentionCount: null });
+  await expectError(await api.patch("/api/v1/settings", { data: { crlDays: 9, bogus: 1 } }), 400, ["_form"]);
+  await expectError(await api.patch("/api/v1/settings", { data: { sslDir: "/tmp" } }), 400, ["sslDir"]);
+  await expectError(await api.patch("/api/v1/settings", { data: { auditRetentionCount: 5 } }), 400, [
+    "auditRetentionCount",
+  ]);
+  expect(await (await api.get("/api/v1/settings")).json()).toEqual(before);
+  const res = await api.patch("/api/v1/settings", { data: { crlDays: 9, auditRetentionDays: 400 } });
+  expect(res.status(), await res.text()).toBe(200);
+  expect(await res.json()).toEqual({ ...before, crlDays: 9, auditRetentionDays: 400 });
+  await api.patch("/api/v1/settings", { data: { crlDays: before.crlDays, auditRetentionDays: null } });
+});
+
+test("admins and tokens through the API: the same rules as Settings", async () => {
+  const list = await (await api.get("/api/v1/admins")).json();
+  expect(list.admins.map((a: { username: string }) => a.username)).toContain("admin");
+  await expectError(
+    await api.post("/api/v1/admins", { data: { username: "api-admin-x", password: "api-admin-x" } }),
+    400,
+    ["password"],
+  );
+  const created = await api.post("/api/v1/admins", {
+    data: { username: "api-admin-x", password: "a long and fine password" },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const admin = await created.json();
+  expect(admin).toEqual({
+    id: expect.stringMatching(UUID),
+    username: "api-admin-x",
+    createdAt: expect.any(String),
+    lastLoginAt: null,
+  });
+  noKeyMaterial(JSON.stringify(admin));
+  expect(JSON.stringify(admin)).not.toMatch(/passwordHash|scrypt/);
+  const patched = await api.patch(`/api/v1/admins/${admin.id}`, { data: { password: "another fine password" } });
+  expect(patched.status(), await patched.text()).toBe(200);
+  expect((await api.delete(`/api/v1/admins/${admin.id}`)).status()).toBe(204);
+  await expectError(await api.get(`/api/v1/admins/${admin.id}`), 404);
+
+  const token = await api.post("/api/v1/tokens", { data: { name: "api-made-token" } });
+  expect(token.status(), await token.text()).toBe(201);
+  const { id, token: secret } = await token.json();
+  expect(secret).toMatch(/^dpk_[A-Za-z0-9_-]{43}$/);
+  const listed = await (await api.get("/api/v1/tokens")).json();
+  expect(JSON.stringify(listed)).not.toContain(secret);
+  const withIt = await anon.get("/api/v1/hosts", { headers: { Authorization: `Bearer ${secret}` } });
+  expect(withIt.status()).toBe(200);
+  expect((await api.delete(`/api/v1/tokens/${id}`)).status()).toBe(204);
+  await expectError(await anon.get("/api/v1/hosts", { headers: { Authorization: `Bearer ${secret}` } }), 401);
+});
+
+test("CA rotation through the API: both CRLs, retire refused while certificates depend on the old CA, a bulk job, then retire", async () => {
+  test.setTimeout(240_000);
+  const before = await (await api.get("/api/v1/cas")).json();
+  const old = before.certificateAuthorities.find((ca: { state: string }) => ca.state === "active");
+  await expectError(await api.post("/api/v1/ca/rotate", { data: { commonName: "" } }), 400, ["commonName"]);
+  const rotated = await api.post("/api/v1/ca/rotate", { data: { commonName: "API Rotated CA", keySize: 2048 } });
+  expect(rotated.status(), await rotated.text()).toBe(201);
+  const next = await rotated.json();
+  expect(next).toMatchObject({ state: "active", commonName: "API Rotated CA" });
+  await expectError(await api.post("/api/v1/ca/rotate", { data: { commonName: "Third" } }), 409);
+  const states = (await (await api.get("/api/v1/cas")).json()).certificateAuthorities.map(
+    (ca: { id: string; state: string }) => [ca.id, ca.state],
+  );
+  expect(states).toEqual(
+    expect.arrayContaining([
+      [next.id, "active"],
+      [old.id, "overlap"],
+    ]),
+  );
+
+  const crls = await (await api.get("/api/v1/crl.pem")).text();
+  expect(crls.match(/BEGIN X509 CRL/g)?.length).toBe(2);
+  const oldCrl = await api.get(`/api/v1/cas/${old.id}/crl.pem`);
+  expect(oldCrl.status()).toBe(200);
+  expect((await oldCrl.text()).match(/BEGIN X509 CRL/g)?.length).toBe(1);
+
+  const refused = await api.post(`/api/v1/cas/${old.id}/retire`);
+  expect((await expectError(refused, 409)).message).toMatch(/still depend/);
+  expect((await refused.json()).error.dependents).toBeGreaterThan(0);
+
+  await expectError(await api.post("/api/v1/jobs", { data: { scope: "sideways" } }), 400);
+  const job = await api.post("/api/v1/jobs", { data: { scope: "previous-ca" } });
+  expect(job.status(), await job.text()).toBe(202);
+  const { id: jobId } = await job.json();
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/jobs/${jobId}`)).json()).status, { timeout: 180_000 })
+    .toBe("done");
+
+  const retired = await api.post(`/api/v1/cas/${old.id}/retire`);
+  expect(retired.status(), await retired.text()).toBe(200);
+  expect(await retired.json()).toMatchObject({ id: old.id, hostsStillTrusting: expect.any(Number) });
+  const after = (await (await api.get("/api/v1/cas")).json()).certificateAuthorities;
+  expect(after.find((ca: { id: string }) => ca.id === old.id)).toMatchObject({ state: "retired" });
+  expect((await (await api.get("/api/v1/crl.pem")).text()).match(/BEGIN X509 CRL/g)?.length).toBe(1);
+  // A bundle from the retired CA would carry a ca.pem without its issuer.
+  await expectError(await api.get(certs.client.bundleUrl), 410);
+  expect((await api.fetch(certs.client.bundleUrl, { method: "HEAD" })).status()).toBe(410);
+});

@@ -115,8 +115,12 @@ test("CA rotation: during the overlap, each side trusts both CAs", async ({ page
   await page.getByLabel("Key size").selectOption("2048");
   await page.getByRole("button", { name: "Create the successor CA" }).click();
   await expect(page.getByRole("heading", { name: "Rotation in progress" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("rotation-step-1")).toContainText("to do");
+  await expect(page.getByTestId("rotation-trust-left")).toContainText("have not received a bundle with both CAs yet");
   const caPem = await (await page.request.get("/api/v1/ca.pem")).text();
   expect(caPem.match(/BEGIN CERTIFICATE/g)?.length).toBe(2);
+  await expect(page.getByTestId("bundle-ca-pem")).toContainText(caPem.trim().split("\n")[1]);
+  expect(((await page.getByTestId("bundle-ca-pem").textContent()) ?? "").match(/BEGIN CERTIFICATE/g)?.length).toBe(2);
 
   // New CA: a host and a client. Old CA: local-json (server) and e2e-laptop (client).
   const newHostId = await addHostAndIssue(page, "rotated-host");
@@ -162,12 +166,35 @@ test("bulk re-issue under the new CA shows its progress to 100%, then the old CA
   await expect(page.getByTestId("job-status")).toContainText("100%", { timeout: 120_000 });
   await expect(page.getByTestId("job-status")).toContainText("done");
   await page.goto("/ca");
-  await expect(page.getByText("No valid certificate depends on the previous CA any more.")).toBeVisible();
-  page.once("dialog", (d) => d.accept());
+  await expect(page.getByText("No valid certificate comes from the previous CA any more.")).toBeVisible();
+  await expect(page.getByTestId("rotation-step-2")).toContainText(
+    "have a new certificate whose bundle they have not received",
+  );
+  let confirmation = "";
+  page.once("dialog", (d) => {
+    confirmation = d.message();
+    void d.accept();
+  });
   await page.getByRole("button", { name: "Retire the previous CA" }).click();
   await expect(page.getByRole("heading", { name: "Retired CAs" })).toBeVisible();
+  expect(confirmation).toMatch(/^Retire .*\? Bundles will stop carrying it\./);
   const caPem = await (await page.request.get("/api/v1/ca.pem")).text();
   expect(caPem.match(/BEGIN CERTIFICATE/g)?.length).toBe(1);
+
+  // Hosts whose ca.pem still holds the retired CA let its clients in: named until they get a new bundle.
+  await page.goto("/");
+  await expect(page.getByTestId("overview-needs-bundle")).toContainText("local-json");
+  const hostId = await holderId(page, "hosts", "local-json");
+  await page.goto(`/hosts/${hostId}`);
+  await expect(page.getByTestId("needs-new-bundle")).toBeVisible();
+  const bundle = await page.request.get(
+    `/api/v1/certificates/${await currentCertId(page, "hosts", hostId)}/bundle.zip`,
+  );
+  expect(bundle.status()).toBe(200);
+  await page.goto(`/hosts/${hostId}`);
+  await expect(page.getByTestId("needs-new-bundle")).toHaveCount(0);
+  await page.goto("/hosts?q=local-json");
+  await expect(page.getByRole("row").filter({ hasText: "local-json" })).not.toContainText("needs its new bundle");
 });
 
 test("a bulk re-issue of 200 certificates: the progress bar moves and reaches 100%", async ({

@@ -6,6 +6,8 @@ import { expect, test } from "@playwright/test";
 // one without a session check fails here without anyone having to remember to add it.
 const APP = path.resolve("app");
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
+// The health check says only whether the database answers, to load balancers and the error page.
+const PUBLIC_ROUTES = new Set(["/api/health"]);
 // The two actions that must work signed out: signing in, and creating the very first admin.
 const PUBLIC_ACTIONS = new Set(["loginAction", "setupAction"]);
 const DUMMY_ID = "00000000-0000-4000-8000-000000000000";
@@ -31,13 +33,13 @@ const routes = files
   .filter((f) => f.endsWith("route.ts"))
   .map((f) => {
     const source = readFileSync(f, "utf8");
-    const direct = [...source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map(
+    const direct = [...source.matchAll(/export (?:const|async function) (GET|HEAD|POST|PUT|PATCH|DELETE)\b/g)].map(
       (m) => m[1],
     );
     const destructured = [...source.matchAll(/export const \{([^}]+)\}/g)].flatMap((m) =>
       m[1].split(",").map((n) => n.trim()),
     );
-    const methods = [...direct, ...destructured.filter((n) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(n))];
+    const methods = [...direct, ...destructured.filter((n) => /^(GET|HEAD|POST|PUT|PATCH|DELETE)$/.test(n))];
     return { url: urlOf(f), methods };
   });
 const actionFiles = files.filter((f) => /^["']use server["']/.test(readFileSync(f, "utf8").trimStart()));
@@ -64,7 +66,15 @@ test.describe("anonymous callers", () => {
     });
   }
 
-  for (const { url, methods } of routes) {
+  test("the public health check answers without a session, and says no more than whether the database works", async ({
+    request,
+  }) => {
+    const response = await request.get("/api/health");
+    expect(response.status()).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  for (const { url, methods } of routes.filter((r) => !PUBLIC_ROUTES.has(r.url))) {
     for (const method of methods) {
       test(`${method} ${url} answers 401 without a token, with a forged one, and with a forged session`, async ({
         request,
@@ -79,10 +89,11 @@ test.describe("anonymous callers", () => {
           const response = await request.fetch(url, {
             method,
             headers,
-            data: method === "GET" ? undefined : {},
+            data: method === "GET" || method === "HEAD" ? undefined : {},
             maxRedirects: 0,
           });
           expect(response.status(), `${method} ${url} with ${JSON.stringify(headers)}`).toBe(401);
+          if (method === "HEAD") continue; // a HEAD answer has no body
           const body = await response.json();
           expect(typeof body.error.message).toBe("string");
         }

@@ -6,7 +6,7 @@
 //   checks both), and whatever a client sent under that name is dropped.
 // - request bodies over 1 MiB are refused with 413 before a byte of them is read (server actions
 //   must say their length);
-// - TRACE and TRACK answer 405.
+// - TRACE answers 405 (Node's parser already refuses TRACK and other unknown methods with 400).
 // `npm start` (scripts/start.mjs) and `npm run dev` run it; `node scripts/server.mjs [--dev]`.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
@@ -40,7 +40,7 @@ const app = next({ dev, dir: root, port });
 const handle = app.getRequestHandler();
 
 function onRequest(req, res) {
-  if (req.method === "TRACE" || req.method === "TRACK") {
+  if (req.method === "TRACE") {
     return refuse(req, res, 405, `${req.method} is not allowed.`, { Allow: "GET, HEAD, POST, PATCH, DELETE" });
   }
   const length = Number(req.headers["content-length"] ?? 0);

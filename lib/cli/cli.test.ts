@@ -269,3 +269,31 @@ test("backup, then restore: refusals change nothing, a good restore brings every
     assert.match(bundle.get("laptop/key.pem")?.content ?? "", /BEGIN (RSA )?PRIVATE KEY/);
   });
 });
+
+test("ca rotate and ca retire: retirement is refused while certificates depend on the old CA", async () => {
+  const [noRotation, rotated] = await Promise.all([
+    dockpki(dataA, ["ca", "retire"]),
+    ok(dataA, ["ca", "rotate", "--cn", "CLI Rotated CA", "--key-size", "2048"]),
+  ]);
+  assert.equal(noRotation.status, 1);
+  assert.match(noRotation.stderr, /No rotation is under way/);
+  assert.match(rotated.stdout, /It issues from now on; bundles carry both CAs until the old one is retired/);
+  const refused = await dockpki(dataA, ["ca", "retire"]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /valid certificates? still depends? on this CA/);
+  await Promise.all([
+    ok(dataA, ["issue", "host", "docker1", "--out", "docker1-new.zip"]),
+    ok(dataA, ["issue", "client", "laptop", "--out", "laptop-new.zip", "--host", "docker1"]),
+  ]);
+  // docker1's bundle, downloaded just now, still carries the old CA beside the new one.
+  const retired = await ok(dataA, ["ca", "retire"]);
+  assert.match(retired.stdout, /Retired CLI Test CA: bundles no longer carry it\./);
+  assert.match(retired.stdout, /1 host\(s\) still trust it/);
+  const [again, second] = await Promise.all([
+    dockpki(dataA, ["ca", "retire"]),
+    dockpki(dataA, ["ca", "rotate", "--cn", ""]),
+  ]);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /No rotation is under way/);
+  assert.equal(second.status, 1);
+});
