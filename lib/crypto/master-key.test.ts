@@ -41,9 +41,12 @@ test("a key file others can read is refused, and the message names no absolute p
   createMasterKeyFile();
   resetMasterKeyCache();
   chmodSync(path.join(process.env.DOCKPKI_DATA_DIR as string, "master.key"), 0o644);
-  assert.throws(() => loadMasterKey(), (err: Error) => {
-    assert.match(err.message, /master\.key in the data directory is readable by others/);
-    assert.ok(!err.message.includes(process.env.DOCKPKI_DATA_DIR as string));
-    return true;
-  });
+  assert.throws(
+    () => loadMasterKey(),
+    (err: Error) => {
+      assert.match(err.message, /master\.key in the data directory is readable by others/);
+      assert.ok(!err.message.includes(process.env.DOCKPKI_DATA_DIR as string));
+      return true;
+    },
+  );
 });
