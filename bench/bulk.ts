@@ -18,8 +18,8 @@ const KEYGEN_RUNS = 20;
 
 console.error(`load average at the start: ${loadAverage()}`);
 const temp = await prepareTempDataDir();
-const { createCertificateAuthority } = await import("@/lib/cas");
-const { caCreateSchema } = await import("@/lib/ca.schema");
+const { createCertificateAuthority } = await import("@/lib/ca/cas");
+const { caCreateSchema } = await import("@/lib/ca/ca.schema");
 const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
 const { issueHostCertificate } = await import("@/lib/certificates");

@@ -22,8 +22,8 @@ const DAY_MS = 86_400_000;
 
 console.error(`load average at the start: ${loadAverage()}`);
 const temp = await prepareTempDataDir();
-const { createCertificateAuthority, loadActiveCaSigner } = await import("@/lib/cas");
-const { caCreateSchema } = await import("@/lib/ca.schema");
+const { createCertificateAuthority, loadActiveCaSigner } = await import("@/lib/ca/cas");
+const { caCreateSchema } = await import("@/lib/ca/ca.schema");
 const { currentCrl, regenerateCrl, revokeCertificate } = await import("@/lib/revocations");
 const { db } = await import("@/lib/db");
 const { seedCertificates } = await import("./support/seed");

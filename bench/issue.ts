@@ -130,8 +130,8 @@ async function main(): Promise<void> {
  */
 async function measureAppPath(): Promise<void> {
   const temp = await prepareTempDataDir();
-  const { createCertificateAuthority } = await import("@/lib/cas");
-  const { caCreateSchema } = await import("@/lib/ca.schema");
+  const { createCertificateAuthority } = await import("@/lib/ca/cas");
+  const { caCreateSchema } = await import("@/lib/ca/ca.schema");
   const { createHost } = await import("@/lib/hosts");
   const { hostCreateSchema } = await import("@/lib/hosts.schema");
   const { issueHostCertificate } = await import("@/lib/certificates");

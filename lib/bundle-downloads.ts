@@ -2,7 +2,7 @@ import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
-import { trustedCas } from "@/lib/cas";
+import { trustedCas } from "@/lib/ca/cas";
 import { unseal } from "@/lib/crypto/seal";
 import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";

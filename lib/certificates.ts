@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
-import { loadActiveCaSigner } from "@/lib/cas";
+import { loadActiveCaSigner } from "@/lib/ca/cas";
 import type { CertificateQuery } from "@/lib/certificate-query.schema";
 import type { IssueInput } from "@/lib/certificates.schema";
 import { getClient } from "@/lib/clients";

@@ -9,7 +9,7 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 // A key revoked for keyCompromise is known to someone else: nothing may sign it again.
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
-const { createCertificateAuthority } = await import("@/lib/cas");
+const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createClient } = await import("@/lib/clients");
 const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");

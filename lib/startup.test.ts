@@ -16,7 +16,7 @@ delete process.env.DOCKPKI_MASTER_KEY;
 const { prepareServer } = await import("@/lib/startup");
 const { db } = await import("@/lib/db");
 const { resetMasterKeyCache } = await import("@/lib/crypto/master-key");
-const { createCertificateAuthority } = await import("@/lib/cas");
+const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
 
 after(async () => {

@@ -3,7 +3,7 @@
 // serial, fingerprint and a key sealed to its own id, so rows are as wide as real ones (the
 // status and createdAt columns sit behind certPem and keySealed, which matters to full scans).
 import { randomBytes, randomUUID } from "node:crypto";
-import { loadActiveCaSigner } from "@/lib/cas";
+import { loadActiveCaSigner } from "@/lib/ca/cas";
 import { seal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 import { generateRsaKeyPair } from "@/lib/pki/keys";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
-import { sampleHost } from "@/lib/bundles/test-support";
 import { buildClientBundle } from "@/lib/bundles/zip";
+import { sampleHost } from "@/lib/test-support/bundle-hosts";
+import { makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
 import { collect, unzip } from "@/lib/test-support/zip";
 
 // Host names that are distinct in the inventory but not on every disk, or not once made into a

@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import { renderCustomConf, renderDaemonJsonDropIn } from "@/lib/bundles/custom-conf";
 import { renderDaemonJson } from "@/lib/bundles/daemon-json";
 import { systemdCommandLine } from "@/lib/bundles/quote";
-import { HOSTILE, hostileHosts, parseUnit, sampleHost, systemdWords } from "@/lib/bundles/test-support";
 import { InputError } from "@/lib/errors";
+import { HOSTILE, hostileHosts, parseUnit, sampleHost, systemdWords } from "@/lib/test-support/bundle-hosts";
 
 const DIR = "/etc/docker/ssl";
 

@@ -17,10 +17,10 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { renderInstallSh } from "@/lib/bundles/install-sh";
-import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
-import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/bundles/test-support";
 import { buildServerBundle } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
+import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/test-support/bundle-hosts";
+import { makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
 import { extract } from "@/lib/test-support/zip";
 
 // stdin from /dev/null: Debian's bash reads ~/.bashrc when stdin is a socket, as node's pipes are.

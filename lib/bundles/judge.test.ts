@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
-import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
-import { sampleHost } from "@/lib/bundles/test-support";
 import { buildClientBundle, buildServerBundle } from "@/lib/bundles/zip";
+import { sampleHost } from "@/lib/test-support/bundle-hosts";
+import { makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
 import {
   dockerJudge,
   dockerJudgeUnavailable,

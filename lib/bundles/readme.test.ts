@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import { renderClientReadme } from "@/lib/bundles/client-readme";
 import { renderServerReadme } from "@/lib/bundles/server-readme";
 import { renderSwarmManageCommand } from "@/lib/bundles/swarm-command";
-import { HOSTILE, hostileHosts, sampleHost } from "@/lib/bundles/test-support";
 import { InputError } from "@/lib/errors";
+import { HOSTILE, hostileHosts, sampleHost } from "@/lib/test-support/bundle-hosts";
 
 const DIR = "/etc/docker/ssl";
 

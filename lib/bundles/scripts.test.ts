@@ -7,9 +7,9 @@ import { before, describe, it } from "node:test";
 import { renderContextCommand, renderVerifyCommand } from "@/lib/bundles/client-commands";
 import { renderEnvSh } from "@/lib/bundles/env-sh";
 import { shellQuote } from "@/lib/bundles/quote";
-import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
-import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/bundles/test-support";
 import { InputError } from "@/lib/errors";
+import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/test-support/bundle-hosts";
+import { makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
 
 const hasZsh = spawnSync("zsh", ["-c", "true"]).status === 0;
 const CLEAN_ENV: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: "test" };

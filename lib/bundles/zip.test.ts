@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { makeTestPki, type TestPki } from "@/lib/bundles/test-pki";
-import { sampleHost } from "@/lib/bundles/test-support";
 import { buildClientBundle, buildServerBundle, bundleFileName, toWebStream } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
+import { sampleHost } from "@/lib/test-support/bundle-hosts";
+import { makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
 import { collect, unzip, type ZipEntry } from "@/lib/test-support/zip";
 
 const modes = (entries: Map<string, ZipEntry>) =>

@@ -5,7 +5,7 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 // A rotation as an admin walks it, checked at each step against what dockpki says is left.
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
-const { createCertificateAuthority, getCaOverview, retireCertificateAuthority } = await import("@/lib/cas");
+const { createCertificateAuthority, getCaOverview, retireCertificateAuthority } = await import("@/lib/ca/cas");
 const { createClient } = await import("@/lib/clients");
 const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { caCreateSchema } from "@/lib/ca.schema";
-import { createCertificateAuthority, getCaOverview, retireCertificateAuthority } from "@/lib/cas";
+import { caCreateSchema } from "@/lib/ca/ca.schema";
+import { createCertificateAuthority, getCaOverview, retireCertificateAuthority } from "@/lib/ca/cas";
 import { UsageError } from "@/lib/cli/io";
 import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 

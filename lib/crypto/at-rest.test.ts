@@ -12,7 +12,7 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { unseal } = await import("@/lib/crypto/seal");
-const { createCertificateAuthority, importCertificateAuthority } = await import("@/lib/cas");
+const { createCertificateAuthority, importCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/hosts");
 const { createClient } = await import("@/lib/clients");
 const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");

@@ -7,7 +7,7 @@ const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { checkMasterKey } = await import("@/lib/crypto/key-check");
 const { resetMasterKeyCache } = await import("@/lib/crypto/master-key");
-const { createCertificateAuthority, loadActiveCaSigner } = await import("@/lib/cas");
+const { createCertificateAuthority, loadActiveCaSigner } = await import("@/lib/ca/cas");
 
 after(async () => {
   await db.$disconnect();

@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { requireAdmin } from "@/lib/auth/current";
-import { caCreateSchema, caImportSchema } from "@/lib/ca.schema";
-import { createCertificateAuthority, importCertificateAuthority, retireCertificateAuthority } from "@/lib/cas";
+import { caCreateSchema, caImportSchema } from "@/lib/ca/ca.schema";
+import { createCertificateAuthority, importCertificateAuthority, retireCertificateAuthority } from "@/lib/ca/cas";
 
 export async function createCaAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const actor = await requireAdmin();

@@ -1,5 +1,5 @@
 import { CopyButton } from "@/app/_components/copy-button";
-import type { CaInfo } from "@/lib/cas";
+import type { CaInfo } from "@/lib/ca/cas";
 import { formatDateTime, formatRelativeDays } from "@/lib/dates";
 
 /** Subject, fingerprint, serial, validity and key of a CA. */

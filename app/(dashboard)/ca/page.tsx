@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CopyButton } from "@/app/_components/copy-button";
 import { requireAdmin } from "@/lib/auth/current";
-import { getCaOverview } from "@/lib/cas";
+import { getCaOverview } from "@/lib/ca/cas";
 import { formatDateTime, formatRelativeDays } from "@/lib/dates";
 import { CaFacts } from "./ca-facts";
 import { CreateCaForm } from "./create-ca-form";

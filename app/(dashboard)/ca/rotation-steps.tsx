@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { RowAction } from "@/app/_components/row-action";
+import type { CaInfo } from "@/lib/ca/cas";
 import type { RotationProgress } from "@/lib/ca/rotation";
-import type { CaInfo } from "@/lib/cas";
 import { retireCaAction } from "./actions";
 import { CaFacts } from "./ca-facts";
 

@@ -5,7 +5,7 @@ import { HolderCertificates } from "@/app/_components/holder-certificates";
 import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
 import { MAX_ENV_FILES } from "@/lib/bundle-downloads";
-import { getActiveCa } from "@/lib/cas";
+import { getActiveCa } from "@/lib/ca/cas";
 import { listHolderCertificates } from "@/lib/certificates";
 import { getClient } from "@/lib/clients";
 import { NotFoundError } from "@/lib/errors";

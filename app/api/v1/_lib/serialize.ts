@@ -1,6 +1,6 @@
 import "server-only";
 import type { listApiTokens } from "@/lib/api-tokens";
-import { type CaInfo, caState } from "@/lib/cas";
+import { type CaInfo, caState } from "@/lib/ca/cas";
 import { certificateState } from "@/lib/certificate-status";
 import type { Certificate } from "@/lib/certificates";
 import type { Client } from "@/lib/clients";

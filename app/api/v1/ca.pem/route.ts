@@ -1,4 +1,4 @@
-import { trustedCaPems } from "@/lib/cas";
+import { trustedCaPems } from "@/lib/ca/cas";
 import { NotFoundError } from "@/lib/errors";
 import { apiRoute } from "../_lib/handler";
 import { pemResponse } from "../_lib/pem-response";

@@ -1,5 +1,5 @@
-import { caCreateSchema } from "@/lib/ca.schema";
-import { createCertificateAuthority, getActiveCa } from "@/lib/cas";
+import { caCreateSchema } from "@/lib/ca/ca.schema";
+import { createCertificateAuthority, getActiveCa } from "@/lib/ca/cas";
 import { NotFoundError } from "@/lib/errors";
 import { apiRoute, readJson } from "../_lib/handler";
 import { caJson } from "../_lib/serialize";

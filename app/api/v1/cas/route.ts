@@ -1,4 +1,4 @@
-import { listCas } from "@/lib/cas";
+import { listCas } from "@/lib/ca/cas";
 import { apiRoute } from "../_lib/handler";
 import { caJson } from "../_lib/serialize";
 

@@ -1,5 +1,5 @@
-import { caImportSchema } from "@/lib/ca.schema";
-import { importCertificateAuthority } from "@/lib/cas";
+import { caImportSchema } from "@/lib/ca/ca.schema";
+import { importCertificateAuthority } from "@/lib/ca/cas";
 import { apiRoute, readJson } from "../../_lib/handler";
 import { caJson } from "../../_lib/serialize";
 

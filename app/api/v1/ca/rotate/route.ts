@@ -1,5 +1,5 @@
-import { caCreateSchema } from "@/lib/ca.schema";
-import { createCertificateAuthority } from "@/lib/cas";
+import { caCreateSchema } from "@/lib/ca/ca.schema";
+import { createCertificateAuthority } from "@/lib/ca/cas";
 import { apiRoute, readJson } from "../../_lib/handler";
 import { caJson } from "../../_lib/serialize";
 

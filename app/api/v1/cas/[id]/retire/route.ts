@@ -1,4 +1,4 @@
-import { retireCertificateAuthority } from "@/lib/cas";
+import { retireCertificateAuthority } from "@/lib/ca/cas";
 import { apiRoute } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { caCreateSchema } from "@/lib/ca.schema";
+import { caCreateSchema } from "@/lib/ca/ca.schema";
 
 const errors = (input: Record<string, unknown>) => {
   const r = caCreateSchema.safeParse(input);
