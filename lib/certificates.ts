@@ -9,7 +9,7 @@ import { seal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
 import { InputError, NotFoundError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getHost } from "@/lib/hosts";
 import { hostCertificateNames } from "@/lib/hosts.schema";
 import { parseCsr } from "@/lib/pki/csr";
@@ -304,7 +304,7 @@ export async function getCertificate(id: string) {
 }
 
 /** Certificates stored before dockpki kept their key's hash get it (at start-up, in batches). */
-export async function backfillPublicKeyHashes(batch = 500): Promise<number> {
+export async function backfillPublicKeyHashes(batch = 2000): Promise<number> {
   let done = 0;
   for (;;) {
     const rows = await db.certificate.findMany({
@@ -313,9 +313,12 @@ export async function backfillPublicKeyHashes(batch = 500): Promise<number> {
       take: batch,
     });
     if (rows.length === 0) return done;
-    await db.$transaction(
-      rows.map((r) => db.certificate.update({ where: { id: r.id }, data: { publicKeySha256: spkiSha256(r.certPem) } })),
-    );
+    // One statement per batch: an update per row costs ~1 ms each through Prisma (46 s for 50,000).
+    const values = Prisma.join(rows.map((r) => Prisma.sql`(${r.id}, ${spkiSha256(r.certPem)})`));
+    // VALUES columns are column1, column2 in SQLite and PostgreSQL alike.
+    await db.$executeRaw`UPDATE "Certificate" SET "publicKeySha256" = "v"."hash"
+      FROM (SELECT "column1" AS "id", "column2" AS "hash" FROM (VALUES ${values}) AS "x") AS "v"
+      WHERE "Certificate"."id" = "v"."id"`;
     done += rows.length;
   }
 }

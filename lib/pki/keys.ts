@@ -1,8 +1,10 @@
 import "server-only";
-import { createHash, createPublicKey, generateKeyPair, type KeyObject, X509Certificate } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
+import { childrenOf, elementOf, readRoot, TAG } from "@/lib/pki/der";
+import { pemBlocks } from "@/lib/pki/pem";
 
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
 export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
@@ -99,16 +101,28 @@ export function readRsaPublicKey(pem: string): forge.pki.rsa.PublicKey {
 /**
  * Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo in a public key, private key or
  * certificate PEM: the same for all three, so a key revoked for keyCompromise is recognised in
- * whatever form it comes back.
+ * whatever form it comes back. A certificate's SubjectPublicKeyInfo is hashed as it is encoded
+ * there (DER is canonical, and dockpki writes it from the key's own encoding): reading it out of
+ * the DER takes microseconds, where parsing the certificate or the key with OpenSSL takes half a
+ * millisecond, which matters when 50,000 stored certificates are hashed at once.
  */
 export function spkiSha256(pem: string): string {
-  let key: KeyObject;
+  let spki: Buffer;
   try {
-    key = /-----BEGIN CERTIFICATE-----/.test(pem) ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+    const [certificate] = pemBlocks(pem, "CERTIFICATE");
+    spki = certificate ? certificateSpki(certificate) : createPublicKey(pem).export({ type: "spki", format: "der" });
   } catch {
     throw new InputError("The key or certificate could not be read; paste an unencrypted PEM.");
   }
-  return createHash("sha256")
-    .update(key.export({ type: "spki", format: "der" }))
-    .digest("hex");
+  return createHash("sha256").update(spki).digest("hex");
+}
+
+/** Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serial, signature, issuer, validity, subject, spki, ... }, ... } */
+function certificateSpki(der: Buffer): Buffer {
+  const [tbs] = childrenOf(der, readRoot(der, TAG.SEQUENCE));
+  const fields = childrenOf(der, tbs);
+  const version = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const spki = fields[version + 5];
+  if (spki?.tag !== TAG.SEQUENCE) throw new Error("no SubjectPublicKeyInfo");
+  return elementOf(der, spki);
 }
