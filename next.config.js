@@ -5,6 +5,8 @@ const nextConfig = {
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: "1mb" },
+    // proxy.ts sees a copy of every body; scripts/server.mjs already refuses anything larger.
+    proxyClientMaxBodySize: "1mb",
   },
   async headers() {
     return [

@@ -95,7 +95,7 @@ test.describe("what the server refuses before anything reads it", () => {
     expect(JSON.parse(declared.body).error.message).toMatch(/larger than 1 MB/);
   });
 
-  test("a server action over 1 MB is 413, and one without a length is 411, not 500", async ({ baseURL }) => {
+  test("a server action over 1 MB is 413, and a page body without a length is 411, not 500", async ({ baseURL }) => {
     const action = serverActionId("loginAction");
     const headers = { "Next-Action": action, "Content-Type": "text/plain;charset=UTF-8" };
     const sized = await raw(baseURL as string, {
@@ -112,6 +112,15 @@ test.describe("what the server refuses before anything reads it", () => {
       chunked: true,
     });
     expect(chunked.status).toBe(411);
+    // A form post without JavaScript carries no Next-Action header: the same rule holds for any page.
+    const plain = await raw(baseURL as string, {
+      method: "POST",
+      path: "/login",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: Buffer.from("a=b"),
+      chunked: true,
+    });
+    expect(plain.status).toBe(411);
   });
 });
 

@@ -52,3 +52,20 @@ test("maintenance applies the setting and logs what it removed", async () => {
   const prune = await db.auditEvent.findFirstOrThrow({ where: { action: "audit.prune" } });
   assert.equal(JSON.parse(prune.detail).removed, 25);
 });
+
+test("past the count, failed sign-ins go first: a flood of them cannot push an admin's actions out", async () => {
+  await seed(10);
+  await db.auditEvent.createMany({
+    data: Array.from({ length: 40 }, (_, i) => ({
+      at: new Date(now.getTime() - 1000 + i),
+      actor: `user:guess${i}`,
+      action: "auth.login_failed",
+    })),
+  });
+  assert.equal(await pruneAuditLog({ days: null, count: 20 }, now), 30);
+  assert.equal(await db.auditEvent.count({ where: { action: "test.event" } }), 10, "every admin event is kept");
+  assert.equal(await db.auditEvent.count({ where: { action: "auth.login_failed" } }), 10);
+  assert.equal(await pruneAuditLog({ days: null, count: 5 }, now), 15);
+  assert.equal(await db.auditEvent.count({ where: { action: "auth.login_failed" } }), 0);
+  assert.equal(await db.auditEvent.count({ where: { action: "test.event" } }), 5);
+});

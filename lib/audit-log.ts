@@ -96,9 +96,21 @@ export async function* renderAuditExport(q: AuditQuery, format: "csv" | "json"):
   if (format === "json") yield "\n]\n";
 }
 
+/** What callers who are not signed in leave: failed or throttled sign-ins, and the note that logging was limited. */
+const ANONYMOUS_ACTIONS = ["auth.login_failed", "auth.login_throttled", "auth.audit_limited"];
+
+/** Deletes the oldest `excess` events matching `where` (by id); returns how many went. */
+async function deleteOldest(where: Prisma.AuditEventWhereInput, excess: number): Promise<number> {
+  if (excess <= 0) return 0;
+  const last = await db.auditEvent.findFirst({ where, orderBy: { id: "asc" }, skip: excess - 1, select: { id: true } });
+  if (!last) return (await db.auditEvent.deleteMany({ where })).count;
+  return (await db.auditEvent.deleteMany({ where: { ...where, id: { lte: last.id } } })).count;
+}
+
 /**
- * Applies the retention settings: events older than `days`, and all but the newest `count`, are
- * deleted. With both null (the default) everything is kept. Returns how many went.
+ * Applies the retention settings: events older than `days` are deleted, and past `count` the
+ * oldest go, failed sign-ins first. Anyone can produce those, so a flood of them cannot push an
+ * admin's actions out of a count-limited log. With both null (the default) everything is kept.
  */
 export async function pruneAuditLog(
   retention: { days: number | null; count: number | null },
@@ -110,12 +122,9 @@ export async function pruneAuditLog(
     removed += (await db.auditEvent.deleteMany({ where: { at: { lt: cutoff } } })).count;
   }
   if (retention.count !== null) {
-    const oldestKept = await db.auditEvent.findFirst({
-      orderBy: { id: "desc" },
-      skip: retention.count - 1,
-      select: { id: true },
-    });
-    if (oldestKept) removed += (await db.auditEvent.deleteMany({ where: { id: { lt: oldestKept.id } } })).count;
+    const excess = (await db.auditEvent.count()) - retention.count;
+    const anonymous = await deleteOldest({ action: { in: ANONYMOUS_ACTIONS } }, excess);
+    removed += anonymous + (await deleteOldest({}, excess - anonymous));
   }
   return removed;
 }

@@ -55,8 +55,12 @@ interface KeyMaterial {
 }
 
 /** Refuses a public key that a certificate revoked for keyCompromise carried: it is known to others. */
-export async function assertKeyNotCompromised(publicKeySha256: string, field = "csrPem"): Promise<void> {
-  const compromised = await db.certificate.findFirst({
+export async function assertKeyNotCompromised(
+  publicKeySha256: string,
+  field = "csrPem",
+  client: Tx | typeof db = db,
+): Promise<void> {
+  const compromised = await client.certificate.findFirst({
     where: { publicKeySha256, status: "revoked", revocationReason: "keyCompromise" },
     select: { serial: true },
   });
@@ -114,6 +118,8 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
   const id = randomUUID();
   const keySealed = c.key.privateKeyPem ? seal(c.key.privateKeyPem, `certificate:${id}`) : null;
   return db.$transaction(async (tx) => {
+    // Again here: a key compromise revoked by another process since the first check must win.
+    await assertKeyNotCompromised(c.key.publicKeySha256, "csrPem", tx);
     const holder = c.hostId ? { hostId: c.hostId } : { clientId: c.clientId };
     await tx.certificate.updateMany({
       where: { ...holder, status: "active" },

@@ -17,7 +17,7 @@ const { prepareServer } = await import("@/lib/startup");
 const { db } = await import("@/lib/db");
 const { resetMasterKeyCache } = await import("@/lib/crypto/master-key");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
-const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+const mode = (file: string) => (statSync(file).mode & 0o7777).toString(8);
 
 after(async () => {
   await db.$disconnect();
@@ -82,5 +82,26 @@ test("a bad DOCKPKI_TRUSTED_PROXIES stops the start", async () => {
   } finally {
     delete process.env.DOCKPKI_TRUSTED_PROXIES;
     delete (globalThis as { dockpkiTrustedProxies?: unknown }).dockpkiTrustedProxies;
+  }
+});
+
+test("a data directory others may write to is refused; a shared one keeps its mode", async () => {
+  const shared = path.join(base, "shared");
+  mkdirSync(shared);
+  writeFileSync(path.join(shared, "someone-elses.txt"), "hello");
+  process.env.DOCKPKI_DATA_DIR = shared;
+  try {
+    chmodSync(shared, 0o1777);
+    await assert.rejects(prepareServer(), { name: "StartupError", message: /can be written by every user/ });
+    assert.equal(mode(shared), "1777", "a directory that is not dockpki's keeps its mode");
+    chmodSync(shared, 0o755);
+    resetMasterKeyCache();
+    // Only the modes matter here (this process's database connection belongs to the first directory).
+    await prepareServer().catch(() => {});
+    assert.equal(mode(shared), "755");
+    assert.equal(mode(path.join(shared, "dockpki.db")), "600");
+  } finally {
+    process.env.DOCKPKI_DATA_DIR = dir;
+    resetMasterKeyCache();
   }
 });

@@ -4,8 +4,8 @@
 //   request has none, so that header alone lets any client choose its address. The socket address
 //   goes into a header of ours, stamped with a secret of this process (lib/auth/client-address.ts
 //   checks both), and whatever a client sent under that name is dropped.
-// - request bodies over 1 MiB are refused with 413 before a byte of them is read (server actions
-//   must say their length);
+// - request bodies over 1 MiB are refused with 413 before a byte of them is read (outside /api a
+//   body must say its length: 411);
 // - TRACE answers 405 (Node's parser already refuses TRACK and other unknown methods with 400).
 // `npm start` (scripts/start.mjs) and `npm run dev` run it; `node scripts/server.mjs [--dev]`.
 import { randomBytes } from "node:crypto";
@@ -47,10 +47,10 @@ function onRequest(req, res) {
   if (length > MAX_BODY_BYTES) {
     return refuse(req, res, 413, "The request body is larger than 1 MB; dockpki accepts no more.");
   }
-  // Browsers always say how long a server action's body is; without it Next would read on and
-  // answer an oversized one with 500. (A chunked API body is cut off by the API itself.)
-  if (req.headers["next-action"] && req.headers["content-length"] === undefined && req.method === "POST") {
-    return refuse(req, res, 411, "A form submission needs a Content-Length.");
+  // Browsers always say how long a form's body is; a chunked one could not be limited before Next
+  // (and its proxy, which buffers up to 10 MB) had read it. The JSON API cuts chunked bodies off itself.
+  if (req.headers["transfer-encoding"] !== undefined && !(req.url ?? "").startsWith("/api/")) {
+    return refuse(req, res, 411, "A request body needs a Content-Length here.");
   }
   delete req.headers[PEER_HEADER];
   req.headers[PEER_HEADER] = `${token} ${req.socket.remoteAddress ?? ""}`;

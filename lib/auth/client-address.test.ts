@@ -28,6 +28,8 @@ describe("the client address", () => {
     // A proxy that passes garbage on: the proxy itself is the client.
     assert.equal(resolveClientAddress("10.0.0.5", "not-an-ip", proxies), "10.0.0.5");
     assert.equal(resolveClientAddress("10.0.0.5", null, proxies), "10.0.0.5");
+    // Some load balancers write the hop's port too.
+    assert.equal(resolveClientAddress("10.0.0.5", "203.0.113.7:51234", proxies), "203.0.113.7");
   });
 
   test("addresses are normalised, and anything else is refused", () => {
@@ -39,8 +41,11 @@ describe("the client address", () => {
   });
 
   test("DOCKPKI_TRUSTED_PROXIES refuses what is not an address or CIDR", () => {
-    for (const bad of ["10.0.0.0/33", "example.com", "10.0.0.1/8/1", "::1/129", "10.0.0.0/x"]) {
+    for (const bad of ["10.0.0.0/33", "example.com", "10.0.0.1/8/1", "::1/129", "10.0.0.0/x", "10.0.0.1/", "::/"]) {
       assert.throws(() => parseTrustedProxies(bad), /DOCKPKI_TRUSTED_PROXIES: ".*" is not an IP address or CIDR/);
+    }
+    for (const everyone of ["0.0.0.0/0", "10.0.0.1/0", "::/0"]) {
+      assert.throws(() => parseTrustedProxies(everyone), /would trust every address/);
     }
   });
 

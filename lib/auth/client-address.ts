@@ -13,6 +13,8 @@ const PEER_TOKEN = Symbol.for("dockpki.peer-token");
 export function normalizeAddress(text: string | null | undefined): string | null {
   let ip = (text ?? "").trim();
   if (ip.startsWith("[") && ip.includes("]")) ip = ip.slice(1, ip.indexOf("]"));
+  // Some load balancers write a hop with its port: 192.0.2.7:51234
+  else if (/^[0-9.]+:\d{1,5}$/.test(ip)) ip = ip.slice(0, ip.indexOf(":"));
   ip = ip.replace(/%.*$/, "");
   const family = isIP(ip);
   if (family === 4) return ip;
@@ -39,15 +41,16 @@ export function parseTrustedProxies(text: string | undefined): TrustedProxies {
     const family = address ? (isIP(address) === 4 ? "ipv4" : "ipv6") : null;
     const max = family === "ipv4" ? 32 : 128;
     const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (
-      !address ||
-      !family ||
-      extra !== undefined ||
-      !/^\d*$/.test(prefixText ?? "") ||
-      !(prefix >= 0 && prefix <= max)
-    ) {
+    // "10.0.0.1/" would read as /0: a prefix, when there is a slash, is one to three digits.
+    const prefixOk = prefixText === undefined || (/^\d{1,3}$/.test(prefixText) && prefix <= max);
+    if (!address || !family || extra !== undefined || !prefixOk) {
       throw new Error(
         `DOCKPKI_TRUSTED_PROXIES: "${entry.slice(0, 60)}" is not an IP address or CIDR (such as 10.0.0.5 or 192.0.2.0/24).`,
+      );
+    }
+    if (prefix === 0) {
+      throw new Error(
+        `DOCKPKI_TRUSTED_PROXIES: "${entry.slice(0, 60)}" would trust every address, so any client could choose the address it is logged and throttled under. List your proxies' own addresses.`,
       );
     }
     list.addSubnet(address, prefix, family);
@@ -100,10 +103,49 @@ interface HeaderSource {
   get(name: string): string | null;
 }
 
+const PRIVATE = new BlockList();
+for (const [net, prefix] of [
+  ["10.0.0.0", 8],
+  ["172.16.0.0", 12],
+  ["192.168.0.0", 16],
+  ["127.0.0.0", 8],
+  ["100.64.0.0", 10],
+] as const) {
+  PRIVATE.addSubnet(net, prefix, "ipv4");
+}
+PRIVATE.addSubnet("fc00::", 7, "ipv6");
+PRIVATE.addSubnet("::1", 128, "ipv6");
+
+const warned = globalThis as unknown as { dockpkiUntrustedProxy?: string };
+
+/** A proxy not listed in DOCKPKI_TRUSTED_PROXIES that forwards clients' addresses, as last seen; or null. */
+export function untrustedProxySeen(): string | null {
+  return warned.dockpkiUntrustedProxy ?? null;
+}
+
+/**
+ * A peer on a private or loopback address that forwards other clients' addresses is a proxy the
+ * admin has not listed: every client behind it shares its address for throttling and the audit
+ * log. (Next adds X-Forwarded-For itself when a request has none, with the peer as its one hop.)
+ */
+function noticeUntrustedProxy(peer: string, forwardedFor: string | null): void {
+  if (!forwardedFor || warned.dockpkiUntrustedProxy === peer) return;
+  if (forwardedFor.split(",").every((hop) => normalizeAddress(hop) === peer)) return;
+  if (!PRIVATE.check(peer, isIP(peer) === 4 ? "ipv4" : "ipv6")) return;
+  warned.dockpkiUntrustedProxy = peer;
+  console.warn(
+    `dockpki: requests from ${peer} carry X-Forwarded-For, but ${peer} is not in DOCKPKI_TRUSTED_PROXIES: every client behind it is throttled and logged as ${peer}. List the proxy there.`,
+  );
+}
+
 /** The client address of a request, or null when dockpki runs without its server (scripts/server.mjs). */
 export function clientAddressOf(headers: HeaderSource): string | null {
   const peer = peerAddress(headers.get(PEER_HEADER));
-  return peer ? resolveClientAddress(peer, headers.get("x-forwarded-for"), trustedProxies()) : null;
+  if (!peer) return null;
+  const forwardedFor = headers.get("x-forwarded-for");
+  const trusted = trustedProxies();
+  if (!isTrusted(trusted, peer)) noticeUntrustedProxy(peer, forwardedFor);
+  return resolveClientAddress(peer, forwardedFor, trusted);
 }
 
 /** Whether the browser reached dockpki over https, as a trusted proxy says (dockpki itself speaks http). */

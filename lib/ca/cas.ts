@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { type Principal, recordAudit } from "@/lib/audit";
-import { trustsCa } from "@/lib/ca/bundle-trust";
+import { stillTrustsRetired } from "@/lib/ca/bundle-trust";
 import type { CaCreateInput, CaImportInput } from "@/lib/ca/ca.schema";
 import { getRotationProgress } from "@/lib/ca/rotation";
 import { seal, unseal } from "@/lib/crypto/seal";
@@ -176,7 +176,9 @@ export async function retireCertificateAuthority(actor: Principal, id: string, n
         { dependents },
       );
     }
-    const hostsStillTrusting = await tx.host.count({ where: trustsCa(id) });
+    // The same hosts the overview names from now on: bundles that carried it, or no record at all.
+    const stillTrusting = stillTrustsRetired([{ id, retiredAt: now }]);
+    const hostsStillTrusting = stillTrusting ? await tx.host.count({ where: stillTrusting }) : 0;
     await tx.certificateAuthority.update({ where: { id }, data: { status: "retired", retiredAt: now } });
     await recordAudit(tx, { actor, action: "ca.retire", target: ca.commonName, detail: { id, hostsStillTrusting } });
     return { id: ca.id, commonName: ca.commonName, hostsStillTrusting };

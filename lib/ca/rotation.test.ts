@@ -114,3 +114,19 @@ test("a host with a certificate from before the retirement and no record of its 
   });
   assert.ok((await hostIdsNeedingNewBundle([legacy.id])).has(legacy.id));
 });
+
+test("the retire confirmation counts the same hosts the overview names afterwards, unrecorded ones included", async () => {
+  const current = await db.certificateAuthority.findFirstOrThrow({ where: { status: "active" } });
+  const unrecorded = await createHost(actor, host("unrecorded"));
+  await issueHostCertificate(actor, unrecorded.id, {});
+  const successor = await createCertificateAuthority(actor, caInput("Third CA"), "rotate");
+  for (const cert of await db.certificate.findMany({ where: { caId: current.id, status: "active" } })) {
+    await reissueCertificate(actor, cert.id);
+  }
+  const progress = await getRotationProgress(successor.id, current.id);
+  const retired = await retireCertificateAuthority(actor, current.id);
+  const named = await hostsNeedingNewBundle(100);
+  assert.equal(progress.trustingPrevious.hosts, retired.hostsStillTrusting);
+  assert.equal(retired.hostsStillTrusting, named.count);
+  assert.ok(named.hosts.some((h) => h.name === "unrecorded"));
+});

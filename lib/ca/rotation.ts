@@ -44,13 +44,15 @@ export interface RotationProgress {
   trust: { hosts: number; clients: number; sampleHosts: { id: string; name: string }[] };
   reissue: { certificates: number };
   install: { hosts: number; clients: number };
-  /** Hosts whose ca.pem holds the old CA now; they keep trusting it after retirement until their next bundle. */
+  /** Hosts whose ca.pem holds the old CA now (or whose ca.pem dockpki has no record of); they keep
+   * trusting it after retirement until their next bundle. */
   trustingPrevious: { hosts: number; sampleHosts: { id: string; name: string }[] };
 }
 
 /** Progress of the rotation from `previousCaId` to `activeCaId`, step by step. */
 export async function getRotationProgress(activeCaId: string, previousCaId: string, at = now()) {
-  const previousWhere = trustsCa(previousCaId);
+  // Those the overview will name once the old CA is retired now.
+  const previousWhere = stillTrustsRetired([{ id: previousCaId, retiredAt: at }]) ?? trustsCa(previousCaId);
   const [trust, certificates, install, trustingHosts, trustingSample] = await Promise.all([
     lackingTrust([activeCaId, previousCaId], at),
     db.certificate.count({ where: { caId: previousCaId, status: "active", notAfter: { gt: at } } }),

@@ -4,6 +4,7 @@
 // and by the tests that pin the plans of list queries.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import Database from "better-sqlite3";
+import { likeEscapingAdapter } from "@/lib/db-like";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export interface SlowStatement {
@@ -18,7 +19,8 @@ const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor((ms.le
 
 export function installQueryLog(databasePath: string) {
   const client = new PrismaClient({
-    adapter: new PrismaBetterSqlite3({ url: `file:${databasePath}`, timeout: 10_000 }),
+    // The same adapter as lib/db.ts, so the statements seen are those production sends.
+    adapter: likeEscapingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath}`, timeout: 10_000 })),
     log: [{ emit: "event", level: "query" }],
   });
   (globalThis as unknown as { dockpkiPrisma?: PrismaClient }).dockpkiPrisma = client;

@@ -3,6 +3,7 @@ import { RowAction } from "@/app/_components/row-action";
 import { listAdmins } from "@/lib/admins";
 import { PASSWORD_MIN } from "@/lib/admins.schema";
 import { listApiTokens } from "@/lib/api-tokens";
+import { untrustedProxySeen } from "@/lib/auth/client-address";
 import { requireAdmin } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/dates";
 import { readSettings } from "@/lib/settings";
@@ -15,6 +16,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const me = await requireAdmin();
+  const proxy = untrustedProxySeen();
   const [admins, tokens, { settings, problems }] = await Promise.all([listAdmins(), listApiTokens(), readSettings()]);
   return (
     <>
@@ -27,6 +29,13 @@ export default async function SettingsPage() {
 
       <section className="panel" aria-labelledby="defaults-h">
         <h2 id="defaults-h">Defaults</h2>
+        {proxy ? (
+          <p className="notice warn" data-testid="untrusted-proxy">
+            Requests from {proxy} carry X-Forwarded-For, but {proxy} is not in DOCKPKI_TRUSTED_PROXIES: every client
+            behind it is throttled and logged as {proxy}, and HTTPS behind it is not recognised. Add it to that variable
+            and restart dockpki.
+          </p>
+        ) : null}
         {problems.map((p) => (
           <p key={p.key} className="notice warn" data-testid={`setting-problem-${p.key}`}>
             {p.key}: {p.message}

@@ -1,3 +1,5 @@
+import { getActiveCa } from "@/lib/ca/cas";
+import { NotFoundError } from "@/lib/errors";
 import { trustedCrls } from "@/lib/revocations";
 import { apiRoute } from "../_lib/handler";
 import { pemResponse } from "../_lib/pem-response";
@@ -6,3 +8,12 @@ import { pemResponse } from "../_lib/pem-response";
 export const GET = apiRoute(async () => pemResponse(await trustedCrls(), "crl.pem", "application/pkix-crl"), {
   allowSession: true,
 });
+
+/** HEAD says whether there is a CRL without signing one. */
+export const HEAD = apiRoute(
+  async () => {
+    if (!(await getActiveCa())) throw new NotFoundError("There is no certificate authority yet.");
+    return new Response(null, { headers: { "Content-Type": "application/pkix-crl", "Cache-Control": "no-store" } });
+  },
+  { allowSession: true },
+);
