@@ -118,13 +118,15 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
   const id = randomUUID();
   const keySealed = c.key.privateKeyPem ? seal(c.key.privateKeyPem, `certificate:${id}`) : null;
   return db.$transaction(async (tx) => {
-    // Again here: a key compromise revoked by another process since the first check must win.
-    await assertKeyNotCompromised(c.key.publicKeySha256, "csrPem", tx);
     const holder = c.hostId ? { hostId: c.hostId } : { clientId: c.clientId };
+    // A write first: SQLite then holds the write lock, so a second process (the CLI beside the
+    // dashboard) waits for it instead of deadlocking on a read that wants to become a write.
     await tx.certificate.updateMany({
       where: { ...holder, status: "active" },
       data: { status: "superseded", supersededById: id },
     });
+    // Again here, under the lock: a key compromise another process revoked since must win.
+    await assertKeyNotCompromised(c.key.publicKeySha256, "csrPem", tx);
     const cert = await tx.certificate.create({
       data: {
         id,
