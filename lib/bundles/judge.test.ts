@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { buildClientBundle, buildServerBundle } from "@/lib/bundles/zip";
 import { sampleHost } from "@/lib/test-support/bundle-hosts";
-import { makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
+import { issueTestLeaf, makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
 import {
   dockerJudge,
   dockerJudgeUnavailable,
@@ -134,35 +133,5 @@ describe("docker-judge.sh (and check-bundle.sh) on unzipped bundles", { timeout:
 
 /** A server certificate from the test CA for the given SANs, made with openssl like the rest. */
 function serverCert(pki: TestPki, subjectAltName: string): { certPem: string; keyPem: string } {
-  const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: pki.dir, stdio: "pipe" });
-  const ext = [
-    "basicConstraints=CA:FALSE",
-    "keyUsage=critical,digitalSignature,keyEncipherment",
-    "extendedKeyUsage=serverAuth",
-    `subjectAltName=${subjectAltName}`,
-  ];
-  writeFileSync(join(pki.dir, "extra.ext"), `${ext.join("\n")}\n`);
-  ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "extra-key.pem", "-out", "extra.csr", "-subj", "/CN=extra");
-  ssl(
-    "x509",
-    "-req",
-    "-in",
-    "extra.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca-key.pem",
-    "-CAcreateserial",
-    "-days",
-    "2",
-    "-sha256",
-    "-extfile",
-    "extra.ext",
-    "-out",
-    "extra.pem",
-  );
-  return {
-    certPem: readFileSync(join(pki.dir, "extra.pem"), "utf8"),
-    keyPem: readFileSync(join(pki.dir, "extra-key.pem"), "utf8"),
-  };
+  return issueTestLeaf(pki.dir, "extra", `extendedKeyUsage=serverAuth\nsubjectAltName=${subjectAltName}`);
 }

@@ -42,44 +42,8 @@ export function makeTestPki(): TestPki {
       `${ca}.pem`,
     );
   }
-  const ku = "keyUsage=critical,digitalSignature,keyEncipherment";
-  const leaves = {
-    server: `subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth`,
-    client: "extendedKeyUsage=clientAuth",
-  };
-  for (const [leaf, ext] of Object.entries(leaves)) {
-    writeFileSync(join(dir, `${leaf}.ext`), `basicConstraints=CA:FALSE\n${ku}\n${ext}\n`);
-    ssl(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${leaf}-key.pem`,
-      "-out",
-      `${leaf}.csr`,
-      "-subj",
-      `/CN=${leaf}`,
-    );
-    ssl(
-      "x509",
-      "-req",
-      "-in",
-      `${leaf}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca-key.pem",
-      "-CAcreateserial",
-      "-days",
-      "2",
-      "-sha256",
-      "-extfile",
-      `${leaf}.ext`,
-      "-out",
-      `${leaf}.pem`,
-    );
-  }
+  issueTestLeaf(dir, "server", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth");
+  issueTestLeaf(dir, "client", "extendedKeyUsage=clientAuth");
   return {
     dir,
     caPem: read("ca.pem"),
@@ -88,5 +52,46 @@ export function makeTestPki(): TestPki {
     serverKeyPem: read("server-key.pem"),
     clientCertPem: read("client.pem"),
     clientKeyPem: read("client-key.pem"),
+  };
+}
+
+/** A leaf from the test CA in `dir` (made by makeTestPki) with the given extensions: `${name}.pem`, `${name}-key.pem`. */
+export function issueTestLeaf(dir: string, name: string, extensions: string): { certPem: string; keyPem: string } {
+  const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  const ku = "keyUsage=critical,digitalSignature,keyEncipherment";
+  writeFileSync(join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\n${ku}\n${extensions}\n`);
+  ssl(
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${name}-key.pem`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    `/CN=${name}`,
+  );
+  ssl(
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca-key.pem",
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-sha256",
+    "-extfile",
+    `${name}.ext`,
+    "-out",
+    `${name}.pem`,
+  );
+  return {
+    certPem: readFileSync(join(dir, `${name}.pem`), "utf8"),
+    keyPem: readFileSync(join(dir, `${name}-key.pem`), "utf8"),
   };
 }
