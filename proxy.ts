@@ -28,7 +28,9 @@ function contentSecurityPolicy(nonce: string): string {
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  if (!PUBLIC_PATHS.includes(pathname) && !request.cookies.has("dockpki_session")) {
+  // /enroll/<token> serves a host's installer: the token is its credential, checked by the route.
+  const isPublic = PUBLIC_PATHS.includes(pathname) || pathname.startsWith("/enroll/");
+  if (!isPublic && !request.cookies.has("dockpki_session")) {
     const url = request.nextUrl.clone();
     url.pathname = "/login";
     url.search = "";

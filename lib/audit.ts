@@ -6,6 +6,8 @@ export type Principal =
   | { kind: "admin"; id: string; username: string }
   | { kind: "token"; id: string; name: string }
   | { kind: "cli" }
+  /** A host's or client's own agent, proven by its certificate's key (renewal, enrollment). */
+  | { kind: "host" | "client"; id: string; name: string }
   | { kind: "system" };
 
 export function actorLabel(principal: Principal): string {
@@ -14,6 +16,9 @@ export function actorLabel(principal: Principal): string {
       return `admin:${principal.username}`;
     case "token":
       return `token:${principal.name}`;
+    case "host":
+    case "client":
+      return `${principal.kind}:${principal.name}`;
     default:
       return principal.kind;
   }
@@ -62,5 +67,6 @@ export function describeActor(label: string): string {
   if (kind === "admin") return name;
   if (kind === "token") return `API token ${name}`;
   if (kind === "user") return `${name} (not signed in)`;
+  if (kind === "host" || kind === "client") return `${kind} ${name} (its agent)`;
   return kind === "cli" ? "the CLI" : "dockpki";
 }

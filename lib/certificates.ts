@@ -15,6 +15,7 @@ import { hostCertificateNames } from "@/lib/hosts.schema";
 import { parseCsr } from "@/lib/pki/csr";
 import { generateRsaKeyPair, spkiSha256 } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
+import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
 import { revokeCertificate } from "@/lib/revocations";
 import { getSettings } from "@/lib/settings";
 
@@ -109,6 +110,8 @@ export interface IssueOptions {
   replaces?: string;
   /** Revoke the replaced certificate (reason "superseded") as well as superseding it. */
   revokeReplaced?: boolean;
+  /** The audit event's action and address, when not cert.issue/cert.reissue (an agent's cert.renew). */
+  audit?: { action: string; ip?: string | null };
   /** Runs in the same transaction, e.g. to mark a bulk job's item done. */
   afterStore?: (tx: Tx, cert: { id: string }) => Promise<void>;
 }
@@ -154,7 +157,8 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
     });
     await recordAudit(tx, {
       actor,
-      action: opts.replaces ? "cert.reissue" : "cert.issue",
+      action: opts.audit?.action ?? (opts.replaces ? "cert.reissue" : "cert.issue"),
+      ip: opts.audit?.ip,
       target: c.commonName,
       detail: {
         id,
@@ -191,7 +195,7 @@ export async function issueHostCertificate(
     commonName: host.dnsNames[0] ?? host.name,
     dnsNames,
     ipAddresses,
-    days: input.days ?? settings.serverCertDays,
+    days: input.days ?? defaultLifetimeDays("server", settings, host.renewalEnabled),
     clientAuth,
   });
   return storeCertificate(
@@ -224,7 +228,7 @@ export async function issueClientCertificate(
     publicKeyPem: key.publicKeyPem,
     ca,
     commonName: client.name,
-    days: input.days ?? settings.clientCertDays,
+    days: input.days ?? defaultLifetimeDays("client", settings, client.renewalEnabled),
   });
   return storeCertificate(
     actor,

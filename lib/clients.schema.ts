@@ -9,12 +9,15 @@ const clientFields = {
   name: objectNameSchema,
   kind: z.enum(CLIENT_KINDS, "Choose person, ci or service."),
   notes: visibleText("Notes", 2000, { multiline: true }),
+  /** The client's agent renews its certificate (when the dashboard has a public URL). */
+  renewalEnabled: z.boolean(),
 };
 
 export const clientCreateSchema = z.object({
   ...clientFields,
   kind: clientFields.kind.default("person"),
   notes: clientFields.notes.default(""),
+  renewalEnabled: clientFields.renewalEnabled.default(true),
 });
 export const clientPatchSchema = z.object(clientFields).partial();
 

@@ -9,7 +9,20 @@ import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory
 import type { ListQuery } from "@/lib/list-query.schema";
 import { nameKeyOf } from "@/lib/name-key";
 
-const CLIENT_FIELDS = { id: true, name: true, kind: true, notes: true, createdAt: true, updatedAt: true } as const;
+const CLIENT_FIELDS = {
+  id: true,
+  name: true,
+  kind: true,
+  notes: true,
+  createdAt: true,
+  updatedAt: true,
+  bundleCaIds: true,
+  renewalEnabled: true,
+  agentReportAt: true,
+  agentReportSerial: true,
+  agentReportOutcome: true,
+  agentReportMessage: true,
+} as const;
 
 type ClientRow = Prisma.ClientGetPayload<{ select: typeof CLIENT_FIELDS }>;
 
@@ -55,7 +68,10 @@ async function assertNameFree(tx: Prisma.TransactionClient, name: string, except
   }
 }
 
-export async function createClient(actor: Principal, input: ClientInput): Promise<Client> {
+/** A new client; renewal is on unless it says otherwise. */
+export type NewClient = Omit<ClientInput, "renewalEnabled"> & Partial<Pick<ClientInput, "renewalEnabled">>;
+
+export async function createClient(actor: Principal, input: NewClient): Promise<Client> {
   return db.$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
     const row = await tx.client.create({ data: { ...input, nameKey: nameKeyOf(input.name) }, select: CLIENT_FIELDS });
@@ -68,7 +84,13 @@ export async function updateClient(actor: Principal, id: string, patch: ClientPa
   return db.$transaction(async (tx) => {
     const row = await tx.client.findUnique({ where: { id }, select: CLIENT_FIELDS });
     if (!row) throw new NotFoundError("That client does not exist.");
-    const merged = clientCreateSchema.safeParse({ name: row.name, kind: row.kind, notes: row.notes, ...patch });
+    const merged = clientCreateSchema.safeParse({
+      name: row.name,
+      kind: row.kind,
+      notes: row.notes,
+      renewalEnabled: row.renewalEnabled,
+      ...patch,
+    });
     if (!merged.success) throw new InputError("Some fields are invalid.", zodFieldErrors(merged.error.issues));
     await assertNameFree(tx, merged.data.name, id);
     const updated = await tx.client.update({

@@ -25,6 +25,27 @@ export class ConflictError extends Error {
   }
 }
 
+/** The caller did not prove who it is (a renewal whose signature, time or serial does not hold): 401. */
+export class UnauthorizedError extends Error {
+  override name = "UnauthorizedError";
+}
+
+/** The caller is known but may not do this (a revoked certificate asking to renew): 403. */
+export class ForbiddenError extends Error {
+  override name = "ForbiddenError";
+}
+
+/** Too many requests of this kind from this caller for now: 429. */
+export class TooManyRequestsError extends Error {
+  override name = "TooManyRequestsError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The thing asked for does not exist: 404. */
 export class NotFoundError extends Error {
   override name = "NotFoundError";
@@ -66,7 +87,7 @@ export function databaseDamageSeen(): boolean {
 }
 
 export interface ErrorReport {
-  status: 400 | 404 | 409 | 410 | 413 | 500 | 503;
+  status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 500 | 503;
   message: string;
   fieldErrors?: Record<string, string[]>;
   details?: Record<string, unknown>;
@@ -76,6 +97,11 @@ export interface ErrorReport {
  * caller logs the original on the server. */
 export function describeError(err: unknown): ErrorReport {
   if (err instanceof InputError) return { status: 400, message: err.message, fieldErrors: err.fieldErrors };
+  if (err instanceof UnauthorizedError) return { status: 401, message: err.message };
+  if (err instanceof ForbiddenError) return { status: 403, message: err.message };
+  if (err instanceof TooManyRequestsError) {
+    return { status: 429, message: err.message, details: { retryAfterSeconds: err.retryAfterSeconds } };
+  }
   if (err instanceof NotFoundError) return { status: 404, message: err.message };
   if (err instanceof ConflictError) return { status: 409, message: err.message, details: err.details };
   if (err instanceof GoneError) return { status: 410, message: err.message };

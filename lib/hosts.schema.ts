@@ -6,6 +6,7 @@ import {
   ipAddressSchema,
   objectNameSchema,
   portSchema,
+  renewWindowSchema,
   tlsModeSchema,
 } from "@/lib/validation";
 import { visibleText } from "@/lib/visible-text";
@@ -26,6 +27,10 @@ const hostFields = {
   role: hostRoleSchema,
   labels: visibleText("Labels", 200),
   notes: visibleText("Notes", 2000, { multiline: true }),
+  /** The host's agent renews its certificate (when the dashboard has a public URL). */
+  renewalEnabled: z.boolean(),
+  /** When the agent may restart dockerd; null: any time of day. */
+  renewWindow: z.preprocess((v) => (v === "" ? null : v), renewWindowSchema.nullable()),
 };
 
 const NEEDS_A_SAN =
@@ -44,6 +49,8 @@ export const hostCreateSchema = z
     role: hostFields.role.default("standalone"),
     labels: hostFields.labels.default(""),
     notes: hostFields.notes.default(""),
+    renewalEnabled: hostFields.renewalEnabled.default(true),
+    renewWindow: hostFields.renewWindow.default(null),
   })
   .refine((h) => h.dnsNames.some((n) => !n.startsWith("*.")) || h.ipAddresses.length > 0, {
     message: NEEDS_A_SAN,

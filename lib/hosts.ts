@@ -26,6 +26,14 @@ const HOST_FIELDS = {
   updatedAt: true,
   bundleCertificateId: true,
   bundleDeliveredAt: true,
+  bundleCaIds: true,
+  renewalEnabled: true,
+  renewWindow: true,
+  agentReportAt: true,
+  agentReportSerial: true,
+  agentReportOutcome: true,
+  agentReportMessage: true,
+  agentServedSerial: true,
 } as const;
 
 type HostRow = Prisma.HostGetPayload<{ select: typeof HOST_FIELDS }>;
@@ -44,8 +52,14 @@ export function toHost(row: HostRow) {
 
 export type Host = ReturnType<typeof toHost>;
 
-function toData(input: HostInput) {
+/** A new host; renewal settings left out take their defaults (renewal on, any time of day). */
+export type NewHost = Omit<HostInput, "renewalEnabled" | "renewWindow"> &
+  Partial<Pick<HostInput, "renewalEnabled" | "renewWindow">>;
+
+function toData(input: NewHost) {
   return {
+    renewalEnabled: true,
+    renewWindow: null,
     ...input,
     nameKey: nameKeyOf(input.name),
     dnsNames: JSON.stringify(input.dnsNames),
@@ -97,7 +111,7 @@ async function assertNameFree(tx: Prisma.TransactionClient, name: string, except
   }
 }
 
-export async function createHost(actor: Principal, input: HostInput): Promise<Host> {
+export async function createHost(actor: Principal, input: NewHost): Promise<Host> {
   return db.$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
     const row = await tx.host.create({ data: toData(input), select: HOST_FIELDS });

@@ -5,13 +5,15 @@ import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { pruneKnownAddresses } from "@/lib/auth/sign-in";
 import { pruneThrottle } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
+import { pruneUsedProofs } from "@/lib/renewal/proof";
 import { getSettings } from "@/lib/settings";
 
 const EVERY_MS = 10 * 60_000;
 
 /**
  * Deletes what no longer counts for anything: throttle windows that ended, expired sessions,
- * known addresses unused for 90 days, and audit events past the retention setting. Safe to run
+ * known addresses unused for 90 days, renewal proofs past the clock-skew window, enrollment tokens
+ * a month after they expired, and audit events past the retention setting. Safe to run
  * from several processes at once: every step is a plain delete of what is already due.
  */
 export async function runMaintenance(now = new Date()) {
@@ -20,6 +22,10 @@ export async function runMaintenance(now = new Date()) {
     throttle: await pruneThrottle(now),
     sessions: await deleteExpiredSessions(now),
     knownAddresses: await pruneKnownAddresses(now),
+    usedProofs: await pruneUsedProofs(now),
+    enrollmentTokens: (
+      await db.enrollmentToken.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 30 * 86_400_000) } } })
+    ).count,
     audit: await pruneAuditLog({ days: settings.auditRetentionDays, count: settings.auditRetentionCount }, now),
   };
   if (result.audit > 0) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { daysSchema, sslDirSchema } from "@/lib/validation";
+import { daysSchema, publicUrlSchema, sslDirSchema } from "@/lib/validation";
 
 /** A limit that may be left empty: null means "no limit". */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -16,6 +16,36 @@ export const settingsSchema = z.object({
     .refine((n) => n === 2048 || n === 3072 || n === 4096, "Choose 2048, 3072 or 4096 bits.")
     .default(3072)
     .transform((n) => n as 2048 | 3072 | 4096),
+  /** Where hosts and clients reach this dashboard (agents, enrollment); null leaves the agent out of bundles. */
+  publicUrl: optional(publicUrlSchema).default(null),
+  /** The CA that signed the dashboard's TLS certificate, when it is a private one: agents trust it for publicUrl. */
+  publicUrlCaPem: optional(
+    z
+      .string()
+      .trim()
+      .max(64 * 1024, "That is too large to be a CA certificate.")
+      .regex(
+        /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----$/,
+        "Paste one CA certificate in PEM form, starting with -----BEGIN CERTIFICATE-----.",
+      ),
+  ).default(null),
+  /** Lifetimes of certificates whose holder renews itself (renewal on and a public URL set). */
+  renewalServerCertDays: daysSchema.default(30),
+  renewalClientCertDays: daysSchema.default(7),
+  /** Agents renew when less than this share of the lifetime is left. */
+  renewAtRemainingPercent: z.coerce
+    .number("Enter a whole percentage.")
+    .int("Enter a whole percentage.")
+    .min(5, "At least 5%: an agent needs time to retry before the certificate expires.")
+    .max(90, "At most 90%.")
+    .default(33),
+  /** How long an enrollment command works. */
+  enrollmentTokenMinutes: z.coerce
+    .number("Enter the minutes as a whole number.")
+    .int("Enter the minutes as a whole number.")
+    .min(1, "At least 1 minute.")
+    .max(7 * 24 * 60, "At most 7 days (10080 minutes).")
+    .default(15),
   /** Audit events older than this many days are deleted; null keeps everything. */
   auditRetentionDays: optional(daysSchema).default(null),
   /** At most this many audit events are kept, the newest; null keeps everything. */

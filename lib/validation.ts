@@ -191,6 +191,41 @@ export const sslDirSchema = z
       ctx.addIssue({ code: "custom", message: `${problem} Choose a folder of its own, such as /etc/docker/ssl.` });
   });
 
+/**
+ * The dashboard's address as hosts see it, baked into agents and enrollment commands: http(s), no
+ * credentials, query or fragment, and only characters that are safe inside a shell word and a URL.
+ */
+export const publicUrlSchema = z
+  .string()
+  .trim()
+  .max(200, "At most 200 characters.")
+  .transform((url) => url.replace(/\/+$/, ""))
+  .refine((url) => /^https?:\/\/[A-Za-z0-9.:[\]_-]+(\/[A-Za-z0-9._~/-]*)?$/.test(url), {
+    message: "Enter the address hosts use to reach this dashboard, such as https://dockpki.example.com.",
+    abort: true,
+  })
+  .refine(
+    (url) => {
+      try {
+        const u = new URL(url);
+        return u.hostname !== "" && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    },
+    { message: "Enter the address hosts use to reach this dashboard, such as https://dockpki.example.com." },
+  );
+
+/** When a host's agent may restart dockerd: "02:00-04:00" daily, or on some days ("Mon,Thu 02:00-04:00"). */
+export const renewWindowSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^((Mon|Tue|Wed|Thu|Fri|Sat|Sun)(,(Mon|Tue|Wed|Thu|Fri|Sat|Sun))* )?([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+    "Enter a window such as 02:00-04:00, or Mon,Thu 02:00-04:00 (24-hour times, server's local time on the host).",
+  )
+  .refine((w) => w.slice(-11, -6) !== w.slice(-5), "The window must end at another time than it starts.");
+
 export const configStyleSchema = z.enum(["systemd", "daemon-json"], "Choose systemd or daemon-json.");
 export const tlsModeSchema = z.enum(["mtls", "tls-only"], "Choose mtls or tls-only.");
 export const hostRoleSchema = z.enum(["standalone", "swarm-manager"], "Choose standalone or swarm-manager.");

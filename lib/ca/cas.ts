@@ -9,7 +9,7 @@ import { db, type Tx } from "@/lib/db";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { listAllHosts } from "@/lib/hosts";
 import { hostCertificateNames } from "@/lib/hosts.schema";
-import { createCa, importCa } from "@/lib/pki/ca";
+import { createCa, crossSignCa, importCa } from "@/lib/pki/ca";
 import { caCertificateWarnings } from "@/lib/pki/ca-checks";
 import { describeCertificate } from "@/lib/pki/inspect";
 
@@ -45,15 +45,17 @@ export async function listCas() {
 
 /** Every CA a host or client should still trust: the active one and, during a rotation, its
  * predecessor; the active one first. What each bundle's ca.pem holds. */
-export async function trustedCas(client: Tx | typeof db = db): Promise<{ id: string; certPem: string }[]> {
+export async function trustedCas(
+  client: Tx | typeof db = db,
+): Promise<{ id: string; certPem: string; crossCertPem: string | null }[]> {
   const cas = await client.certificateAuthority.findMany({
     where: { status: { in: ["active", "previous"] } },
-    select: { id: true, certPem: true, status: true },
+    select: { id: true, certPem: true, crossCertPem: true, status: true },
     orderBy: { createdAt: "desc" },
   });
   return cas
     .sort((a, b) => (a.status === "active" ? -1 : b.status === "active" ? 1 : 0))
-    .map(({ id, certPem }) => ({ id, certPem }));
+    .map(({ id, certPem, crossCertPem }) => ({ id, certPem, crossCertPem }));
 }
 
 export async function trustedCaPems(client: Tx | typeof db = db): Promise<string[]> {
@@ -86,8 +88,17 @@ async function storeCa(
   const info = describeCertificate(pems.certPem);
   const id = randomUUID();
   const keySealed = seal(pems.keyPem, `ca:${id}`);
+  // A successor is vouched for by its predecessor, so agents that trust only the old CA can accept it.
+  const predecessor = mode === "rotate" ? await loadActiveCaSigner() : null;
+  const crossCertPem = predecessor ? crossSignCa(pems.certPem, predecessor) : null;
   return db.$transaction(async (tx) => {
     await assertCanStore(tx, mode);
+    if (
+      predecessor &&
+      (await tx.certificateAuthority.count({ where: { id: predecessor.id, status: "active" } })) === 0
+    ) {
+      throw new ConflictError("The active CA changed while this rotation was prepared; try again.");
+    }
     if (await tx.certificateAuthority.count({ where: { fingerprint: info.fingerprint } })) {
       throw new ConflictError("This CA certificate is already stored.");
     }
@@ -108,6 +119,7 @@ async function storeCa(
         certPem: pems.certPem,
         keySealed,
         imported,
+        crossCertPem,
       },
       select: PUBLIC_FIELDS,
     });

@@ -3,11 +3,11 @@ import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
 import { checkCaCertificate, type InventoryHost } from "@/lib/pki/ca-checks";
-import type { CaKeyPair } from "@/lib/pki/ca-signer";
+import { type CaKeyPair, loadCaSigner } from "@/lib/pki/ca-signer";
 import { keyDerivationRefusal } from "@/lib/pki/key-derivation";
 import { generateRsaKeyPair, type RsaKeySize, rsaKeyRefusal } from "@/lib/pki/keys";
 import { buildName, type NameInput } from "@/lib/pki/name";
-import { derToPem, pemBlocks } from "@/lib/pki/pem";
+import { derToPem, parseCertificatePem, pemBlocks } from "@/lib/pki/pem";
 import { randomSerialHex } from "@/lib/pki/serial";
 import { signCertificate } from "@/lib/pki/sign";
 import { validityPeriod } from "@/lib/pki/validity";
@@ -52,6 +52,33 @@ export async function createCa(input: CreateCaInput): Promise<CaKeyPair> {
   // self-signed: forge encodes subject and issuer from the same attributes, so they match
   const der = signCertificate(cert, privateKeyPem, null);
   return { certPem: derToPem("CERTIFICATE", der), keyPem: privateKeyPem };
+}
+
+/**
+ * A cross certificate for a CA rotation: the successor's subject (byte for byte) and public key,
+ * issued by its predecessor, valid while both are. A host or client that trusts only the old CA
+ * can check the new one with it before it accepts a ca.pem holding the new CA.
+ */
+export function crossSignCa(successorCertPem: string, predecessor: CaKeyPair): string {
+  const successor = parseCertificatePem(successorCertPem);
+  const signer = loadCaSigner(predecessor);
+  const ski = successor.cert.getExtension("subjectKeyIdentifier") as { subjectKeyIdentifier?: string } | null;
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = successor.cert.publicKey;
+  cert.serialNumber = randomSerialHex();
+  cert.validity.notBefore = successor.cert.validity.notBefore;
+  cert.validity.notAfter = new Date(Math.min(successor.cert.validity.notAfter.getTime(), signer.notAfter.getTime()));
+  cert.setSubject(successor.cert.subject.attributes);
+  cert.setExtensions([
+    { name: "basicConstraints", critical: true, cA: true },
+    { name: "keyUsage", critical: true, keyCertSign: true, cRLSign: true },
+    ski?.subjectKeyIdentifier
+      ? { name: "subjectKeyIdentifier", subjectKeyIdentifier: ski.subjectKeyIdentifier }
+      : { name: "subjectKeyIdentifier" },
+    { name: "authorityKeyIdentifier", keyIdentifier: signer.keyIdentifier },
+  ]);
+  const der = signCertificate(cert, signer.keyPem, signer.name, successor.subjectAsn1);
+  return derToPem("CERTIFICATE", der);
 }
 
 /**

@@ -23,13 +23,18 @@ const getTBSCertificate = (pki as unknown as { getTBSCertificate(c: forge.pki.Ce
  * it parsed (UTF8String values come out UTF-8 encoded twice, multi-valued RDNs split), and Go and
  * openssl find the issuing CA by comparing these bytes.
  */
-function tbsCertificateDer(cert: forge.pki.Certificate, issuer: forge.asn1.Asn1 | null): Buffer {
+function tbsCertificateDer(
+  cert: forge.pki.Certificate,
+  issuer: forge.asn1.Asn1 | null,
+  subject?: forge.asn1.Asn1,
+): Buffer {
   // forge writes the signature algorithm into the TBS as well, so it is set before encoding
   cert.siginfo.algorithmOid = SHA256_WITH_RSA;
   cert.signatureOid = SHA256_WITH_RSA;
   const tbs = getTBSCertificate(cert);
   // forge always writes the version, so the fields are: version, serial, signature, issuer, ...
   if (issuer) (tbs.value as forge.asn1.Asn1[])[3] = issuer;
+  if (subject) (tbs.value as forge.asn1.Asn1[])[5] = subject;
   return toBuffer(asn1.toDer(tbs).getBytes());
 }
 
@@ -38,9 +43,16 @@ export function signDer(tbsDer: Buffer, keyPem: string): Buffer {
   return wrapSigned(tbsDer, sign("sha256", tbsDer, keyPem));
 }
 
-/** The certificate's DER, signed natively. `issuer` null: self-signed, forge's encoding of cert.issuer stays. */
-export function signCertificate(cert: forge.pki.Certificate, keyPem: string, issuer: forge.asn1.Asn1 | null): Buffer {
-  return signDer(tbsCertificateDer(cert, issuer), keyPem);
+/** The certificate's DER, signed natively. `issuer` null: self-signed, forge's encoding of cert.issuer
+ * stays. `subject`, when given, replaces forge's encoding of cert.subject byte for byte (a cross
+ * certificate must name its CA exactly as the CA's own certificate does). */
+export function signCertificate(
+  cert: forge.pki.Certificate,
+  keyPem: string,
+  issuer: forge.asn1.Asn1 | null,
+  subject?: forge.asn1.Asn1,
+): Buffer {
+  return signDer(tbsCertificateDer(cert, issuer, subject), keyPem);
 }
 
 /**

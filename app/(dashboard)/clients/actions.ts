@@ -14,7 +14,12 @@ import { clientCreateSchema } from "@/lib/clients.schema";
 const idSchema = z.uuid("Unknown client.");
 
 function clientFormValues(formData: FormData) {
-  return { name: formData.get("name"), kind: formData.get("kind") ?? undefined, notes: formData.get("notes") ?? "" };
+  return {
+    name: formData.get("name"),
+    kind: formData.get("kind") ?? undefined,
+    notes: formData.get("notes") ?? "",
+    renewalEnabled: formData.get("renewalEnabled") === "on",
+  };
 }
 
 export async function createClientAction(_prev: FormState, formData: FormData): Promise<FormState> {

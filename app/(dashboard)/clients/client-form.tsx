@@ -41,6 +41,14 @@ export function ClientForm({
           </select>
         </Field>
       </div>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          name="renewalEnabled"
+          defaultChecked={memory.checked("renewalEnabled", client.renewalEnabled)}
+        />{" "}
+        Renews itself: the client's agent (dockpki-renew) replaces the certificate before it expires
+      </label>
       <Field name="notes" label="Notes" errors={err.notes}>
         <textarea
           id="notes"

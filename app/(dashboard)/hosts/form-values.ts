@@ -15,6 +15,8 @@ export function hostFormValues(formData: FormData) {
     role: formData.get("role") ?? undefined,
     labels: formData.get("labels") ?? "",
     notes: formData.get("notes") ?? "",
+    renewalEnabled: formData.get("renewalEnabled") === "on",
+    renewWindow: formData.get("renewWindow") ?? "",
   };
 }
 
@@ -32,4 +34,6 @@ export const NEW_HOST: HostFormValues = {
   role: "standalone",
   labels: "",
   notes: "",
+  renewalEnabled: true,
+  renewWindow: null,
 };

@@ -123,6 +123,21 @@ export function HostForm({
         Reachable locally over TLS: the certificate also covers <span className="mono">localhost</span> and{" "}
         <span className="mono">127.0.0.1</span>, for docker commands run on the host itself
       </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          name="renewalEnabled"
+          defaultChecked={memory.checked("renewalEnabled", host.renewalEnabled)}
+        />{" "}
+        Renews itself: the host's agent (dockpki-renew) replaces the certificate before it expires and restarts dockerd
+      </label>
+      <TextField
+        name="renewWindow"
+        label="Maintenance window for renewals (optional)"
+        hint="When the agent may restart dockerd, host's local time, e.g. 02:00-04:00 or Sat,Sun 03:00-05:00. Empty: once a day at a random time."
+        errors={err.renewWindow}
+        defaultValue={memory.value("renewWindow", host.renewWindow ?? "")}
+      />
       <Field name="notes" label="Notes" errors={err.notes}>
         <textarea
           id="notes"

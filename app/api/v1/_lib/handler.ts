@@ -15,6 +15,15 @@ export function jsonError(
 
 type Handler<P> = (ctx: { request: Request; principal: Principal; params: P }) => Promise<Response>;
 
+function errorResponse(request: Request, err: unknown): Response {
+  const report = describeError(err);
+  if (report.status === 500) console.error("API error", request.method, new URL(request.url).pathname, err);
+  const response = jsonError(report.status, report.message, report.fieldErrors, report.details);
+  const retry = report.details?.retryAfterSeconds;
+  if (report.status === 429 && typeof retry === "number") response.headers.set("Retry-After", String(retry));
+  return response;
+}
+
 /**
  * Every /api/v1 route goes through here: authentication first, then the handler, with errors
  * mapped to the JSON error shape. `allowSession` lets the dashboard's own download links work.
@@ -26,9 +35,23 @@ export function apiRoute<P = Record<string, never>>(handler: Handler<P>, opts: {
     try {
       return await handler({ request, principal: auth.principal, params: await context.params });
     } catch (err) {
-      const report = describeError(err);
-      if (report.status === 500) console.error("API error", request.method, new URL(request.url).pathname, err);
-      return jsonError(report.status, report.message, report.fieldErrors, report.details);
+      return errorResponse(request, err);
+    }
+  };
+}
+
+/**
+ * A route that takes no bearer token because the request proves itself: a renewal signed by the
+ * certificate's key, an enrollment carrying its one-time token. Errors map as in apiRoute.
+ */
+export function selfAuthenticatingRoute<P = Record<string, never>>(
+  handler: (ctx: { request: Request; params: P }) => Promise<Response>,
+) {
+  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      return await handler({ request, params: await context.params });
+    } catch (err) {
+      return errorResponse(request, err);
     }
   };
 }

@@ -42,8 +42,29 @@ export function hostJson(host: Host) {
     role: host.role,
     labels: host.labels,
     notes: host.notes,
+    renewalEnabled: host.renewalEnabled,
+    renewWindow: host.renewWindow,
+    agent: agentJson(host),
     createdAt: host.createdAt.toISOString(),
     updatedAt: host.updatedAt.toISOString(),
+  };
+}
+
+/** The holder's agent as it last reported: null before its first report. */
+function agentJson(holder: {
+  agentReportAt: Date | null;
+  agentReportSerial: string | null;
+  agentReportOutcome: string | null;
+  agentReportMessage: string | null;
+  agentServedSerial?: string | null;
+}) {
+  if (!holder.agentReportAt) return null;
+  return {
+    reportedAt: holder.agentReportAt.toISOString(),
+    serial: holder.agentReportSerial,
+    outcome: holder.agentReportOutcome,
+    message: holder.agentReportMessage,
+    ...(holder.agentServedSerial !== undefined ? { servedSerial: holder.agentServedSerial } : {}),
   };
 }
 
@@ -53,6 +74,8 @@ export function clientJson(client: Client) {
     name: client.name,
     kind: client.kind,
     notes: client.notes,
+    renewalEnabled: client.renewalEnabled,
+    agent: agentJson(client),
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
   };

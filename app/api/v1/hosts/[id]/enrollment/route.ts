@@ -1,0 +1,10 @@
+import { createEnrollment } from "@/lib/renewal/enrollment";
+import { apiRoute } from "../../../_lib/handler";
+import { routeId } from "../../../_lib/params";
+
+/** A one-time enrollment command for this host: { token, expiresAt, command }. */
+export const POST = apiRoute<{ id: string }>(async ({ principal, params }) => {
+  const id = routeId(params.id, "host");
+  const { token, expiresAt, command } = await createEnrollment(principal, { kind: "host", id });
+  return Response.json({ token, expiresAt: expiresAt.toISOString(), command }, { status: 201 });
+});

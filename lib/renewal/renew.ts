@@ -1,0 +1,128 @@
+import "server-only";
+import type { Principal } from "@/lib/audit";
+import { takeSlot } from "@/lib/auth/throttle";
+import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
+import { trustedCas } from "@/lib/ca/cas";
+import { type Certificate, issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
+import type { Tx } from "@/lib/db";
+import { ForbiddenError, InputError, TooManyRequestsError } from "@/lib/errors";
+import { parseCsr } from "@/lib/pki/csr";
+import { spkiSha256 } from "@/lib/pki/keys";
+import { derToPem } from "@/lib/pki/pem";
+import { type ProvenCertificate, proveHolder, renewCanonical } from "@/lib/renewal/proof";
+import type { RenewRequest } from "@/lib/renewal/renewal.schema";
+
+/** At most this many renewals per certificate per hour: an agent renews once per lifetime. */
+export const RENEWALS_PER_HOUR = 6;
+
+/** What a renewal or an enrollment answers: the new certificate and what its holder must trust now. */
+export interface RenewalAnswer {
+  certificate: Certificate;
+  /** Every CA the holder must trust (ca.pem), the active one first. */
+  caPems: string[];
+  /** Each newer CA signed by the one it succeeded, so an agent that trusts the old one can accept it. */
+  crossPems: string[];
+}
+
+export type HolderPrincipal = Extract<Principal, { kind: "host" | "client" }>;
+
+/** The holder of a proven certificate, as the principal its agent acts as. */
+export function holderPrincipal(cert: ProvenCertificate): HolderPrincipal {
+  const holder = cert.host ?? cert.client;
+  if (!holder || (!cert.hostId && !cert.clientId)) {
+    throw new ForbiddenError(
+      `The ${cert.kind === "server" ? "host" : "client"} certificate ${cert.serial} was issued for was deleted from the inventory.`,
+    );
+  }
+  return cert.hostId
+    ? { kind: "host", id: cert.hostId, name: holder.name }
+    : { kind: "client", id: cert.clientId as string, name: holder.name };
+}
+
+/** Why a proven certificate may not renew, or null. */
+function renewalRefusal(cert: ProvenCertificate, now: Date): string | null {
+  if (cert.status === "revoked") return `Certificate ${cert.serial} is revoked, so it can no longer renew.`;
+  if (cert.status === "superseded") {
+    return `Certificate ${cert.serial} was already replaced by a newer one; renew with the newest certificate.`;
+  }
+  if (cert.notAfter <= now) {
+    return `Certificate ${cert.serial} expired on ${cert.notAfter.toISOString()}; an expired certificate cannot renew. Enroll the ${cert.kind === "server" ? "host" : "client"} again.`;
+  }
+  if (cert.ca.status !== "active" && cert.ca.status !== "previous") {
+    return `Certificate ${cert.serial} was issued by a CA this dashboard no longer trusts; enroll again.`;
+  }
+  const holder = cert.host ?? cert.client;
+  if (holder && !holder.renewalEnabled) return `Renewal is switched off for ${holder.name} on the dashboard.`;
+  return null;
+}
+
+/** The trust bundle a renewal carries, and its record as what the holder last received. */
+export async function trustAnswer(
+  tx: Tx,
+  holder: { kind: "host" | "client"; id: string },
+  certificateId: string,
+): Promise<{ caPems: string[]; crossPems: string[] }> {
+  const cas = await trustedCas(tx);
+  await recordBundleDelivery(tx, holder, { certificateId, caIds: cas.map((ca) => ca.id) });
+  return {
+    caPems: cas.map((ca) => ca.certPem),
+    crossPems: cas.flatMap((ca) => (ca.crossCertPem ? [ca.crossCertPem] : [])),
+  };
+}
+
+/**
+ * POST /api/v1/renew: a new certificate for a new key, proven by the current certificate's key.
+ * Names come from the inventory as it is now and the lifetime from the settings; the old
+ * certificate is superseded in the same transaction and stays valid until it expires.
+ */
+export async function renewCertificate(
+  req: RenewRequest,
+  ip: string | null = null,
+  now = new Date(),
+): Promise<RenewalAnswer> {
+  const csrDer = Buffer.from(req.csr, "base64");
+  const proof = { serial: req.serial, time: req.time, signature: req.signature };
+  const cert = await proveHolder({ ...proof, canonical: renewCanonical(req.serial, req.time, csrDer) }, now);
+
+  const slot = await takeSlot(`renew:${cert.serial}`, 3_600_000, now);
+  if (slot.attempts > RENEWALS_PER_HOUR) {
+    const wait = Math.max(1, Math.ceil((slot.endsAt.getTime() - now.getTime()) / 1000));
+    throw new TooManyRequestsError(
+      `Certificate ${cert.serial} asked to renew more than ${RENEWALS_PER_HOUR} times this hour; try again in ${Math.ceil(wait / 60)} minutes.`,
+      wait,
+    );
+  }
+  const principal = holderPrincipal(cert);
+  const refusal = renewalRefusal(cert, now);
+  if (refusal) throw new ForbiddenError(refusal);
+
+  const csrPem = derToPem("CERTIFICATE REQUEST", csrDer);
+  const csr = parseCsr(csrPem);
+  if (spkiSha256(csr.publicKeyPem) === cert.publicKeySha256) {
+    throw InputError.forField(
+      "csrPem",
+      "The request reuses the current certificate's key; make a new key for each renewal.",
+    );
+  }
+
+  let trust: { caPems: string[]; crossPems: string[] } = { caPems: [], crossPems: [] };
+  const opts = {
+    replaces: cert.id,
+    audit: { action: "cert.renew", ip },
+    afterStore: async (tx: Tx, issued: { id: string }) => {
+      // Superseded by this issuance, in this transaction: it was still the holder's current certificate.
+      const old = await tx.certificate.findUnique({ where: { id: cert.id }, select: { supersededById: true } });
+      if (old?.supersededById !== issued.id) {
+        throw new ForbiddenError(
+          `Certificate ${cert.serial} was replaced meanwhile; renew with the newest certificate.`,
+        );
+      }
+      trust = await trustAnswer(tx, principal, issued.id);
+    },
+  };
+  const certificate =
+    principal.kind === "host"
+      ? await issueHostCertificate(principal, principal.id, { csrPem }, opts)
+      : await issueClientCertificate(principal, principal.id, { csrPem }, opts);
+  return { certificate, ...trust };
+}
