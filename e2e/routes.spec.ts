@@ -7,10 +7,13 @@ import { expect, test } from "@playwright/test";
 const APP = path.resolve("app");
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
 // The health check says only whether the database answers, to load balancers and the error page.
-const PUBLIC_ROUTES = new Set(["/api/health"]);
+const DUMMY_ID = "00000000-0000-4000-8000-000000000000";
+// Routes that prove the caller themselves (lib/renewal/PROTOCOL.md): a signature by the current
+// certificate's key, or a one-time enrollment token. Each is checked below without credentials.
+const SELF_AUTHENTICATING = ["/api/v1/renew", "/api/v1/renew/report", "/api/v1/enroll", `/enroll/${DUMMY_ID}`];
+const PUBLIC_ROUTES = new Set(["/api/health", ...SELF_AUTHENTICATING]);
 // The two actions that must work signed out: signing in, and creating the very first admin.
 const PUBLIC_ACTIONS = new Set(["loginAction", "setupAction"]);
-const DUMMY_ID = "00000000-0000-4000-8000-000000000000";
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -65,6 +68,25 @@ test.describe("anonymous callers", () => {
       expect(response?.status()).toBeLessThan(500);
     });
   }
+
+  test("renewal and enrollment refuse callers that prove nothing", async ({ request }) => {
+    const time = Math.floor(Date.now() / 1000);
+    const signature = Buffer.alloc(256, 1).toString("base64");
+    const csr = Buffer.from("not a csr").toString("base64");
+    const serial = "7f".repeat(16);
+    const renew = await request.post("/api/v1/renew", { data: { serial, time, csr, signature } });
+    expect(renew.status()).toBe(401);
+    const report = await request.post("/api/v1/renew/report", {
+      data: { serial, time, outcome: "ok", servedSerial: "", message: "", signature },
+    });
+    expect(report.status()).toBe(401);
+    expect((await request.post("/api/v1/renew", { data: {} })).status()).toBe(400);
+    const enroll = await request.post("/api/v1/enroll", { data: { token: "A".repeat(43), csr } });
+    expect(enroll.status()).toBe(404);
+    const installer = await request.get(`/enroll/${"A".repeat(43)}`);
+    expect(installer.status()).toBe(404);
+    expect(await installer.text()).toMatch(/^#!\/bin\/sh\n.*exit 1\n$/s);
+  });
 
   test("the public health check answers without a session, and says no more than whether the database works", async ({
     request,

@@ -297,3 +297,23 @@ test("ca rotate and ca retire: retirement is refused while certificates depend o
   assert.match(again.stderr, /No rotation is under way/);
   assert.equal(second.status, 1);
 });
+
+test("enroll prints a one-time command, once the dashboard's public URL is set", async () => {
+  const refused = await dockpki(dataA, ["enroll", "host", "docker1"]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /public URL/);
+  assert.equal((await dockpki(dataA, ["enroll", "router", "x"])).status, 2);
+  assert.equal((await dockpki(dataA, ["enroll", "host", "nobody"])).status, 1);
+
+  process.env.DOCKPKI_DATA_DIR = dataA;
+  const { saveSettings, getSettings } = await import("@/lib/settings");
+  const { db } = await import("@/lib/db");
+  await saveSettings({ kind: "cli" }, { ...(await getSettings()), publicUrl: "https://pki.example.com" });
+  await db.$disconnect();
+
+  const host = await ok(dataA, ["enroll", "host", "docker1"]);
+  assert.match(host.stdout, /^curl -fsSL 'https:\/\/pki\.example\.com\/enroll\/[A-Za-z0-9_-]{43}' \| sudo sh\n$/);
+  assert.match(host.stderr, /Works once, until .* as root/);
+  const client = await ok(dataA, ["enroll", "client", "LAPTOP"]);
+  assert.match(client.stdout, /\| sh\n$/);
+});

@@ -15,7 +15,7 @@ const USAGE =
   `${MAX_ENV_FILES} hosts)`;
 
 /** The id of the host or client with this name (unique per kind, regardless of case). */
-async function findHolder(kind: "host" | "client", name: string): Promise<string> {
+export async function findHolder(kind: "host" | "client", name: string): Promise<string> {
   const where = { where: { nameKey: nameKeyOf(name) }, select: { id: true } };
   const row = kind === "host" ? await db.host.findUnique(where) : await db.client.findUnique(where);
   if (!row) throw new NotFoundError(`There is no ${kind} called ${name}.`);

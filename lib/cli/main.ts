@@ -14,6 +14,7 @@ const HELP = `dockpki <command>
   ca retire [--id ID]                            retire the previous CA once nothing depends on it
   issue host NAME [--days N] [--out FILE.zip]    issue a server certificate; --out also writes the bundle
   issue client NAME [--days N] [--csr FILE] [--out FILE.zip]
+  enroll host NAME | enroll client NAME          print a one-time enrollment command (stdout only)
   backup FILE [--without-key] [--force]          database snapshot + master key in one zip (mode 0600)
   restore FILE [--force]                         stop the dashboard first; --force replaces a database
 
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import("@/lib/cli/token")).tokenCommand,
   ca: async () => (await import("@/lib/cli/ca")).caCommand,
   issue: async () => (await import("@/lib/cli/issue")).issueCommand,
+  enroll: async () => (await import("@/lib/cli/enroll")).enrollCommand,
   backup: async () => (await import("@/lib/cli/backup")).backupCommand,
   restore: async () => (await import("@/lib/cli/restore")).restoreCommand,
 };

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
 import { db, type Tx } from "@/lib/db";
-import { ConflictError, GoneError, NotFoundError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/errors";
 import { parseCsr } from "@/lib/pki/csr";
 import { derToPem } from "@/lib/pki/pem";
 import { type HolderPrincipal, type RenewalAnswer, trustAnswer } from "@/lib/renewal/renew";
@@ -92,6 +92,11 @@ export async function enroll(req: EnrollRequest, ip: string | null, now = new Da
   const csrPem = derToPem("CERTIFICATE REQUEST", Buffer.from(req.csr, "base64"));
   parseCsr(csrPem);
   const principal: HolderPrincipal = { ...holder, name: await holderName(db, holder) };
+  if (req.name !== undefined && req.name !== principal.name) {
+    throw new ForbiddenError(
+      `This enrollment command is for ${holder.kind} ${principal.name}, not ${req.name}: make one on ${req.name}'s page.`,
+    );
+  }
   let trust: { caPems: string[]; crossPems: string[] } = { caPems: [], crossPems: [] };
   const opts = {
     audit: { action: "cert.enroll", ip },

@@ -299,3 +299,17 @@ describe("enrollment", () => {
     await assert.rejects(enroll({ token: "A".repeat(43), csr: newKey().csr }, null), { name: "NotFoundError" });
   });
 });
+
+describe("enrollment across holders", () => {
+  test("a token used by another holder's installer is refused and stays unspent", async () => {
+    const a = await createClient(actor, { name: "laptop-a", kind: "person", notes: "" });
+    await createClient(actor, { name: "laptop-b", kind: "person", notes: "" });
+    const { token } = await createEnrollment(actor, { kind: "client", id: a.id });
+    await assert.rejects(
+      enroll({ token, csr: newKey().csr, name: "laptop-b" }, null),
+      refusal("ForbiddenError", /laptop-a/),
+    );
+    const answer = await enroll({ token, csr: newKey().csr, name: "laptop-a" }, null);
+    assert.equal(answer.certificate.commonName, "laptop-a");
+  });
+});

@@ -42,6 +42,8 @@ export const reportRequestSchema = z.object({
 /** POST /api/v1/enroll. */
 export const enrollRequestSchema = z.object({
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "That is not an enrollment token."),
+  /** The host or client the installer was made for: a token used by another one's installer is refused. */
+  name: z.string().max(200).optional(),
   csr: base64("csr", 64 * 1024),
 });
 
