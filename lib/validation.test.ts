@@ -9,6 +9,7 @@ import {
   ipAddressSchema,
   objectNameSchema,
   portSchema,
+  publicUrlSchema,
   splitList,
   sslDirSchema,
 } from "@/lib/validation";
@@ -209,5 +210,25 @@ describe("lists", () => {
     const r = ipAddressListSchema.safeParse("10.0.0.1, 999.1.1.1");
     assert.ok(!r.success);
     assert.deepEqual(r.error.issues[0].path, [1]);
+  });
+});
+
+describe("publicUrlSchema", () => {
+  it("takes http(s) addresses only, written as URL parsing writes them", () => {
+    const ok = (v: string) => publicUrlSchema.parse(v);
+    assert.equal(ok("HTTPS://PKI.Example.com:443/"), "https://pki.example.com");
+    assert.equal(ok("https://x.example.com/pki/"), "https://x.example.com/pki");
+    assert.equal(ok("http://[::1]:3000"), "http://[::1]:3000");
+    for (const bad of [
+      "ftp://x",
+      "https://a@b",
+      "https://x?q=1",
+      "https://x#f",
+      "https://x/$(id)",
+      "https://x y",
+      "x.example.com",
+    ]) {
+      assert.equal(publicUrlSchema.safeParse(bad).success, false, bad);
+    }
   });
 });

@@ -200,7 +200,7 @@ export const publicUrlSchema = z
   .trim()
   .max(200, "At most 200 characters.")
   .transform((url) => url.replace(/\/+$/, ""))
-  .refine((url) => /^https?:\/\/[A-Za-z0-9.:[\]_-]+(\/[A-Za-z0-9._~/-]*)?$/.test(url), {
+  .refine((url) => /^https?:\/\/[A-Za-z0-9.:[\]_-]+(\/[A-Za-z0-9._~/-]*)?$/i.test(url), {
     message: "Enter the address hosts use to reach this dashboard, such as https://dockpki.example.com.",
     abort: true,
   })
@@ -213,8 +213,16 @@ export const publicUrlSchema = z
         return false;
       }
     },
-    { message: "Enter the address hosts use to reach this dashboard, such as https://dockpki.example.com." },
-  );
+    {
+      message: "Enter the address hosts use to reach this dashboard, such as https://dockpki.example.com.",
+      abort: true,
+    },
+  )
+  // As URL parsing writes it (host in lower case, no default port), which is how agents print it.
+  .transform((url) => {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname.replace(/\/+$/, "")}`;
+  });
 
 /** When a host's agent may restart dockerd: "02:00-04:00" daily, or on some days ("Mon,Thu 02:00-04:00"). */
 export const renewWindowSchema = z
