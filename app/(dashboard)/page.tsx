@@ -6,15 +6,18 @@ import { formatDate, formatRelativeDays } from "@/lib/dates";
 import { countExpiring, listExpiring } from "@/lib/expiry";
 import { countReissueCandidates } from "@/lib/jobs";
 import { getOverview } from "@/lib/overview";
+import { getSettings } from "@/lib/settings";
+import { RenewalOverdue } from "./renewal-overdue";
 
 export default async function OverviewPage() {
   await requireAdmin();
-  const [o, counts, expiring, candidates, needsBundle] = await Promise.all([
+  const [o, counts, expiring, candidates, needsBundle, settings] = await Promise.all([
     getOverview(),
     countExpiring(),
     listExpiring(30, new Date(), 50),
     countReissueCandidates({ scope: "expiring", days: 30 }),
     hostsNeedingNewBundle(),
+    getSettings(),
   ]);
   const stats = [
     { label: "Hosts", value: o.hosts, href: "/hosts" },
@@ -66,6 +69,8 @@ export default async function OverviewPage() {
           </Link>
         ))}
       </div>
+
+      <RenewalOverdue settings={settings} />
 
       <section className="panel" aria-labelledby="expiry-h">
         <h2 id="expiry-h">What expires when</h2>

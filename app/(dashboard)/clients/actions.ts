@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import type { EnrollState } from "@/app/_components/enroll-form";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { requireAdmin } from "@/lib/auth/current";
@@ -10,6 +11,7 @@ import { issueClientCertificate } from "@/lib/certificates";
 import { issueSchema } from "@/lib/certificates.schema";
 import { createClient, deleteClient, updateClient } from "@/lib/clients";
 import { clientCreateSchema } from "@/lib/clients.schema";
+import { createEnrollment } from "@/lib/renewal/enrollment";
 
 const idSchema = z.uuid("Unknown client.");
 
@@ -80,4 +82,22 @@ export async function issueClientCertificateAction(_prev: FormState, formData: F
   }
   revalidatePath(`/clients/${id.data}`);
   return { ok: true, message: "Certificate issued. Its bundle is ready to download." };
+}
+
+/** The one-time enrollment command. It holds a secret token: it reaches only this result, never a log or the page. */
+export async function createClientEnrollmentAction(_prev: EnrollState, formData: FormData): Promise<EnrollState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown client." };
+  try {
+    const { command, expiresAt } = await createEnrollment(actor, { kind: "client", id: id.data });
+    return {
+      ok: true,
+      message: "Enrollment command made. Copy it now: it is not shown again.",
+      command,
+      expiresAt: expiresAt.toISOString(),
+    };
+  } catch (err) {
+    return failure(err);
+  }
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { CertBadge } from "@/app/_components/cert-badge";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { Pagination } from "@/app/_components/pagination";
+import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { requireAdmin } from "@/lib/auth/current";
 import { listClients } from "@/lib/clients";
 import { pageListQuery } from "@/lib/list-query.schema";
@@ -58,6 +59,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
                   <td>{KIND[c.kind]}</td>
                   <td>
                     <CertBadge cert={c.current} />
+                    <RenewalFailedBadge outcome={c.agentReportOutcome} />
                   </td>
                 </tr>
               ))

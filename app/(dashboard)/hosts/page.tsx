@@ -4,6 +4,7 @@ import { CertBadge } from "@/app/_components/cert-badge";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { NeedsBundleBadge } from "@/app/_components/needs-bundle";
 import { Pagination } from "@/app/_components/pagination";
+import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
 import { listHosts } from "@/lib/hosts";
@@ -72,6 +73,7 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
                   <td>
                     <CertBadge cert={h.current} />
                     {needsBundle.has(h.id) ? <NeedsBundleBadge /> : null}
+                    <RenewalFailedBadge outcome={h.agentReportOutcome} />
                   </td>
                 </tr>
               ))

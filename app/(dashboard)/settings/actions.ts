@@ -9,8 +9,8 @@ import { adminCreateSchema } from "@/lib/admins.schema";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
 import { tokenNameSchema } from "@/lib/api-tokens.schema";
 import { requireAdmin } from "@/lib/auth/current";
-import { saveSettings } from "@/lib/settings";
-import { settingsSchema } from "@/lib/settings.schema";
+import { getSettings, saveSettings } from "@/lib/settings";
+import { type Settings, settingsSchema } from "@/lib/settings.schema";
 
 const idSchema = z.object({ id: z.uuid("Unknown record.") });
 
@@ -79,15 +79,17 @@ export async function revokeTokenAction(_prev: FormState, formData: FormData): P
 
 export async function saveSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const actor = await requireAdmin();
-  const parsed = parseForm(settingsSchema, {
-    sslDir: formData.get("sslDir"),
-    serverCertDays: formData.get("serverCertDays"),
-    clientCertDays: formData.get("clientCertDays"),
-    crlDays: formData.get("crlDays"),
-    leafKeySize: formData.get("leafKeySize"),
-    auditRetentionDays: formData.get("auditRetentionDays") ?? "",
-    auditRetentionCount: formData.get("auditRetentionCount") ?? "",
-  });
+  // Every setting the form sends, and the stored value of any it does not: a setting the form
+  // leaves out (or a newer one it does not show yet) is kept, never reset to its default.
+  // Browsers send a textarea's lines with CRLF; the CA PEM is kept as the API stores it, with LF.
+  const stored = await getSettings();
+  const values = Object.fromEntries(
+    (Object.keys(settingsSchema.shape) as (keyof Settings)[]).map((key) => {
+      const sent = formData.get(key);
+      return [key, sent === null ? stored[key] : typeof sent === "string" ? sent.replaceAll("\r\n", "\n") : sent];
+    }),
+  );
+  const parsed = parseForm(settingsSchema, values);
   if (!parsed.ok) return parsed.state;
   try {
     await saveSettings(actor, parsed.data);

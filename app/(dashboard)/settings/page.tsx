@@ -23,7 +23,7 @@ export default async function SettingsPage() {
       <div className="page-head">
         <div>
           <h1>Settings</h1>
-          <p>Bundle defaults, admins, and API tokens for automation.</p>
+          <p>Bundle defaults, renewal and enrollment, admins, and API tokens for automation.</p>
         </div>
       </div>
 

@@ -9,6 +9,7 @@ import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import type { Settings } from "@/lib/settings.schema";
 import { saveSettingsAction } from "./actions";
+import { RenewalFields } from "./renewal-fields";
 
 export function SettingsForm({ settings }: { settings: Settings }) {
   const [state, action] = useActionState<FormState, FormData>(saveSettingsAction, {});
@@ -80,6 +81,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           defaultValue={memory.value("auditRetentionCount", settings.auditRetentionCount ?? "")}
         />
       </div>
+      <RenewalFields settings={settings} memory={memory} err={err} />
       <div>
         <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
       </div>

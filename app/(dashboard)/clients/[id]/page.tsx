@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { EnrollForm } from "@/app/_components/enroll-form";
 import { HolderCertificates } from "@/app/_components/holder-certificates";
+import { RenewalPanel } from "@/app/_components/renewal-panel";
+import { RevokedNotice } from "@/app/_components/revoked-notice";
 import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
 import { MAX_ENV_FILES } from "@/lib/bundle-downloads";
@@ -10,8 +13,15 @@ import { listHolderCertificates } from "@/lib/certificates";
 import { getClient } from "@/lib/clients";
 import { NotFoundError } from "@/lib/errors";
 import { listHostChoices } from "@/lib/hosts";
+import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
+import { renewalStatus } from "@/lib/renewal/status";
 import { getSettings } from "@/lib/settings";
-import { deleteClientAction, issueClientCertificateAction, updateClientAction } from "../actions";
+import {
+  createClientEnrollmentAction,
+  deleteClientAction,
+  issueClientCertificateAction,
+  updateClientAction,
+} from "../actions";
 import { ClientForm } from "../client-form";
 import { BundleDownload } from "./bundle-download";
 
@@ -52,9 +62,10 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         certs={certs}
         holderId={client.id}
         issueAction={issueClientCertificateAction}
-        defaultDays={settings.clientCertDays}
+        defaultDays={defaultLifetimeDays("client", settings, client.renewalEnabled)}
         caMissing={!ca}
       >
+        <RevokedNotice kind="client" cert={current} />
         {current && current.status === "active" ? (
           <BundleDownload certId={current.id} hosts={choices.hosts} perHostFiles={choices.total <= MAX_ENV_FILES} />
         ) : null}
@@ -63,6 +74,15 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           it. Keep client lifetimes short (Settings) and rotate the CA if a key leaks.
         </p>
       </HolderCertificates>
+
+      <RenewalPanel kind="client" status={renewalStatus(client, current, settings)}>
+        <EnrollForm
+          action={createClientEnrollmentAction}
+          holderId={client.id}
+          kind="client"
+          publicUrlSet={settings.publicUrl !== null}
+        />
+      </RenewalPanel>
 
       <section className="panel">
         <h2>Edit client</h2>

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { EnrollForm } from "@/app/_components/enroll-form";
 import { HolderCertificates } from "@/app/_components/holder-certificates";
+import { RenewalPanel } from "@/app/_components/renewal-panel";
+import { RevokedNotice } from "@/app/_components/revoked-notice";
 import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
 import { getActiveCa } from "@/lib/ca/cas";
@@ -11,8 +14,10 @@ import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { getHost } from "@/lib/hosts";
 import { hostCertificateNames } from "@/lib/hosts.schema";
+import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
+import { renewalStatus } from "@/lib/renewal/status";
 import { getSettings } from "@/lib/settings";
-import { deleteHostAction, issueHostCertificateAction, updateHostAction } from "../actions";
+import { createHostEnrollmentAction, deleteHostAction, issueHostCertificateAction, updateHostAction } from "../actions";
 import { HostForm } from "../host-form";
 
 export const metadata: Metadata = { title: "Host" };
@@ -86,9 +91,20 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         certs={certs}
         holderId={host.id}
         issueAction={issueHostCertificateAction}
-        defaultDays={settings.serverCertDays}
+        defaultDays={defaultLifetimeDays("server", settings, host.renewalEnabled)}
         caMissing={!ca}
-      />
+      >
+        <RevokedNotice kind="host" cert={current} />
+      </HolderCertificates>
+
+      <RenewalPanel kind="host" status={renewalStatus(host, current, settings)} renewWindow={host.renewWindow}>
+        <EnrollForm
+          action={createHostEnrollmentAction}
+          holderId={host.id}
+          kind="host"
+          publicUrlSet={settings.publicUrl !== null}
+        />
+      </RenewalPanel>
 
       <section className="panel">
         <h2>Edit host</h2>
