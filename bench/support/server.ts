@@ -6,6 +6,8 @@ import path from "node:path";
 
 export interface RunningServer {
   baseUrl: string;
+  /** The process group (start.mjs and the server it spawned): see support/proc.ts for its CPU time. */
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -16,10 +18,18 @@ export async function startServer(options: {
   logFile: string;
   /** Builds can take minutes on a busy 2-core machine. */
   timeoutMs?: number;
+  /**
+   * Node options for the server process itself (e.g. --cpu-prof, which NODE_OPTIONS refuses): then
+   * scripts/server.mjs is started directly, without start.mjs's build check, so build first.
+   */
+  nodeArgs?: string[];
 }): Promise<RunningServer> {
   const log = createWriteStream(options.logFile);
   // Its own process group, so stop() ends start.mjs and the next server it spawned, and nothing else.
-  const child: ChildProcess = spawn(process.execPath, [path.join(options.appDir, "scripts", "start.mjs")], {
+  const args = options.nodeArgs
+    ? [...options.nodeArgs, path.join(options.appDir, "scripts", "server.mjs")]
+    : [path.join(options.appDir, "scripts", "start.mjs")];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: options.appDir,
     env: { ...process.env, ...options.env, PORT: String(options.port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -41,7 +51,7 @@ export async function startServer(options: {
     if (child.exitCode !== null) throw new Error(`The server exited (code ${child.exitCode}); see ${options.logFile}.`);
     try {
       const res = await fetch(`${baseUrl}/login`, { redirect: "manual" });
-      if (res.status < 500) return { baseUrl, stop };
+      if (res.status < 500) return { baseUrl, pid: child.pid as number, stop };
     } catch {
       // not listening yet
     }
