@@ -8,6 +8,7 @@ import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
 import { GoneError, InputError, NotFoundError } from "@/lib/errors";
 import { getHost, listAllHosts } from "@/lib/hosts";
+import { agentSettingsFor } from "@/lib/renewal/agent-settings";
 import { getSettings } from "@/lib/settings";
 
 /** Up to this many hosts, a client bundle carries an env file for each. */
@@ -80,10 +81,14 @@ export async function openBundle(
   let name: string;
   if (cert.kind === "server") {
     const host = await getHost(holderId);
-    zip = buildServerBundle({ ...files, host, sslDir: settings.sslDir });
+    const agent = agentSettingsFor(settings, { kind: "host", ...host });
+    zip = buildServerBundle({ ...files, ...agent, host, sslDir: settings.sslDir });
     name = bundleFileName("server", host.name);
   } else {
-    const client = await db.client.findUniqueOrThrow({ where: { id: holderId }, select: { name: true } });
+    const client = await db.client.findUniqueOrThrow({
+      where: { id: holderId },
+      select: { name: true, renewalEnabled: true },
+    });
     const selectedHost = opts.hostId ? await getHost(opts.hostId) : null;
     // One env file per host is handy for a small fleet, and noise in a large one.
     const tooMany = await hostChoiceRequired();
@@ -94,7 +99,8 @@ export async function openBundle(
       );
     }
     const hosts = tooMany ? [] : await listAllHosts();
-    zip = buildClientBundle({ ...files, client, hosts, selectedHost });
+    const agent = agentSettingsFor(settings, { kind: "client", renewalEnabled: client.renewalEnabled });
+    zip = buildClientBundle({ ...files, ...agent, client: { name: client.name }, hosts, selectedHost });
     name = bundleFileName("client", client.name);
   }
   const caIds = cas.map((ca) => ca.id);

@@ -2,8 +2,9 @@ import "server-only";
 import { type BundleClient, type BundleHost, checkClient, checkHost } from "@/lib/bundles/bundle-input";
 import { type ClientBundleNames, clientBundleNames } from "@/lib/bundles/bundle-names";
 import { renderContextCommand, renderVerifyCommand } from "@/lib/bundles/client-commands";
-import { CA_FILE, CERT_FILE, KEY_FILE } from "@/lib/bundles/docker-files";
+import { CA_FILE, CERT_FILE, KEY_FILE, RENEW_AGENT, RENEW_SERVICE, RENEW_TIMER } from "@/lib/bundles/docker-files";
 import { dockerHostUrl } from "@/lib/bundles/endpoint";
+import { type AgentSettings, checkAgentSettings, renderAgentMissing } from "@/lib/bundles/renew-agent";
 
 function hostSection(host: BundleHost, perHost: boolean, names: ClientBundleNames): string {
   const envFile = names.envFile(host, perHost);
@@ -20,11 +21,56 @@ ${warning}  source ./${envFile}         then plain "docker ..." commands go to t
 `;
 }
 
+/** How to run the agent regularly (cron, a systemd user timer, CI), or why there is none. */
+function renewalSection(agent: AgentSettings | null, agentMissing: string | undefined): string {
+  if (!agent) return agentMissing === undefined ? "" : `\n${renderAgentMissing(agentMissing)}`;
+  const a = checkAgentSettings(agent);
+  return `
+Renewal
+  ./${RENEW_AGENT} renews ${CERT_FILE} and ${KEY_FILE} in this folder when less than ${a.renewAtRemainingPercent}% of the
+  certificate's lifetime is left: it makes a new key here, gets a certificate for it from
+  ${a.dashboardUrl}, checks that it chains to ${CA_FILE}, replaces the files, and points
+  every docker context made from the previous certificate at the new files (a context keeps its
+  own copy of them: docker/cli#1931). It needs openssl and curl.
+    ./${RENEW_AGENT}           renew when it is due (otherwise it says so and does nothing)
+    ./${RENEW_AGENT} --now     renew now, whatever is left
+    ./${RENEW_AGENT} --check   when it is due and how the last attempt went; exit 1 when it is due
+                             or the last attempt failed
+  Run it regularly (replace /path/to/this/folder with where this folder is):
+  - cron ("crontab -e"), every day at 09:17:
+      17 9 * * * /path/to/this/folder/${RENEW_AGENT}
+  - a systemd user timer: write ~/.config/systemd/user/${RENEW_SERVICE}:
+      [Unit]
+      Description=Renew my dockpki client certificate when it is due
+      [Service]
+      Type=oneshot
+      ExecStart=/path/to/this/folder/${RENEW_AGENT}
+    and ~/.config/systemd/user/${RENEW_TIMER}:
+      [Timer]
+      OnCalendar=daily
+      RandomizedDelaySec=1h
+      Persistent=true
+      [Install]
+      WantedBy=timers.target
+    then: systemctl --user daemon-reload && systemctl --user enable --now ${RENEW_TIMER}
+    ("loginctl enable-linger" lets it run while you are logged out)
+  - CI: a step "./${RENEW_AGENT}" in this folder before the docker commands, and this folder saved
+    back where the next job gets it from (a cache, or the secret it is restored from): the dashboard
+    renews a certificate once, so the next job needs the new files. A step "./${RENEW_AGENT} --check"
+    fails the job when renewal is due or the last attempt failed.
+`;
+}
+
 /** README.txt of a client bundle; selectedHost is the one env.sh points at, if any. */
 export function renderClientReadme(
   client: BundleClient,
   hosts: BundleHost[],
-  options: { selectedHost?: BundleHost | null; hasKey?: boolean } = {},
+  options: {
+    selectedHost?: BundleHost | null;
+    hasKey?: boolean;
+    agent?: AgentSettings | null;
+    agentMissing?: string;
+  } = {},
 ): string {
   const c = checkClient(client);
   const selected = options.selectedHost ? checkHost(options.selectedHost) : null;
@@ -45,7 +91,7 @@ Files
   ${CERT_FILE}      your client certificate (CN=${c.name})
 ${keyLine}
   env*.sh       sets DOCKER_HOST, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=<this folder>
-  README.txt    this file
+${options.agent ? `  ${RENEW_AGENT} renews the certificate before it expires (see Renewal)\n` : ""}  README.txt    this file
 
 Use (in bash or zsh; in sh/dash cd into this folder and use ". ./${firstEnv}")
   source ./${firstEnv}
@@ -57,5 +103,5 @@ A docker context keeps its own copy of the certificates (in ~/.docker/contexts),
 to ~/.docker/, where the docker CLI looks by default, and use: docker --tlsverify -H=tcp://HOST:PORT ...
 
 Hosts
-${sections.length ? sections.join("\n") : "  (none yet: set DOCKER_HOST=tcp://HOST:2376 yourself, env.sh does the rest)\n"}`;
+${sections.length ? sections.join("\n") : "  (none yet: set DOCKER_HOST=tcp://HOST:2376 yourself, env.sh does the rest)\n"}${renewalSection(options.agent ?? null, options.agentMissing)}`;
 }

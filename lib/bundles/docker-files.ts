@@ -31,3 +31,13 @@ export const DEFAULT_TLS_PORT = 2376;
 export function tlsFilePaths(dir: string): { ca: string; cert: string; key: string } {
   return { ca: `${dir}/${CA_FILE}`, cert: `${dir}/${CERT_FILE}`, key: `${dir}/${KEY_FILE}` };
 }
+
+/** The renewal agent: its name in bundles, where install.sh puts it on a host, its systemd units
+ * and the state file it keeps beside the certificates. */
+export const RENEW_AGENT = "dockpki-renew";
+export const RENEW_AGENT_DIR = "/usr/local/sbin";
+export const RENEW_AGENT_PATH = `${RENEW_AGENT_DIR}/${RENEW_AGENT}`;
+export const RENEW_SERVICE = `${RENEW_AGENT}.service`;
+export const RENEW_TIMER = `${RENEW_AGENT}.timer`;
+export const RENEW_STATE_FILE = `${RENEW_AGENT}.state`;
+export const SYSTEMD_UNIT_DIR = "/etc/systemd/system";

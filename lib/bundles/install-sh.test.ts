@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { renderInstallSh } from "@/lib/bundles/install-sh";
+import type { AgentSettings } from "@/lib/bundles/renew-agent";
 import { buildServerBundle } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/test-support/bundle-hosts";
@@ -69,6 +70,18 @@ describe("renderInstallSh", () => {
     assert.ok(!existsSync(marker) && !existsSync(join(bin, "systemctl.log")));
   });
 
+  it("asks for the renewal agent's files only when the bundle has them", () => {
+    const plain = renderInstallSh(sampleHost(), "/etc/docker/ssl");
+    assert.doesNotMatch(plain, /dockpki-renew/);
+    const withAgent = renderInstallSh(sampleHost(), "/etc/docker/ssl", { agent: true });
+    assert.match(
+      withAgent,
+      /^check_bundle ca\.pem cert\.pem custom\.conf dockpki-renew dockpki-renew\.service dockpki-renew\.timer$/m,
+    );
+    shellSyntaxOk("sh", withAgent);
+    shellSyntaxOk("bash", withAgent);
+  });
+
   it("refuses hostile input", () => {
     for (const bad of hostileHosts()) assert.throws(() => renderInstallSh(bad, "/etc/docker/ssl"), InputError);
     for (const bad of HOSTILE) assert.throws(() => renderInstallSh(sampleHost(), `/x/${bad}`), InputError);
@@ -93,7 +106,7 @@ function freePort(): Promise<number> {
  * "fails" fails the first restart (a later one succeeds); "silent" succeeds but nothing listens. */
 type Docker = "serves" | "fails" | "silent";
 
-function systemctlStub(bin: string, docker: Docker, port: number, sslDir: string): string {
+function systemctlStub(bin: string, docker: Docker, port: number, sslDir: string, timerFails = false): string {
   const serve = `openssl s_server -accept 127.0.0.1:${port} -cert ${sslDir}/cert.pem -key ${sslDir}/key.pem \\
     -CAfile ${sslDir}/ca.pem -Verify 1 -quiet </dev/null >/dev/null 2>&1 &
   echo $! >${bin}/s_server.pid
@@ -108,7 +121,7 @@ echo "$*" >>${bin}/systemctl.log
 if [ "$*" = "restart docker" ]; then
   ${restart}
 fi
-`;
+${timerFails ? '[ "$1" != enable ] || exit 1\n' : ""}`;
 }
 
 interface Setup {
@@ -127,6 +140,10 @@ interface Setup {
   tlsWait?: number;
   /** install.sh's PATH, when it should see fewer tools than this machine has. */
   path?: (bin: string) => string;
+  /** The bundle carries the renewal agent. */
+  agent?: AgentSettings;
+  /** systemctl enable fails. */
+  timerFails?: boolean;
 }
 
 /** /etc/docker and /etc/systemd/system, as `path type mode` lines and file hashes. */
@@ -186,6 +203,7 @@ describe("install.sh in a sandbox", { skip: !canSandbox && "needs root and unsha
       certPem: pki.serverCertPem,
       keyPem: { own: pki.serverKeyPem, other: pki.clientKeyPem, none: null }[setup.key ?? "own"],
       sslDir: "/etc/docker/ssl",
+      agent: setup.agent,
     });
     const bundle = join(await extract(zip, temp("dockpki-install-")), host.name);
     if (setup.tlsWait !== undefined) {
@@ -201,7 +219,10 @@ describe("install.sh in a sandbox", { skip: !canSandbox && "needs root and unsha
     }
     const bin = stubBin({});
     temps.push(bin);
-    writeFileSync(join(bin, "systemctl"), systemctlStub(bin, setup.docker ?? "serves", port, "/etc/docker/ssl"));
+    writeFileSync(
+      join(bin, "systemctl"),
+      systemctlStub(bin, setup.docker ?? "serves", port, "/etc/docker/ssl", setup.timerFails),
+    );
     for (const [tool, body] of Object.entries(setup.stubs ?? {})) {
       writeFileSync(join(bin, tool), body(bin), { mode: 0o755 });
     }
@@ -210,6 +231,7 @@ describe("install.sh in a sandbox", { skip: !canSandbox && "needs root and unsha
 mount -t tmpfs -o mode=0755 tmpfs /etc/docker
 mount -t tmpfs -o mode=0755 tmpfs /etc/systemd/system
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
+mount -t tmpfs -o mode=0755 tmpfs /usr/local/sbin
 cp -a ${seed}/docker/. /etc/docker/
 cp -a ${seed}/systemd/system/. /etc/systemd/system/
 cd /etc
@@ -221,6 +243,7 @@ echo $? >${out}/rc
 [ ! -f ${bin}/s_server.pid ] || kill "$(cat ${bin}/s_server.pid)" 2>/dev/null
 (${SNAPSHOT}) >${out}/after
 ls -A /var/tmp >${out}/var-tmp
+(cd /usr/local/sbin && stat -c '%n %a' -- *) >${out}/sbin 2>/dev/null
 cp -r /etc/docker /etc/systemd/system ${out}/`;
     const env = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", NODE_ENV: "test" } as const;
     const r = spawnSync("unshare", ["-m", "sh", "-c", script], { cwd: "/", encoding: "utf8", env, stdio: STDIO });
@@ -240,6 +263,7 @@ cp -r /etc/docker /etc/systemd/system ${out}/`;
       dirModes: (dir: string) => read("after").match(new RegExp(`^'${dir}' directory (\\d+)$`, "m"))?.[1],
       systemctl: existsSync(join(bin, "systemctl.log")) ? readFileSync(join(bin, "systemctl.log"), "utf8") : "",
       leftInVarTmp: read("var-tmp"),
+      sbin: read("sbin"),
       bin,
       read,
     };
@@ -522,6 +546,44 @@ esac
       readFileSync(join(fine.bin, "validate.log"), "utf8"),
       new RegExp(`^--validate --config-file /etc/docker/daemon.json -H fd:// -H tcp://\\S+:${fine.port} --tlsverify `),
     );
+  });
+
+  const AGENT: AgentSettings = {
+    dashboardUrl: "https://dockpki.example.com",
+    dashboardCaPem: null,
+    renewAtRemainingPercent: 33,
+    renewWindow: "Mon,Thu 02:00-04:00",
+  };
+
+  it("with the renewal agent: installs it and its units with the rest, then enables the timer", async () => {
+    const r = await install({ agent: AGENT, files: OLD_FILES, shell: OLD_MODES });
+    assert.equal(r.rc, 0, r.log);
+    assert.deepEqual(
+      r.modes.filter((m) => m.includes("dockpki-renew")),
+      ["systemd/system/dockpki-renew.service 644", "systemd/system/dockpki-renew.timer 644"],
+    );
+    assert.equal(r.sbin, "dockpki-renew 755\n");
+    assert.match(r.read("system/dockpki-renew.timer"), /^OnCalendar=Mon,Thu \*-\*-\* 02:00:00$/m);
+    assert.equal(r.systemctl, "daemon-reload\nrestart docker\nenable --now dockpki-renew.timer\n");
+    assert.match(r.log, /dockpki-renew\.timer is enabled/);
+  });
+
+  it("with the renewal agent: takes the agent and its units out again when it rolls back", async () => {
+    const r = await install({ agent: AGENT, docker: "fails", files: OLD_FILES, shell: OLD_MODES });
+    assert.equal(r.rc, 1, r.log);
+    assert.equal(r.after, r.before);
+    assert.equal(r.sbin, "");
+    assert.doesNotMatch(r.systemctl, /enable/);
+  });
+
+  it("with the renewal agent: a timer that does not start is a warning, not a roll-back", async () => {
+    const r = await install({ agent: AGENT, timerFails: true });
+    assert.equal(r.rc, 0, r.log);
+    assert.match(
+      r.log,
+      /install\.sh: the renewal timer did not start; start it with: systemctl enable --now dockpki-renew\.timer\n/,
+    );
+    assert.equal(r.sbin, "dockpki-renew 755\n");
   });
 
   it("says plainly that it needs openssl, before changing anything", async () => {

@@ -6,10 +6,12 @@ export const TLS_WAIT_SECONDS = 30;
 /**
  * POSIX sh functions that change a Docker host so that it is never left without Docker: every file
  * is kept before it is replaced, and unless docker comes back serving the new certificate, all of
- * it is put back and docker restarted with it. install.sh uses them; the renewal agent will too.
+ * it is put back and docker restarted with it. install.sh and the renewal agent use them.
  *
  * The caller sets SCRIPT_NAME (for messages) and TLS_WAIT (seconds), calls start_work before its
  * first change, make_dir/put_file for each change, restart_docker_or_roll_back, then keep_changes.
+ * It may define on_give_up after these functions, to act on a roll-back before the exit (the
+ * renewal agent reports it to the dashboard).
  * Needs: mktemp, awk, openssl, timeout, systemctl. Paths must not contain line breaks.
  */
 export const KEEP_AND_ROLL_BACK = String.raw`# --- install with keep-and-roll-back
@@ -82,6 +84,9 @@ roll_back() {
   : >"$WORK_DIR/changes"
 }
 
+# on_give_up LINE: called by give_up with the line it printed, just before it exits
+on_give_up() { :; }
+
 # give_up REASON: rolls back, restarts docker with the previous files if it was restarted with the
 # new ones, and exits 1 with one line that says what happened
 give_up() {
@@ -102,6 +107,7 @@ give_up() {
   fi
   warn "$1; $outcome"
   clean_up
+  on_give_up "$1; $outcome"
   exit 1
 }
 

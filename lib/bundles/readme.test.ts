@@ -1,12 +1,21 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderClientReadme } from "@/lib/bundles/client-readme";
+import type { AgentSettings } from "@/lib/bundles/renew-agent";
 import { renderServerReadme } from "@/lib/bundles/server-readme";
 import { renderSwarmManageCommand } from "@/lib/bundles/swarm-command";
 import { InputError } from "@/lib/errors";
 import { HOSTILE, hostileHosts, sampleHost } from "@/lib/test-support/bundle-hosts";
 
 const DIR = "/etc/docker/ssl";
+const AGENT: AgentSettings = {
+  dashboardUrl: "https://dockpki.example.com",
+  dashboardCaPem: null,
+  renewAtRemainingPercent: 25,
+  renewWindow: null,
+};
+const MISSING =
+  "This bundle has no renewal agent because the dashboard's public URL is not set (Settings): renew it by downloading a new bundle before it expires.";
 
 describe("renderServerReadme", () => {
   it("gives the exact steps for the systemd style", () => {
@@ -64,6 +73,40 @@ describe("renderServerReadme", () => {
     assert.ok(text.includes("a client bundle works\n  with -H tcp://127.0.0.1:2377"));
   });
 
+  it("with the renewal agent: how it runs and is checked, and that docker restarts to load the certificate", () => {
+    const text = renderServerReadme(sampleHost(), DIR, { agent: AGENT });
+    assert.match(text, /dockpki-renew, dockpki-renew\.service, dockpki-renew\.timer\n/);
+    assert.match(text, /enables the timer, which runs it\s+once a day at a random time\./);
+    assert.match(text, /less than 25% of the certificate's lifetime/);
+    assert.match(
+      text,
+      /from https:\/\/dockpki\.example\.com, checks that it chains to the CA\s+in \/etc\/docker\/ssl\/ca\.pem/,
+    );
+    for (const line of [
+      "sudo dockpki-renew --check",
+      "sudo dockpki-renew --now",
+      "systemctl enable --now dockpki-renew.timer",
+    ]) {
+      assert.ok(text.includes(line), line);
+    }
+    assert.match(text, /moby\/moby#23936/);
+    assert.match(text, /every container, unless "live-restore": true is set in\s+\/etc\/docker\/daemon\.json/);
+    const windowed = renderServerReadme(sampleHost(), DIR, { agent: { ...AGENT, renewWindow: "Mon,Thu 02:00-04:00" } });
+    assert.match(windowed, /runs it\s+on Mon, Thu between 02:00 and 04:00 \(this host's local time\)\./);
+  });
+
+  it("without the renewal agent: says why, or nothing when no reason is given", () => {
+    const missing = renderServerReadme(sampleHost(), DIR, { agentMissing: MISSING });
+    assert.match(
+      missing,
+      /\nRenewal\n {2}This bundle has no renewal agent because .*\n {2}\S.* before it expires\.\n\nNotes\n/,
+    );
+    const section = missing.slice(missing.indexOf("\nRenewal\n"), missing.indexOf("\nNotes\n"));
+    assert.ok(section.split("\n").every((line) => line.length <= 100));
+    assert.doesNotMatch(missing, /dockpki-renew/);
+    assert.doesNotMatch(renderServerReadme(sampleHost(), DIR), /Renewal|dockpki-renew/);
+  });
+
   it("refuses hostile input", () => {
     for (const bad of hostileHosts()) assert.throws(() => renderServerReadme(bad, DIR), InputError);
     for (const bad of HOSTILE) assert.throws(() => renderServerReadme(sampleHost(), `/x/${bad}`), InputError);
@@ -105,6 +148,30 @@ describe("renderClientReadme", () => {
     assert.match(text, /^ {2}source \.\/env\.sh$/m);
     assert.match(text, /edge {2}\(tcp:\/\/\[fd00::9\]:2376\)\n[\s\S]*source \.\/env\.sh /);
     assert.match(text, /no key\.pem: the certificate was issued from your CSR/);
+  });
+
+  it("with the renewal agent: how to run it from cron, a systemd user timer and CI", () => {
+    const text = renderClientReadme({ name: "ci" }, hosts, { agent: AGENT });
+    assert.match(text, /^ {2}dockpki-renew renews the certificate before it expires \(see Renewal\)$/m);
+    assert.match(text, /^ {6}17 9 \* \* \* \/path\/to\/this\/folder\/dockpki-renew$/m);
+    assert.ok(text.includes("~/.config/systemd/user/dockpki-renew.service"));
+    assert.ok(text.includes("~/.config/systemd/user/dockpki-renew.timer"));
+    assert.match(text, /^ {6}ExecStart=\/path\/to\/this\/folder\/dockpki-renew$/m);
+    assert.ok(text.includes("systemctl --user daemon-reload && systemctl --user enable --now dockpki-renew.timer"));
+    assert.match(text, /CI: a step "\.\/dockpki-renew" in this folder before the docker commands/);
+    assert.ok(text.includes('A step "./dockpki-renew --check"'));
+    assert.match(text, /docker\/cli#1931/);
+    assert.match(text, /when less than 25% of the\s+certificate's lifetime is left/);
+  });
+
+  it("without the renewal agent: says why", () => {
+    const text = renderClientReadme({ name: "ci" }, hosts, { agentMissing: MISSING });
+    assert.match(text, /\n\nRenewal\n {2}This bundle has no renewal agent because .*\n {2}\S.* before it expires\.\n$/);
+    assert.throws(
+      () => renderClientReadme({ name: "ci" }, hosts, { agentMissing: "a\nExecStart=/bin/sh" }),
+      InputError,
+    );
+    assert.doesNotMatch(text, /dockpki-renew/);
   });
 
   it("refuses hostile input", () => {

@@ -10,9 +10,17 @@ import {
   DOCKERD_PATH,
   DROP_IN_DIR,
   KEY_FILE,
+  RENEW_AGENT,
+  RENEW_AGENT_DIR,
+  RENEW_AGENT_PATH,
+  RENEW_SERVICE,
+  RENEW_TIMER,
+  SYSTEMD_UNIT_DIR,
 } from "@/lib/bundles/docker-files";
 import { dialName } from "@/lib/bundles/endpoint";
 import { TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
+import { type AgentSettings, checkAgentSettings, renderAgentMissing } from "@/lib/bundles/renew-agent";
+import { describeRenewWindow } from "@/lib/bundles/renew-units";
 import { renderSwarmManageCommand, SWARM_MANAGER_PORT } from "@/lib/bundles/swarm-command";
 import { hostCertificateNames } from "@/lib/hosts.schema";
 
@@ -35,6 +43,32 @@ List every node's daemon in the nodes:// argument (comma-separated, e.g.
 nodes://node1.example.com:2376,node2.example.com:2376); the hosted token:// discovery that old
 guides use no longer exists. Clients then talk to the manager on port ${SWARM_MANAGER_PORT}:
   docker --tlsverify --tlscacert=ca.pem --tlscert=cert.pem --tlskey=key.pem -H=tcp://${dialName(host)}:${SWARM_MANAGER_PORT} info
+`;
+}
+
+/** How the certificate is renewed: by the agent, or why there is none. */
+function renewalSection(sslDir: string, agent: AgentSettings | null, agentMissing: string | undefined): string {
+  if (!agent) return agentMissing === undefined ? "" : renderAgentMissing(agentMissing);
+  const a = checkAgentSettings(agent);
+  return `Renewal
+  install.sh also installs ${RENEW_AGENT} as ${RENEW_AGENT_PATH}, puts ${RENEW_SERVICE}
+  and ${RENEW_TIMER} in ${SYSTEMD_UNIT_DIR} and enables the timer, which runs it
+  ${describeRenewWindow(a.renewWindow)}.
+  When less than ${a.renewAtRemainingPercent}% of the certificate's lifetime is left, ${RENEW_AGENT} makes a new key on this
+  host, gets a certificate for it from ${a.dashboardUrl}, checks that it chains to the CA
+  in ${sslDir}/${CA_FILE}, installs it the way install.sh does (every file kept, and put back unless
+  docker comes back serving the new certificate) and tells the dashboard how it went.
+    sudo ${RENEW_AGENT} --check   the certificate, when renewal is due and how the last attempt went
+    sudo ${RENEW_AGENT} --now     renew now, whatever is left
+    systemctl list-timers ${RENEW_TIMER}   the next run;   journalctl -u ${RENEW_AGENT}   the last ones
+  dockerd reads its certificate only when it starts (it cannot reload it: moby/moby#23936), so each
+  renewal restarts docker, and with it every container, unless "live-restore": true is set in
+  ${DAEMON_JSON_PATH} (the containers then keep running while dockerd restarts).
+  By hand (install.sh does this):
+    mkdir -p ${RENEW_AGENT_DIR}
+    cp ${RENEW_AGENT} ${RENEW_AGENT_PATH} && chmod 0755 ${RENEW_AGENT_PATH}
+    cp ${RENEW_SERVICE} ${RENEW_TIMER} ${SYSTEMD_UNIT_DIR}/
+    systemctl daemon-reload && systemctl enable --now ${RENEW_TIMER}
 `;
 }
 
@@ -63,10 +97,20 @@ function installShSection(host: BundleHost, sslDir: string): string {
 }
 
 /** README.txt of a server bundle: what each file is and the exact steps, by hand or install.sh. */
-export function renderServerReadme(host: BundleHost, sslDir: string, options: { hasKey?: boolean } = {}): string {
+export function renderServerReadme(
+  host: BundleHost,
+  sslDir: string,
+  options: { hasKey?: boolean; agent?: AgentSettings | null; agentMissing?: string } = {},
+): string {
   const h = checkHost(host);
   const dir = checkSslDir(sslDir);
   const hasKey = options.hasKey ?? true;
+  const agent = options.agent ?? null;
+  const agentFiles = agent
+    ? `  ${RENEW_AGENT}, ${RENEW_SERVICE}, ${RENEW_TIMER}
+                renews this certificate before it expires, and the systemd timer that runs it
+                (see Renewal)\n`
+    : "";
   const daemonJson = h.configStyle === "daemon-json";
   const covered = hostCertificateNames(h);
   const names = [...covered.dnsNames, ...covered.ipAddresses].join(", ");
@@ -105,7 +149,7 @@ Files
   ${CERT_FILE}      this host's certificate, for: ${names}
 ${keyLine}
 ${configFiles}
-  install.sh    does steps 0 to 4 below, and puts everything back if docker does not come back:
+${agentFiles}  install.sh    does steps 0 to 4 below, and puts everything back if docker does not come back:
                 sudo sh install.sh (from any directory)
   README.txt    this file
 
@@ -138,8 +182,13 @@ ${configSteps}
      ${renderVerifyCommand(h)}
    Open TCP port ${h.port} in the firewall for your clients; never open 2375 (plaintext).
 
-${installShSection(h, dir)}
-Notes
+${installShSection(h, dir)}${
+  agent
+    ? `- With the renewal agent, it installs ${RENEW_AGENT} and its units along with the rest (and takes
+  them out again on a roll-back), and enables the timer once docker serves the new certificate.\n`
+    : ""
+}
+${renewalSection(dir, agent, options.agentMissing)}${agent || options.agentMissing ? "\n" : ""}Notes
 ${socketNote}
 ${
   h.localAccess

@@ -82,6 +82,56 @@ describe("zip bundles", () => {
     assert.match(chosen.get("alice@example.com/env.sh")?.content ?? "", /DOCKER_HOST=tcp:\/\/docker1\.example\.com/);
   });
 
+  it("with the renewal agent: the agent (0755) and, for a host, its systemd units; README.txt says how", async () => {
+    const agent = {
+      dashboardUrl: "https://dockpki.example.com",
+      dashboardCaPem: pki.caPem,
+      renewAtRemainingPercent: 33,
+      renewWindow: null,
+    };
+    const server = await unzip(
+      await collect(
+        buildServerBundle({
+          host: sampleHost(),
+          caCertPems: [pki.caPem],
+          certPem: pki.serverCertPem,
+          keyPem: pki.serverKeyPem,
+          sslDir: "/etc/docker/ssl",
+          agent,
+        }),
+      ),
+    );
+    assert.equal(server.get("docker1/dockpki-renew")?.mode.toString(8), "755");
+    assert.equal(server.get("docker1/dockpki-renew.service")?.mode.toString(8), "644");
+    assert.equal(server.get("docker1/dockpki-renew.timer")?.mode.toString(8), "644");
+    assert.match(server.get("docker1/dockpki-renew")?.content ?? "", /^SSL_DIR=\/etc\/docker\/ssl$/m);
+    assert.ok(
+      server.get("docker1/dockpki-renew")?.content.includes(pki.caPem.trim()),
+      "the dashboard's CA is in the agent",
+    );
+    assert.match(
+      server.get("docker1/install.sh")?.content ?? "",
+      /^put_file dockpki-renew \/usr\/local\/sbin\/dockpki-renew 0755$/m,
+    );
+    assert.match(server.get("docker1/README.txt")?.content ?? "", /sudo dockpki-renew --check/);
+    const base = {
+      client: { name: "ci" },
+      caCertPems: [pki.caPem],
+      certPem: pki.clientCertPem,
+      keyPem: pki.clientKeyPem,
+    };
+    const client = await unzip(await collect(buildClientBundle({ ...base, hosts: [sampleHost()], agent })));
+    assert.equal(client.get("ci/dockpki-renew")?.mode.toString(8), "755");
+    assert.match(client.get("ci/dockpki-renew")?.content ?? "", /^PURPOSE=sslclient$/m);
+    assert.ok(!client.has("ci/dockpki-renew.timer"));
+    const none = await unzip(
+      await collect(buildClientBundle({ ...base, hosts: [], agentMissing: "The dashboard's public URL is not set." })),
+    );
+    assert.ok(!none.has("ci/dockpki-renew"));
+    assert.match(none.get("ci/README.txt")?.content ?? "", /\nRenewal\n {2}The dashboard's public URL is not set\.\n$/);
+    assert.throws(() => buildClientBundle({ ...base, hosts: [], agentMissing: "a\nb" }), /one line/);
+  });
+
   it("refuses before streaming: bad PEM, encrypted key, no CA, hostile names", () => {
     const input = {
       host: sampleHost(),
