@@ -36,6 +36,7 @@ const PROVEN_FIELDS = {
   hostId: true,
   clientId: true,
   publicKeySha256: true,
+  supersededById: true,
   certPem: true,
   ca: { select: { status: true } },
   host: { select: { name: true, renewalEnabled: true } },

@@ -313,3 +313,20 @@ describe("enrollment across holders", () => {
     assert.equal(answer.certificate.commonName, "laptop-a");
   });
 });
+
+describe("a renewal whose answer was lost", () => {
+  test("asking again with the same new key answers the same certificate; another key is refused", async () => {
+    const { cert, keyPem } = await enrolledClient("ci-13");
+    const next = newKey();
+    const first = await renewCertificate(request(cert.serial, keyPem, next.csr));
+    // The agent never saw the answer: it asks again, signed with the same (now superseded) certificate.
+    const again = await renewCertificate(request(cert.serial, keyPem, csrFor(next.keyPem)));
+    assert.equal(again.certificate.id, first.certificate.id);
+    assert.equal(await db.certificate.count({ where: { clientId: cert.clientId } }), 2, "nothing new was issued");
+    assert.ok(await db.auditEvent.findFirst({ where: { action: "cert.renew_repeated" } }));
+    await assert.rejects(
+      renewCertificate(request(cert.serial, keyPem, newKey().csr)),
+      refusal("ForbiddenError", /already replaced/),
+    );
+  });
+});

@@ -1,10 +1,11 @@
 import "server-only";
 import type { Principal } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit";
 import { takeSlot } from "@/lib/auth/throttle";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
 import { trustedCas } from "@/lib/ca/cas";
-import { type Certificate, issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
-import type { Tx } from "@/lib/db";
+import { type Certificate, getCertificate, issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
+import { db, type Tx } from "@/lib/db";
 import { ForbiddenError, InputError, TooManyRequestsError } from "@/lib/errors";
 import { parseCsr } from "@/lib/pki/csr";
 import { spkiSha256 } from "@/lib/pki/keys";
@@ -56,6 +57,22 @@ function renewalRefusal(cert: ProvenCertificate, now: Date): string | null {
   return null;
 }
 
+/**
+ * The answer to a renewal that was lost on its way back (a timeout, a dropped connection): the
+ * agent asks again with the same new key, and gets the certificate already issued for it. Only
+ * while that certificate is the holder's current one, for exactly that key: it grants nothing new.
+ */
+async function repeatedRenewal(cert: ProvenCertificate, csrPem: string, now: Date): Promise<Certificate | null> {
+  if (cert.status !== "superseded" || !cert.supersededById || cert.notAfter <= now) return null;
+  const next = await db.certificate.findUnique({
+    where: { id: cert.supersededById },
+    select: { id: true, status: true, notAfter: true, publicKeySha256: true },
+  });
+  if (next?.status !== "active" || next.notAfter <= now) return null;
+  if (next.publicKeySha256 !== spkiSha256(parseCsr(csrPem).publicKeyPem)) return null;
+  return getCertificate(next.id);
+}
+
 /** The trust bundle a renewal carries, and its record as what the holder last received. */
 export async function trustAnswer(
   tx: Tx,
@@ -93,10 +110,23 @@ export async function renewCertificate(
     );
   }
   const principal = holderPrincipal(cert);
+  const csrPem = derToPem("CERTIFICATE REQUEST", csrDer);
+  const repeated = await repeatedRenewal(cert, csrPem, now);
+  if (repeated) {
+    return db.$transaction(async (tx) => {
+      await recordAudit(tx, {
+        actor: principal,
+        action: "cert.renew_repeated",
+        target: principal.name,
+        detail: { serial: repeated.serial, replaces: cert.serial },
+        ip,
+      });
+      return { certificate: repeated, ...(await trustAnswer(tx, principal, repeated.id)) };
+    });
+  }
   const refusal = renewalRefusal(cert, now);
   if (refusal) throw new ForbiddenError(refusal);
 
-  const csrPem = derToPem("CERTIFICATE REQUEST", csrDer);
   const csr = parseCsr(csrPem);
   if (spkiSha256(csr.publicKeyPem) === cert.publicKeySha256) {
     throw InputError.forField(
