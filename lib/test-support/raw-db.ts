@@ -14,10 +14,16 @@ export function findKeyMaterial(databasePath: string, privateKeyPem: string): st
   const key = createPrivateKey(privateKeyPem);
   const ders = [key.export({ type: "pkcs8", format: "der" }), key.export({ type: "pkcs1", format: "der" })];
   for (const der of ders) {
-    // Any 32-byte window of the key (its modulus or private exponent) is enough to tell.
+    // A window of the key's private part is enough to tell: the end of the DER is the CRT
+    // coefficient. (Not the start: that is the modulus, which every certificate of the key holds,
+    // such as a CA's cross certificate.)
     const probe = der.subarray(der.length - 64, der.length - 32);
     if (raw.includes(probe)) found.push("the key's DER bytes");
-    if (raw.includes(der.toString("base64").slice(100, 160))) found.push("the key's base64 text");
+    // The base64 text of that part, wherever PEM's line breaks fall (one of three alignments).
+    const flat = raw.toString("latin1").replace(/[\r\n]/g, "");
+    const whole = der.toString("base64");
+    const tail = whole.slice(-100, -20);
+    if (flat.includes(tail)) found.push("the key's base64 text");
   }
   return found;
 }
