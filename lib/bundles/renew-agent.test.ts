@@ -301,7 +301,7 @@ describe("dockpki-renew, client mode, against a fake dashboard", () => {
     assert.equal(failed.status, 1);
     assert.match(
       failed.stdout,
-      /^last attempt: .* UTC, serial \w+: failed: the dashboard refused the renewal: Too many/m,
+      /^last attempt: .* UTC, serial \w+: failed: the dashboard refused the renewal \(HTTP 429\): Too many/m,
     );
     for (const args of [["--later"], ["--now", "--check"]]) {
       const bad = await runAgent(folder, args);
@@ -342,6 +342,17 @@ describe("dockpki-renew, client mode, against a fake dashboard", () => {
     assert.equal(fake.reports.length, reports);
     assert.equal(state(folder.dir).outcome, "failed");
     assertClean(folder);
+  });
+
+  it("refuses an answer with anything but whole CERTIFICATE blocks (a TRUSTED CERTIFICATE slipped in)", async () => {
+    const folder = clientFolder(fake);
+    const before = files(folder.dir);
+    fake.behaviour = { kind: "trusted-block" };
+    const r = await runAgent(folder, ["--now"]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^dockpki-renew: the answer of \S+ is not a dockpki renewal answer\n$/);
+    assert.deepEqual(files(folder.dir), before);
+    assert.doesNotMatch(readFileSync(join(folder.dir, "ca.pem"), "utf8"), /TRUSTED/);
   });
 
   it("asks again with the same new key after an answer that never arrived, and a fresh one after an answer", async () => {

@@ -140,11 +140,13 @@ answer_message() {
       print m
     }' "$1" 2>/dev/null || :)
   [ -n "$answer_text" ] || answer_text="HTTP status $HTTP_STATUS"
-  printf '%s' "$answer_text"
+  # one line of text, whatever the answer held
+  printf '%s' "$answer_text" | LC_ALL=C tr -d '\000-\037\177'
 }
 
 # split_answer ANSWER: the sections of a text answer as $TMP/new-cert.pem, $TMP/new-ca.pem and
-# $TMP/new-cross.pem; 1 when ANSWER is not such an answer
+# $TMP/new-cross.pem; 1 when ANSWER is not such an answer. Nothing but whole CERTIFICATE blocks
+# passes: openssl would also trust "TRUSTED CERTIFICATE" blocks, which the checks below never see.
 split_answer() {
   : >"$TMP/new-cert.pem"
   : >"$TMP/new-ca.pem"
@@ -153,10 +155,27 @@ split_answer() {
     { sub(/\r$/, "") }
     NR == 1 { if ($0 != "# dockpki-renew-v1") exit 1; next }
     $0 == "# end" { ended = 1; exit }
-    $0 == "# cert.pem" || $0 == "# ca.pem" || $0 == "# cross.pem" { out = dir "/new-" substr($0, 3); next }
-    /^#/ || out == "" { exit 1 }
-    { print > out }
-    END { if (!ended) exit 1 }' "$1"
+    $0 == "# cert.pem" || $0 == "# ca.pem" || $0 == "# cross.pem" {
+      if (inside) exit 1
+      out = dir "/new-" substr($0, 3)
+      next
+    }
+    out == "" { exit 1 }
+    $0 == "-----BEGIN CERTIFICATE-----" { if (inside) exit 1; inside = 1; print > out; next }
+    $0 == "-----END CERTIFICATE-----" { if (!inside) exit 1; inside = 0; print > out; next }
+    inside && /^[A-Za-z0-9+\/=]+$/ { print > out; next }
+    { exit 1 }
+    END { if (!ended || inside) exit 1 }' "$1"
+}
+
+# is_ca CERT: CERT says it is a CA (basicConstraints CA:TRUE)
+is_ca() { openssl x509 -in "$1" -noout -text 2>/dev/null | grep -q 'CA:TRUE'; }
+
+# is_self_signed CERT: CERT is a root: issued by itself, and its signature checks with its own key
+is_self_signed() {
+  [ "$(openssl x509 -in "$1" -noout -subject 2>/dev/null | sed 's/^subject=//')" = \
+    "$(openssl x509 -in "$1" -noout -issuer 2>/dev/null | sed 's/^issuer=//')" ] &&
+    verify_with "$1" "$1"
 }
 
 # count_certs FILE: how many certificates FILE holds
@@ -381,9 +400,10 @@ make_key_like() {
 # vouched CA COUNT: one of the COUNT cross certificates $TMP/cross.N has CA's subject and public key
 # and was signed by a CA trusted now
 vouched() {
+  is_ca "$1" && is_self_signed "$1" || return 1
   j=1
   while [ "$j" -le "$2" ]; do
-    if [ "$(subject "$TMP/cross.$j")" = "$(subject "$1")" ] &&
+    if is_ca "$TMP/cross.$j" && [ "$(subject "$TMP/cross.$j")" = "$(subject "$1")" ] &&
       [ "$(public_key "$TMP/cross.$j")" = "$(public_key "$1")" ] &&
       verify_with "$TMP/cur-ca.pem" "$TMP/cross.$j"; then
       return 0
@@ -426,23 +446,25 @@ keep_pending() {
   rm -rf -- "$PENDING.tmp"
   if mkdir -m 0700 -- "$PENDING.tmp" &&
     cp -- "$TMP/new-ca.pem" "$TMP/new-cert.pem" "$TMP/new-key.pem" "$PENDING.tmp/" &&
+    printf '%s\n' "$SERIAL" >"$PENDING.tmp/replaces" &&
     rm -rf -- "$PENDING" && mv -- "$PENDING.tmp" "$PENDING"; then
-    : # --check shows it; the next run installs it
+    # --check shows it; the next run installs it (its key is kept there now)
+    rm -f -- "$NEXT_KEY"
   else
     warn "could not keep the renewed certificate in $PENDING"
   fi
 }
 
-# pending_usable: there is a kept renewal, and it is still valid (an expired one is removed)
+# pending_usable: there is a kept renewal, still valid, for the certificate installed now (after a
+# new enrollment or a bundle installed by hand it is stale: drop_stale_pending removes it)
 pending_usable() {
   [ -d "$PENDING" ] || return 1
-  if read_cert "$PENDING/new-cert.pem" && [ "$CERT_NOT_AFTER" -gt "$(date +%s)" ]; then
-    PENDING_SERIAL=$CERT_SERIAL
-    return 0
-  fi
-  rm -rf -- "$PENDING"
-  return 1
+  [ "$(cat "$PENDING/replaces" 2>/dev/null)" = "$SERIAL" ] || return 1
+  read_cert "$PENDING/new-cert.pem" && [ "$CERT_NOT_AFTER" -gt "$(date +%s)" ] || return 1
+  PENDING_SERIAL=$CERT_SERIAL
 }
+
+drop_stale_pending() { [ ! -d "$PENDING" ] || pending_usable || rm -rf -- "$PENDING"; }
 
 # install_pending: installs the kept renewal (checked again), as renew installs a new one
 install_pending() {
@@ -496,16 +518,21 @@ renew() {
   post_json /api/v1/renew "$TMP/request.json" "$TMP/answer" || fail "$(unreachable)"
   REACHED=yes
   case $HTTP_STATUS in
-    5??) fail "the dashboard could not answer the renewal (HTTP $HTTP_STATUS): $(answer_message "$TMP/answer")" ;;
+    200) ;;
+    # Refused for good (revoked, superseded, a bad key...): the kept key can never be used.
+    400 | 403 | 404 | 410)
+      rm -f -- "$NEXT_KEY"
+      fail "the dashboard refused the renewal: $(answer_message "$TMP/answer")"
+      ;;
+    # The clock, a limit, a proxy or the dashboard itself: the same key is asked for next time.
+    *) fail "the dashboard refused the renewal (HTTP $HTTP_STATUS): $(answer_message "$TMP/answer")" ;;
   esac
-  # An answer came: the next attempt, if any, starts from a fresh key.
-  rm -f -- "$NEXT_KEY"
-  [ "$HTTP_STATUS" = 200 ] || fail "the dashboard refused the renewal: $(answer_message "$TMP/answer")"
   split_answer "$TMP/answer" || fail "the answer of $DASHBOARD_URL is not a dockpki renewal answer"
   accept_new_cas
   check_leaf "$PURPOSE" "$TMP/new-key.pem"
   read_cert "$TMP/new-cert.pem" || fail "cannot read the new certificate"
   install_new
+  rm -f -- "$NEXT_KEY"
   message="renewed: serial $CERT_SERIAL, valid until $(show_time "$CERT_NOT_AFTER")"
   ATTEMPT=no
   record ok "$message" "$CERT_SERIAL"
@@ -603,12 +630,13 @@ NOT_BEFORE=$CERT_NOT_BEFORE
 NOT_AFTER=$CERT_NOT_AFTER
 decide_due
 [ "$ACTION" != check ] || show_check
+trap finish_on_exit EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+take_lock
+drop_stale_pending
 if pending_usable; then
-  trap finish_on_exit EXIT
-  trap 'exit 129' HUP
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  take_lock
   install_pending
   exit 0
 fi
@@ -616,11 +644,6 @@ if [ "$ACTION" = due ] && [ "$DUE" = no ]; then
   say "$SCRIPT_NAME: not due: serial $SERIAL is valid until $(show_time "$NOT_AFTER"); renewal is due from $(show_time "$DUE_AT")"
   exit 0
 fi
-trap finish_on_exit EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
-take_lock
 renew
 `;
 

@@ -11,7 +11,8 @@ export async function enrollCommand(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
   if ((kind !== "host" && kind !== "client") || positionals.length !== 1) throw new UsageError(USAGE);
   const id = await findHolder(kind, positionals[0]);
-  const { command, expiresAt } = await createEnrollment({ kind: "cli" }, { kind, id });
+  const { command, expiresAt, warning } = await createEnrollment({ kind: "cli" }, { kind, id });
+  if (warning) console.error(`warning: ${warning}`);
   // The command (it holds the one-time token) alone on stdout, so scripts can capture it.
   console.error(
     `Works once, until ${expiresAt.toISOString()}. Run it on ${positionals[0]}${kind === "host" ? " as root" : ""}:`,

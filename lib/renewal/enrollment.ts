@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
+import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
+import { trustedCas } from "@/lib/ca/cas";
 import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
 import { db, type Tx } from "@/lib/db";
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/errors";
@@ -65,7 +67,10 @@ export async function createEnrollment(actor: Principal, holder: EnrollmentHolde
       detail: { kind: holder.kind, id: holder.id, expiresAt },
     });
   });
-  return { token, expiresAt, command: enrollmentCommand(settings.publicUrl, token, holder.kind) };
+  const warning = settings.publicUrl.startsWith("http:")
+    ? "The dashboard's public URL is plain http: anyone on the network path could change this installer, which runs as root, or read its token. Use an https URL."
+    : null;
+  return { token, expiresAt, command: enrollmentCommand(settings.publicUrl, token, holder.kind), warning };
 }
 
 /** The holder a token enrolls, while it can still be used: 404 unknown, 410 used or expired. */
@@ -107,7 +112,10 @@ export async function enroll(req: EnrollRequest, ip: string | null, now = new Da
       });
       if (spent.count !== 1)
         throw new GoneError("This enrollment command was already used; make a new one on the dashboard.");
-      trust = await trustAnswer(tx, holder, issued.id);
+      // As for a download: recorded when sent (the installer has no report to make).
+      const cas = await trustedCas(tx);
+      await recordBundleDelivery(tx, holder, { certificateId: issued.id, caIds: cas.map((ca) => ca.id) });
+      trust = await trustAnswer(tx);
     },
   };
   const certificate =

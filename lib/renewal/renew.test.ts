@@ -102,8 +102,23 @@ describe("renewCertificate", () => {
     const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "cert.renew" } });
     assert.equal(audit.actor, "client:ci-1");
     assert.equal(audit.ip, "127.0.0.9");
+    // What it trusts is recorded once its agent reports the renewal installed.
+    assert.notEqual(
+      (await db.client.findUniqueOrThrow({ where: { id: client.id } })).bundleCertificateId,
+      answer.certificate.id,
+    );
+    const report = {
+      serial: answer.certificate.serial,
+      time: now(),
+      outcome: "ok" as const,
+      servedSerial: "",
+      message: "",
+    };
+    const signature = sign("sha256", Buffer.from(reportCanonical(report)), next.keyPem).toString("base64");
+    await recordAgentReport({ ...report, signature }, null);
     const holder = await db.client.findUniqueOrThrow({ where: { id: client.id } });
-    assert.equal(holder.bundleCertificateId, answer.certificate.id, "records the ca.pem it received");
+    assert.equal(holder.bundleCertificateId, answer.certificate.id, "records the ca.pem it installed");
+    assert.equal(holder.bundleCaIds, JSON.stringify([answer.certificate.caId]));
   });
 
   test("refuses a replay, clock skew, a wrong key, a tampered signature and an unknown serial", async () => {

@@ -2,7 +2,6 @@ import "server-only";
 import type { Principal } from "@/lib/audit";
 import { recordAudit } from "@/lib/audit";
 import { takeSlot } from "@/lib/auth/throttle";
-import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
 import { trustedCas } from "@/lib/ca/cas";
 import { type Certificate, getCertificate, issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
 import { db, type Tx } from "@/lib/db";
@@ -73,14 +72,9 @@ async function repeatedRenewal(cert: ProvenCertificate, csrPem: string, now: Dat
   return getCertificate(next.id);
 }
 
-/** The trust bundle a renewal carries, and its record as what the holder last received. */
-export async function trustAnswer(
-  tx: Tx,
-  holder: { kind: "host" | "client"; id: string },
-  certificateId: string,
-): Promise<{ caPems: string[]; crossPems: string[] }> {
+/** The trust bundle a renewal or an enrollment carries: what the holder must trust now. */
+export async function trustAnswer(tx: Tx | typeof db): Promise<{ caPems: string[]; crossPems: string[] }> {
   const cas = await trustedCas(tx);
-  await recordBundleDelivery(tx, holder, { certificateId, caIds: cas.map((ca) => ca.id) });
   return {
     caPems: cas.map((ca) => ca.certPem),
     crossPems: cas.flatMap((ca) => (ca.crossCertPem ? [ca.crossCertPem] : [])),
@@ -100,17 +94,9 @@ export async function renewCertificate(
   const csrDer = Buffer.from(req.csr, "base64");
   const proof = { serial: req.serial, time: req.time, signature: req.signature };
   const cert = await proveHolder({ ...proof, canonical: renewCanonical(req.serial, req.time, csrDer) }, now);
-
-  const slot = await takeSlot(`renew:${cert.serial}`, 3_600_000, now);
-  if (slot.attempts > RENEWALS_PER_HOUR) {
-    const wait = Math.max(1, Math.ceil((slot.endsAt.getTime() - now.getTime()) / 1000));
-    throw new TooManyRequestsError(
-      `Certificate ${cert.serial} asked to renew more than ${RENEWALS_PER_HOUR} times this hour; try again in ${Math.ceil(wait / 60)} minutes.`,
-      wait,
-    );
-  }
   const principal = holderPrincipal(cert);
   const csrPem = derToPem("CERTIFICATE REQUEST", csrDer);
+  // Before the limit: an agent whose answers keep getting lost must still get its certificate.
   const repeated = await repeatedRenewal(cert, csrPem, now);
   if (repeated) {
     return db.$transaction(async (tx) => {
@@ -121,8 +107,17 @@ export async function renewCertificate(
         detail: { serial: repeated.serial, replaces: cert.serial },
         ip,
       });
-      return { certificate: repeated, ...(await trustAnswer(tx, principal, repeated.id)) };
+      return { certificate: repeated, ...(await trustAnswer(tx)) };
     });
+  }
+
+  const slot = await takeSlot(`renew:${cert.serial}`, 3_600_000, now);
+  if (slot.attempts > RENEWALS_PER_HOUR) {
+    const wait = Math.max(1, Math.ceil((slot.endsAt.getTime() - now.getTime()) / 1000));
+    throw new TooManyRequestsError(
+      `Certificate ${cert.serial} asked to renew more than ${RENEWALS_PER_HOUR} times this hour; try again in ${Math.ceil(wait / 60)} minutes.`,
+      wait,
+    );
   }
   const refusal = renewalRefusal(cert, now);
   if (refusal) throw new ForbiddenError(refusal);
@@ -147,7 +142,8 @@ export async function renewCertificate(
           `Certificate ${cert.serial} was replaced meanwhile; renew with the newest certificate.`,
         );
       }
-      trust = await trustAnswer(tx, principal, issued.id);
+      // What the holder last received is recorded when its agent reports the renewal installed.
+      trust = await trustAnswer(tx);
     },
   };
   const certificate =

@@ -1,6 +1,8 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit";
 import { takeSlot } from "@/lib/auth/throttle";
+import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
+import { trustedCas } from "@/lib/ca/cas";
 import { db } from "@/lib/db";
 import { ForbiddenError, TooManyRequestsError } from "@/lib/errors";
 import { proveHolder, reportCanonical } from "@/lib/renewal/proof";
@@ -31,6 +33,11 @@ export async function recordAgentReport(req: ReportRequest, ip: string | null, n
     agentReportMessage: req.message || null,
   };
   await db.$transaction(async (tx) => {
+    // A renewal counts as received (which CAs the holder trusts, during a rotation) once it is installed.
+    if (req.outcome === "ok" && cert.status === "active") {
+      const cas = await trustedCas(tx);
+      await recordBundleDelivery(tx, principal, { certificateId: cert.id, caIds: cas.map((ca) => ca.id) });
+    }
     if (principal.kind === "host") {
       await tx.host.update({
         where: { id: principal.id },

@@ -19,6 +19,9 @@ export type Behaviour =
   | { kind: "foreign-cert" }
   /** the usual certificate, with a ca.pem that also holds a CA nothing vouches for */
   | { kind: "extra-ca" }
+  /** the usual answer, with a foreign CA slipped into ca.pem as a "TRUSTED CERTIFICATE" block,
+   * which openssl would trust and a check that looks for CERTIFICATE blocks would not see */
+  | { kind: "trusted-block" }
   /** issues the certificate, then drops the connection: the answer is lost on its way */
   | { kind: "lose-answer" };
 
@@ -224,6 +227,7 @@ export async function startFakeDashboard(
     }
     const caPems = api.caPems();
     if (behaviour.kind === "extra-ca") caPems.push(read("other-ca.pem"));
+    if (behaviour.kind === "trusted-block") caPems.push(ssl("x509", "-in", "other-ca.pem", "-trustout"));
     answer(res, certPem, caPems, crosses);
   }
 

@@ -90,10 +90,12 @@ export async function createClientEnrollmentAction(_prev: EnrollState, formData:
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown client." };
   try {
-    const { command, expiresAt } = await createEnrollment(actor, { kind: "client", id: id.data });
+    const { command, expiresAt, warning } = await createEnrollment(actor, { kind: "client", id: id.data });
     return {
       ok: true,
-      message: "Enrollment command made. Copy it now: it is not shown again.",
+      message: warning
+        ? `Enrollment command made. Copy it now: it is not shown again. ${warning}`
+        : "Enrollment command made. Copy it now: it is not shown again.",
       command,
       expiresAt: expiresAt.toISOString(),
     };

@@ -82,10 +82,12 @@ export async function createHostEnrollmentAction(_prev: EnrollState, formData: F
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown host." };
   try {
-    const { command, expiresAt } = await createEnrollment(actor, { kind: "host", id: id.data });
+    const { command, expiresAt, warning } = await createEnrollment(actor, { kind: "host", id: id.data });
     return {
       ok: true,
-      message: "Enrollment command made. Copy it now: it is not shown again.",
+      message: warning
+        ? `Enrollment command made. Copy it now: it is not shown again. ${warning}`
+        : "Enrollment command made. Copy it now: it is not shown again.",
       command,
       expiresAt: expiresAt.toISOString(),
     };
