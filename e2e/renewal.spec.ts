@@ -1,11 +1,11 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type APIRequestContext, expect, request as playwrightRequest, test } from "@playwright/test";
 import { skipWithoutDocker } from "../lib/test-support/docker-judge";
+import { freePort } from "../lib/test-support/docker-sandbox";
 import { repoRoot } from "../lib/test-support/temp-data-dir";
 import { unzip } from "../lib/test-support/zip";
 
@@ -29,17 +29,6 @@ let sandbox = "";
 let home = "";
 const state: Record<string, string> = {};
 let hostPort = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** Runs a command on the sandboxed host as root; HOME is a folder of the test's own. */
 function onHost(command: string, env: Record<string, string> = {}) {

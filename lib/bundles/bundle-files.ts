@@ -1,4 +1,5 @@
 import "server-only";
+import { type AgentSettings, checkAgentSettings } from "@/lib/bundles/agent-config";
 import { type BundleClient, type BundleHost, checkClient, checkHost, checkSslDir } from "@/lib/bundles/bundle-input";
 import { clientBundleNames } from "@/lib/bundles/bundle-names";
 import { renderClientReadme } from "@/lib/bundles/client-readme";
@@ -16,7 +17,7 @@ import {
 } from "@/lib/bundles/docker-files";
 import { envShFileName, renderEnvSh } from "@/lib/bundles/env-sh";
 import { renderInstallSh } from "@/lib/bundles/install-sh";
-import { type AgentSettings, checkAgentSettings, renderRenewAgent } from "@/lib/bundles/renew-agent";
+import { renderRenewAgent } from "@/lib/bundles/renew-agent";
 import { renderRenewService, renderRenewTimer } from "@/lib/bundles/renew-units";
 import { renderServerReadme } from "@/lib/bundles/server-readme";
 

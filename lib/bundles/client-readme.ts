@@ -1,10 +1,11 @@
 import "server-only";
+import { type AgentSettings, checkAgentSettings } from "@/lib/bundles/agent-config";
 import { type BundleClient, type BundleHost, checkClient, checkHost } from "@/lib/bundles/bundle-input";
 import { type ClientBundleNames, clientBundleNames } from "@/lib/bundles/bundle-names";
 import { renderContextCommand, renderVerifyCommand } from "@/lib/bundles/client-commands";
 import { CA_FILE, CERT_FILE, KEY_FILE, RENEW_AGENT, RENEW_SERVICE, RENEW_TIMER } from "@/lib/bundles/docker-files";
 import { dockerHostUrl } from "@/lib/bundles/endpoint";
-import { type AgentSettings, checkAgentSettings, renderAgentMissing } from "@/lib/bundles/renew-agent";
+import { renderAgentMissing } from "@/lib/bundles/renew-agent";
 
 function hostSection(host: BundleHost, perHost: boolean, names: ClientBundleNames): string {
   const envFile = names.envFile(host, perHost);

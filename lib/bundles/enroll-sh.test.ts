@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { AgentSettings } from "@/lib/bundles/agent-config";
 import { renderClientEnrollScript, renderHostEnrollScript } from "@/lib/bundles/enroll-sh";
-import type { AgentSettings } from "@/lib/bundles/renew-agent";
 import { InputError } from "@/lib/errors";
 import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/test-support/bundle-hosts";
 import {

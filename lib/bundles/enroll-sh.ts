@@ -1,17 +1,12 @@
 import "server-only";
+import { type AgentSettings, checkAgentSettings, dashboardVariables } from "@/lib/bundles/agent-config";
 import { type BundleFile, clientConfigFiles, serverConfigFiles } from "@/lib/bundles/bundle-files";
 import { type BundleClient, type BundleHost, checkClient, checkHost, checkSslDir } from "@/lib/bundles/bundle-input";
 import { clientBundleNames } from "@/lib/bundles/bundle-names";
 import { renderContextCommand } from "@/lib/bundles/client-commands";
+import { DASHBOARD_SHELL, SAY_AND_WARN } from "@/lib/bundles/dashboard-shell";
 import { CA_FILE, CERT_FILE, KEY_FILE, RENEW_AGENT } from "@/lib/bundles/docker-files";
 import { shellQuote } from "@/lib/bundles/quote";
-import {
-  type AgentSettings,
-  checkAgentSettings,
-  DASHBOARD_SHELL,
-  dashboardVariables,
-  SAY_AND_WARN,
-} from "@/lib/bundles/renew-agent";
 import { InputError } from "@/lib/errors";
 
 // What GET <publicUrl>/enroll/<token> answers: `curl -fsSL URL | sudo sh` on a host, `| sh` for a

@@ -11,17 +11,17 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { AgentSettings } from "@/lib/bundles/agent-config";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { renderInstallSh } from "@/lib/bundles/install-sh";
-import type { AgentSettings } from "@/lib/bundles/renew-agent";
 import { buildServerBundle } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/test-support/bundle-hosts";
 import { makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
+import { freePort } from "@/lib/test-support/docker-sandbox";
 import { extract } from "@/lib/test-support/zip";
 
 // stdin from /dev/null: Debian's bash reads ~/.bashrc when stdin is a socket, as node's pipes are.
@@ -87,19 +87,6 @@ describe("renderInstallSh", () => {
     for (const bad of HOSTILE) assert.throws(() => renderInstallSh(sampleHost(), `/x/${bad}`), InputError);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 /** What docker does on `systemctl restart docker`: "serves" starts a TLS server with the installed
  * certificate on 127.0.0.1 (asking for a client certificate, as a mutual-TLS dockerd does);

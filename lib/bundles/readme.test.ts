@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { AgentSettings } from "@/lib/bundles/agent-config";
 import { renderClientReadme } from "@/lib/bundles/client-readme";
-import type { AgentSettings } from "@/lib/bundles/renew-agent";
 import { renderServerReadme } from "@/lib/bundles/server-readme";
 import { renderSwarmManageCommand } from "@/lib/bundles/swarm-command";
 import { InputError } from "@/lib/errors";

@@ -13,7 +13,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { type AgentSettings, renderRenewAgent } from "@/lib/bundles/renew-agent";
+import type { AgentSettings } from "@/lib/bundles/agent-config";
+import { renderRenewAgent } from "@/lib/bundles/renew-agent";
 import { renderRenewService, renderRenewTimer } from "@/lib/bundles/renew-units";
 import { InputError } from "@/lib/errors";
 import { HOSTILE, hostileHosts, parseUnit, sampleHost, shellSyntaxOk } from "@/lib/test-support/bundle-hosts";

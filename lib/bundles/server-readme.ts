@@ -1,4 +1,5 @@
 import "server-only";
+import { type AgentSettings, checkAgentSettings } from "@/lib/bundles/agent-config";
 import { type BundleHost, checkHost, checkSslDir } from "@/lib/bundles/bundle-input";
 import { renderVerifyCommand } from "@/lib/bundles/client-commands";
 import {
@@ -19,7 +20,7 @@ import {
 } from "@/lib/bundles/docker-files";
 import { dialName } from "@/lib/bundles/endpoint";
 import { TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
-import { type AgentSettings, checkAgentSettings, renderAgentMissing } from "@/lib/bundles/renew-agent";
+import { renderAgentMissing } from "@/lib/bundles/renew-agent";
 import { describeRenewWindow } from "@/lib/bundles/renew-units";
 import { renderSwarmManageCommand, SWARM_MANAGER_PORT } from "@/lib/bundles/swarm-command";
 import { hostCertificateNames } from "@/lib/hosts.schema";

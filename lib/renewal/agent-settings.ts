@@ -1,5 +1,5 @@
 import "server-only";
-import type { AgentSettings } from "@/lib/bundles/renew-agent";
+import type { AgentSettings } from "@/lib/bundles/agent-config";
 import type { Settings } from "@/lib/settings.schema";
 
 /**
