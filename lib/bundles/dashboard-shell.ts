@@ -1,5 +1,4 @@
 import "server-only";
-import { CA_FILE, CERT_FILE, KEY_FILE } from "@/lib/bundles/docker-files";
 
 /** say and warn, as KEEP_AND_ROLL_BACK has them, for scripts that do not include it. */
 export const SAY_AND_WARN = String.raw`say() { printf '%s\n' "$*"; }
