@@ -28,8 +28,9 @@ function contentSecurityPolicy(nonce: string): string {
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  // /enroll/<token> serves a host's installer: the token is its credential, checked by the route.
-  const isPublic = PUBLIC_PATHS.includes(pathname) || pathname.startsWith("/enroll/");
+  // /enroll/<token> serves a host's installer: the token is its credential, checked by the route;
+  // /metrics checks its bearer token (or the public-metrics setting) itself.
+  const isPublic = PUBLIC_PATHS.includes(pathname) || pathname.startsWith("/enroll/") || pathname === "/metrics";
   if (!isPublic && !request.cookies.has("dockpki_session")) {
     const url = request.nextUrl.clone();
     url.pathname = "/login";

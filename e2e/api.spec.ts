@@ -941,6 +941,27 @@ test("admins and tokens through the API: the same rules as Settings", async () =
   await expectError(await anon.get("/api/v1/hosts", { headers: { Authorization: `Bearer ${secret}` } }), 401);
 });
 
+test("/metrics: a metrics-scope token reads it and nothing else; without a token it is 401", async () => {
+  const made = await api.post("/api/v1/tokens", { data: { name: "prometheus-e2e", scope: "metrics" } });
+  expect(made.status(), await made.text()).toBe(201);
+  const { token: secret, scope } = await made.json();
+  expect(scope).toBe("metrics");
+  const auth = { Authorization: `Bearer ${secret}` };
+  const scraped = await anon.get("/metrics", { headers: auth });
+  expect(scraped.status()).toBe(200);
+  expect(scraped.headers()["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await scraped.text();
+  expect(text).toMatch(/^# TYPE dockpki_certificate_expiry_timestamp_seconds gauge$/m);
+  expect(text).toMatch(
+    /^dockpki_certificate_expiry_timestamp_seconds\{holder="[^"]+",kind="(server|client)",ca="[^"]+"\} \d+$/m,
+  );
+  expect(text).toMatch(/^dockpki_api_request_duration_seconds_count\{/m);
+  await expectError(await anon.get("/api/v1/hosts", { headers: auth }), 401);
+  await expectError(await anon.get("/metrics"), 401);
+  // An admin token reads it too.
+  expect((await api.get("/metrics")).status()).toBe(200);
+});
+
 test("CA rotation through the API: both CRLs, retire refused while certificates depend on the old CA, a bulk job, then retire", async () => {
   test.setTimeout(240_000);
   const before = await (await api.get("/api/v1/cas")).json();

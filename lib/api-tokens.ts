@@ -1,5 +1,5 @@
 import "server-only";
-import { bearerTokenSchema } from "@/lib/api-tokens.schema";
+import { bearerTokenSchema, type TokenScope } from "@/lib/api-tokens.schema";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { hashSecret, newSecret } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
@@ -10,7 +10,7 @@ const TOKEN_PREFIX = "dpk_";
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** Creates a token. The secret is returned once and only its hash is stored. */
-export async function createApiToken(actor: Principal, name: string) {
+export async function createApiToken(actor: Principal, name: string, scope: TokenScope = "admin") {
   const token = TOKEN_PREFIX + newSecret();
   const row = await db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
@@ -18,11 +18,12 @@ export async function createApiToken(actor: Principal, name: string) {
         name,
         prefix: token.slice(0, 10),
         tokenHash: hashSecret(token),
+        scope,
         createdById: actor.kind === "admin" ? actor.id : null,
       },
-      select: { id: true, name: true, prefix: true },
+      select: { id: true, name: true, prefix: true, scope: true },
     });
-    await recordAudit(tx, { actor, action: "token.create", target: name });
+    await recordAudit(tx, { actor, action: "token.create", target: name, detail: { scope } });
     return created;
   });
   return { ...row, token };
@@ -34,6 +35,7 @@ export async function listApiTokens() {
       id: true,
       name: true,
       prefix: true,
+      scope: true,
       createdAt: true,
       lastUsedAt: true,
       revokedAt: true,
@@ -57,8 +59,12 @@ export async function revokeApiToken(actor: Principal, by: { id: string } | { na
 
 export type BearerResult = { ok: true; principal: Principal } | { ok: false; message: string };
 
-/** Checks an Authorization header value. */
-export async function authenticateBearer(header: string | null): Promise<BearerResult> {
+/** Checks an Authorization header value; the token's scope must be one of `accept` (a metrics
+ * token opens /metrics and nothing else). */
+export async function authenticateBearer(
+  header: string | null,
+  accept: readonly TokenScope[] = ["admin"],
+): Promise<BearerResult> {
   if (!header) return { ok: false, message: "Send an API token: Authorization: Bearer <token>." };
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match || !bearerTokenSchema.safeParse(match[1]).success) {
@@ -66,9 +72,12 @@ export async function authenticateBearer(header: string | null): Promise<BearerR
   }
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashSecret(match[1]) },
-    select: { id: true, name: true, revokedAt: true, lastUsedAt: true },
+    select: { id: true, name: true, revokedAt: true, lastUsedAt: true, scope: true },
   });
   if (!row || row.revokedAt) return { ok: false, message: "This API token is unknown or revoked." };
+  if (!(accept as readonly string[]).includes(row.scope)) {
+    return { ok: false, message: `This token's scope is ${row.scope}: it cannot be used here.` };
+  }
   const now = new Date();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });

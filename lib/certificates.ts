@@ -12,6 +12,7 @@ import { InputError, NotFoundError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getHost } from "@/lib/hosts";
 import { hostCertificateNames } from "@/lib/hosts.schema";
+import { observeIssuance } from "@/lib/monitoring/metrics";
 import { parseCsr } from "@/lib/pki/csr";
 import { generateRsaKeyPair, spkiSha256 } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
@@ -178,12 +179,24 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
   });
 }
 
+/** Times an issuance for the metrics. */
+async function timedIssuance<T>(kind: "server" | "client", input: IssueInput, issue: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await issue();
+  observeIssuance(kind, input.csrPem ? "csr" : "keygen", (performance.now() - started) / 1000);
+  return result;
+}
+
 export async function issueHostCertificate(
   actor: Principal,
   hostId: string,
   input: IssueInput,
   opts: IssueOptions = {},
 ) {
+  return timedIssuance("server", input, () => issueHost(actor, hostId, input, opts));
+}
+
+async function issueHost(actor: Principal, hostId: string, input: IssueInput, opts: IssueOptions) {
   const host = await getHost(hostId);
   const { dnsNames, ipAddresses } = hostCertificateNames(host);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
@@ -221,6 +234,10 @@ export async function issueClientCertificate(
   input: IssueInput,
   opts: IssueOptions = {},
 ) {
+  return timedIssuance("client", input, () => issueClient(actor, clientId, input, opts));
+}
+
+async function issueClient(actor: Principal, clientId: string, input: IssueInput, opts: IssueOptions) {
   const client = await getClient(clientId);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
   const key = await keyMaterial(input.csrPem, settings.leafKeySize);

@@ -46,6 +46,8 @@ export const settingsSchema = z.object({
     .min(1, "At least 1 minute.")
     .max(7 * 24 * 60, "At most 7 days (10080 minutes).")
     .default(15),
+  /** GET /metrics without a token (for a Prometheus on a trusted network); off: a token is needed. */
+  publicMetrics: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
   /** Audit events older than this many days are deleted; null keeps everything. */
   auditRetentionDays: optional(daysSchema).default(null),
   /** At most this many audit events are kept, the newest; null keeps everything. */

@@ -5,7 +5,7 @@ const HELP = `dockpki <command>
 
   admin create --username U --password-stdin     add an admin
   admin reset-password --username U --password-stdin
-  token create --name N                          create an API token (printed once)
+  token create --name N [--scope admin|metrics]  create an API token (printed once); metrics: /metrics only
   token revoke --name N | --id ID                revoke API tokens
   token list
   ca create --cn NAME [--o ORG] [--ou UNIT] [--key-size N] [--days N]

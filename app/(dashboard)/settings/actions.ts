@@ -7,7 +7,7 @@ import { failure, parseForm } from "@/app/_lib/action-result";
 import { createAdmin, deleteAdmin } from "@/lib/admins";
 import { adminCreateSchema } from "@/lib/admins.schema";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
-import { tokenNameSchema } from "@/lib/api-tokens.schema";
+import { tokenNameSchema, tokenScopeSchema } from "@/lib/api-tokens.schema";
 import { requireAdmin } from "@/lib/auth/current";
 import { getSettings, saveSettings } from "@/lib/settings";
 import { type Settings, settingsSchema } from "@/lib/settings.schema";
@@ -48,10 +48,13 @@ export async function createTokenAction(
   formData: FormData,
 ): Promise<FormState & { token?: string }> {
   const actor = await requireAdmin();
-  const parsed = parseForm(z.object({ name: tokenNameSchema }), { name: formData.get("name") });
+  const parsed = parseForm(z.object({ name: tokenNameSchema, scope: tokenScopeSchema.default("admin") }), {
+    name: formData.get("name"),
+    scope: formData.get("scope") ?? undefined,
+  });
   if (!parsed.ok) return parsed.state;
   try {
-    const created = await createApiToken(actor, parsed.data.name);
+    const created = await createApiToken(actor, parsed.data.name, parsed.data.scope);
     revalidatePath("/settings");
     // The one time the secret is shown; only its hash is stored.
     return {
@@ -85,7 +88,8 @@ export async function saveSettingsAction(_prev: FormState, formData: FormData): 
   const stored = await getSettings();
   const values = Object.fromEntries(
     (Object.keys(settingsSchema.shape) as (keyof Settings)[]).map((key) => {
-      const sent = formData.get(key);
+      // The last value: a checkbox follows a hidden "false" of the same name, so unticked is sent too.
+      const sent = formData.getAll(key).at(-1) ?? null;
       return [key, sent === null ? stored[key] : typeof sent === "string" ? sent.replaceAll("\r\n", "\n") : sent];
     }),
   );

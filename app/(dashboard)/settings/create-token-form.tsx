@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { CopyButton } from "@/app/_components/copy-button";
+import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
@@ -34,6 +35,12 @@ export function CreateTokenForm() {
         defaultValue={memory.value("name")}
         autoComplete="off"
       />
+      <Field name="scope" label="What it may do" errors={err.scope}>
+        <select id="scope" name="scope" defaultValue={memory.value("scope", "admin")}>
+          <option value="admin">Everything the API offers</option>
+          <option value="metrics">Read /metrics only (for Prometheus)</option>
+        </select>
+      </Field>
       <div>
         <SubmitButton pendingText="Creating…">Create token</SubmitButton>
       </div>

@@ -111,7 +111,10 @@ export default async function SettingsPage() {
               ) : (
                 tokens.map((t) => (
                   <tr key={t.id}>
-                    <td>{t.name}</td>
+                    <td>
+                      {t.name}
+                      {t.scope === "metrics" ? <span className="badge"> metrics only</span> : null}
+                    </td>
                     <td className="mono">{t.prefix}…</td>
                     <td>
                       {formatDateTime(t.createdAt)}

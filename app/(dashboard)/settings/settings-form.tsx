@@ -82,6 +82,16 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         />
       </div>
       <RenewalFields settings={settings} memory={memory} err={err} />
+      <input type="hidden" name="publicMetrics" value="false" />
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          name="publicMetrics"
+          defaultChecked={memory.checked("publicMetrics", settings.publicMetrics)}
+        />{" "}
+        Public metrics: <span className="mono">/metrics</span> answers without a token (only for a Prometheus on a
+        network you trust; otherwise give it a token with the metrics scope)
+      </label>
       <div>
         <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
       </div>

@@ -3,6 +3,15 @@ import type { z } from "zod";
 import type { Principal } from "@/lib/audit";
 import { authenticateRequest } from "@/lib/auth/request";
 import { describeError, InputError, PayloadTooLargeError, zodFieldErrors } from "@/lib/errors";
+import { observeApiRequest } from "@/lib/monitoring/metrics";
+
+/** Runs a route and records how long it took and how it answered (dockpki_api_request_duration_seconds). */
+async function timed(request: Request, run: () => Promise<Response>): Promise<Response> {
+  const started = performance.now();
+  const response = await run();
+  observeApiRequest(request.method, response.status, (performance.now() - started) / 1000);
+  return response;
+}
 
 export function jsonError(
   status: number,
@@ -29,15 +38,16 @@ function errorResponse(request: Request, err: unknown): Response {
  * mapped to the JSON error shape. `allowSession` lets the dashboard's own download links work.
  */
 export function apiRoute<P = Record<string, never>>(handler: Handler<P>, opts: { allowSession?: boolean } = {}) {
-  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
-    const auth = await authenticateRequest(request, { allowSession: opts.allowSession ?? false });
-    if (!auth.ok) return jsonError(401, auth.message);
-    try {
-      return await handler({ request, principal: auth.principal, params: await context.params });
-    } catch (err) {
-      return errorResponse(request, err);
-    }
-  };
+  return (request: Request, context: { params: Promise<P> }): Promise<Response> =>
+    timed(request, async () => {
+      const auth = await authenticateRequest(request, { allowSession: opts.allowSession ?? false });
+      if (!auth.ok) return jsonError(401, auth.message);
+      try {
+        return await handler({ request, principal: auth.principal, params: await context.params });
+      } catch (err) {
+        return errorResponse(request, err);
+      }
+    });
 }
 
 /**
@@ -47,13 +57,14 @@ export function apiRoute<P = Record<string, never>>(handler: Handler<P>, opts: {
 export function selfAuthenticatingRoute<P = Record<string, never>>(
   handler: (ctx: { request: Request; params: P }) => Promise<Response>,
 ) {
-  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
-    try {
-      return await handler({ request, params: await context.params });
-    } catch (err) {
-      return errorResponse(request, err);
-    }
-  };
+  return (request: Request, context: { params: Promise<P> }): Promise<Response> =>
+    timed(request, async () => {
+      try {
+        return await handler({ request, params: await context.params });
+      } catch (err) {
+        return errorResponse(request, err);
+      }
+    });
 }
 
 /** The largest request body the API reads; scripts/server.mjs refuses a larger Content-Length up front. */

@@ -126,6 +126,7 @@ export function tokenJson(token: Awaited<ReturnType<typeof listApiTokens>>[numbe
     id: token.id,
     name: token.name,
     prefix: token.prefix,
+    scope: token.scope,
     createdBy: token.createdBy?.username ?? null,
     createdAt: token.createdAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,

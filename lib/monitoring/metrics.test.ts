@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
+
+// The metrics a Prometheus scrapes, read back by a real parser of the text format.
+const env = await prepareTempDataDir();
+const { db } = await import("@/lib/db");
+const { createCertificateAuthority } = await import("@/lib/ca/cas");
+const { createHost } = await import("@/lib/hosts");
+const { createClient } = await import("@/lib/clients");
+const { hostCreateSchema } = await import("@/lib/hosts.schema");
+const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");
+const { revokeCertificate } = await import("@/lib/revocations");
+const { renderMetrics } = await import("@/lib/monitoring/metrics");
+const { authenticateBearer, createApiToken } = await import("@/lib/api-tokens");
+
+const actor = { kind: "cli" } as const;
+after(async () => {
+  await db.$disconnect();
+  env.cleanup();
+});
+
+type Family = { name: string; type: string; metrics: { value?: string; labels?: Record<string, string> }[] };
+
+async function scrape(): Promise<Map<string, Family>> {
+  const { body, contentType } = await renderMetrics();
+  assert.match(contentType, /^text\/plain; version=0\.0\.4/);
+  return new Map((parsePrometheusTextFormat(body) as Family[]).map((f) => [f.name, f]));
+}
+
+test("expiry per holder, counts by state, CA expiry, agents and issuance durations", async () => {
+  await createCertificateAuthority(actor, {
+    commonName: "Metrics CA",
+    organization: undefined,
+    organizationalUnit: undefined,
+    keySize: 2048,
+    days: 365,
+  });
+  const host = await createHost(actor, hostCreateSchema.parse({ name: "dock-m", dnsNames: ["dock-m.example.com"] }));
+  const client = await createClient(actor, { name: "ci-m", kind: "ci", notes: "" });
+  const hostCert = await issueHostCertificate(actor, host.id, { days: 20 });
+  const first = await issueClientCertificate(actor, client.id, { days: 5 });
+  const clientCert = await issueClientCertificate(actor, client.id, { days: 3 });
+  await revokeCertificate(actor, first.id, "superseded");
+  await db.host.update({ where: { id: host.id }, data: { agentReportOutcome: "failed", agentReportAt: new Date() } });
+
+  const families = await scrape();
+  const expiry = families.get("dockpki_certificate_expiry_timestamp_seconds");
+  assert.equal(expiry?.type, "GAUGE");
+  const byHolder = new Map(expiry?.metrics.map((m) => [m.labels?.holder, m]));
+  assert.deepEqual(byHolder.get("dock-m")?.labels, { holder: "dock-m", kind: "server", ca: "Metrics CA" });
+  assert.equal(Number(byHolder.get("dock-m")?.value), hostCert.notAfter.getTime() / 1000);
+  assert.equal(
+    Number(byHolder.get("ci-m")?.value),
+    clientCert.notAfter.getTime() / 1000,
+    "only the current certificate",
+  );
+  assert.equal(expiry?.metrics.length, 2);
+
+  const states = Object.fromEntries(
+    families.get("dockpki_certificates")?.metrics.map((m) => [m.labels?.state, Number(m.value)]) ?? [],
+  );
+  assert.deepEqual(states, { valid: 2, expired: 0, superseded: 0, revoked: 1 });
+  const ca = families.get("dockpki_ca_expiry_timestamp_seconds")?.metrics[0];
+  assert.deepEqual(ca?.labels, { ca: "Metrics CA", state: "active" });
+  const agents = families
+    .get("dockpki_renewal_agents")
+    ?.metrics.map((m) => [m.labels?.kind, m.labels?.outcome, m.value]);
+  assert.deepEqual(agents?.sort(), [
+    ["client", "none", "1"],
+    ["host", "failed", "1"],
+  ]);
+  const issuance = families.get("dockpki_issuance_duration_seconds");
+  assert.equal(issuance?.type, "HISTOGRAM");
+
+  // A host that goes away takes its series with it at the next scrape.
+  await db.host.delete({ where: { id: host.id } });
+  const again = await scrape();
+  assert.deepEqual(
+    again.get("dockpki_certificate_expiry_timestamp_seconds")?.metrics.map((m) => m.labels?.holder),
+    ["ci-m"],
+  );
+});
+
+test("a metrics token opens /metrics only; an admin token both", async () => {
+  const metrics = await createApiToken(actor, "prometheus", "metrics");
+  const admin = await createApiToken(actor, "ops");
+  const bearer = (t: string) => `Bearer ${t}`;
+  assert.equal((await authenticateBearer(bearer(metrics.token))).ok, false, "the API refuses a metrics token");
+  const refused = await authenticateBearer(bearer(metrics.token));
+  assert.match(refused.ok ? "" : refused.message, /scope is metrics/);
+  assert.equal((await authenticateBearer(bearer(metrics.token), ["admin", "metrics"])).ok, true);
+  assert.equal((await authenticateBearer(bearer(admin.token))).ok, true);
+  assert.equal((await authenticateBearer(bearer(admin.token), ["admin", "metrics"])).ok, true);
+});

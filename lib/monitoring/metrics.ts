@@ -1,0 +1,134 @@
+import "server-only";
+import { Gauge, Histogram, Registry } from "prom-client";
+import { caState } from "@/lib/ca/cas";
+import { db } from "@/lib/db";
+
+// Prometheus metrics. Everything about the PKI is read from the database at each scrape, so every
+// instance answers the same; durations are this process's own.
+
+const state = globalThis as unknown as { dockpkiMetrics?: ReturnType<typeof createMetrics> };
+
+function createMetrics() {
+  const registry = new Registry();
+  const issuance = new Histogram({
+    name: "dockpki_issuance_duration_seconds",
+    help: "Time to issue a certificate (key or CSR, signing, storing), by kind and how.",
+    labelNames: ["kind", "source"] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const requests = new Histogram({
+    name: "dockpki_api_request_duration_seconds",
+    help: "Time to answer an /api/v1 request, by method and status.",
+    labelNames: ["method", "status"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const expiry = new Gauge({
+    name: "dockpki_certificate_expiry_timestamp_seconds",
+    help: "notAfter of each host's and client's current certificate, as a unix time.",
+    labelNames: ["holder", "kind", "ca"] as const,
+    registers: [registry],
+  });
+  const byStatus = new Gauge({
+    name: "dockpki_certificates",
+    help: "Certificates on record by state: valid, expired, superseded, revoked.",
+    labelNames: ["state"] as const,
+    registers: [registry],
+  });
+  const caExpiry = new Gauge({
+    name: "dockpki_ca_expiry_timestamp_seconds",
+    help: "notAfter of each CA, as a unix time, with its state (active, overlap, retired).",
+    labelNames: ["ca", "state"] as const,
+    registers: [registry],
+  });
+  const agents = new Gauge({
+    name: "dockpki_renewal_agents",
+    help: "Hosts and clients by the outcome of their agent's last report (none: no report yet).",
+    labelNames: ["kind", "outcome"] as const,
+    registers: [registry],
+  });
+  const jobs = new Gauge({
+    name: "dockpki_job_items",
+    help: "Items of bulk jobs that are queued or running, by job and item state.",
+    labelNames: ["job", "kind", "state"] as const,
+    registers: [registry],
+  });
+  return { registry, issuance, requests, expiry, byStatus, caExpiry, agents, jobs };
+}
+
+function metrics() {
+  state.dockpkiMetrics ??= createMetrics();
+  return state.dockpkiMetrics;
+}
+
+/** Records one issuance; called by the issuing path. */
+export function observeIssuance(kind: "server" | "client", source: "csr" | "keygen", seconds: number): void {
+  metrics().issuance.observe({ kind, source }, seconds);
+}
+
+/** Records one API answer; called by the API's route wrappers. */
+export function observeApiRequest(method: string, status: number, seconds: number): void {
+  metrics().requests.observe({ method, status: String(status) }, seconds);
+}
+
+const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/** The metrics text for one scrape. */
+export async function renderMetrics(now = new Date()): Promise<{ contentType: string; body: string }> {
+  const m = metrics();
+  const [current, counts, expired, cas, hostReports, clientReports, jobItems] = await Promise.all([
+    db.certificate.findMany({
+      where: { status: "active", OR: [{ hostId: { not: null } }, { clientId: { not: null } }] },
+      select: {
+        kind: true,
+        notAfter: true,
+        host: { select: { name: true } },
+        client: { select: { name: true } },
+        ca: { select: { commonName: true } },
+      },
+    }),
+    db.certificate.groupBy({ by: ["status"], _count: true }),
+    db.certificate.count({ where: { status: "active", notAfter: { lte: now } } }),
+    db.certificateAuthority.findMany({ select: { commonName: true, status: true, notAfter: true } }),
+    db.host.groupBy({ by: ["agentReportOutcome"], _count: true }),
+    db.client.groupBy({ by: ["agentReportOutcome"], _count: true }),
+    db.jobItem.groupBy({
+      by: ["jobId", "status"],
+      where: { job: { status: { in: ["queued", "running"] } } },
+      _count: true,
+    }),
+  ]);
+  m.expiry.reset();
+  for (const c of current) {
+    const holder = c.host?.name ?? c.client?.name;
+    if (holder) m.expiry.set({ holder, kind: c.kind, ca: c.ca.commonName }, seconds(c.notAfter));
+  }
+  m.byStatus.reset();
+  const count = (status: string) => counts.find((c) => c.status === status)?._count ?? 0;
+  m.byStatus.set({ state: "valid" }, count("active") - expired);
+  m.byStatus.set({ state: "expired" }, expired);
+  m.byStatus.set({ state: "superseded" }, count("superseded"));
+  m.byStatus.set({ state: "revoked" }, count("revoked"));
+  m.caExpiry.reset();
+  for (const ca of cas) m.caExpiry.set({ ca: ca.commonName, state: caState(ca.status) }, seconds(ca.notAfter));
+  m.agents.reset();
+  for (const [kind, rows] of [
+    ["host", hostReports],
+    ["client", clientReports],
+  ] as const) {
+    for (const r of rows) m.agents.set({ kind, outcome: r.agentReportOutcome ?? "none" }, r._count);
+  }
+  m.jobs.reset();
+  if (jobItems.length > 0) {
+    const kinds = await db.job.findMany({
+      where: { id: { in: [...new Set(jobItems.map((i) => i.jobId))] } },
+      select: { id: true, kind: true },
+    });
+    for (const i of jobItems) {
+      const kind = kinds.find((k) => k.id === i.jobId)?.kind ?? "";
+      m.jobs.set({ job: i.jobId, kind, state: i.status }, i._count);
+    }
+  }
+  return { contentType: m.registry.contentType, body: await m.registry.metrics() };
+}
