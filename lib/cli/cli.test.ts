@@ -317,3 +317,13 @@ test("enroll prints a one-time command, once the dashboard's public URL is set",
   const client = await ok(dataA, ["enroll", "client", "LAPTOP"]);
   assert.match(client.stdout, /\| sh\n$/);
 });
+
+test("token create --scope metrics makes a token that only /metrics takes; a bad scope is refused", async () => {
+  const made = await ok(dataA, ["token", "create", "--name", "prometheus", "--scope", "metrics"]);
+  assert.match(made.stdout, /^dpk_[A-Za-z0-9_-]{43}\n$/);
+  const listed = await ok(dataA, ["token", "list"]);
+  assert.match(listed.stdout, /prometheus {2}metrics/);
+  const bad = await dockpki(dataA, ["token", "create", "--name", "x", "--scope", "root"]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /Choose admin or metrics/);
+});
