@@ -24,12 +24,6 @@ function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const expiry = new Gauge({
-    name: "dockpki_certificate_expiry_timestamp_seconds",
-    help: "notAfter of each host's and client's current certificate, as a unix time.",
-    labelNames: ["holder", "kind", "ca"] as const,
-    registers: [registry],
-  });
   const byStatus = new Gauge({
     name: "dockpki_certificates",
     help: "Certificates on record by state: valid, expired, superseded, revoked.",
@@ -54,7 +48,7 @@ function createMetrics() {
     labelNames: ["job", "kind", "state"] as const,
     registers: [registry],
   });
-  return { registry, issuance, requests, expiry, byStatus, caExpiry, agents, jobs };
+  return { registry, issuance, requests, byStatus, caExpiry, agents, jobs };
 }
 
 function metrics() {
@@ -74,20 +68,39 @@ export function observeApiRequest(method: string, status: number, seconds: numbe
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
+/** A label value as the text format writes it. */
+const labelValue = (text: string) => text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+const EXPIRY = "dockpki_certificate_expiry_timestamp_seconds";
+
+/**
+ * The expiry family, one series per host and client, written directly: at 20,000 holders going
+ * through a prom-client Gauge doubles the cost of a scrape. One joined query, not Prisma's three.
+ */
+async function expiryFamily(): Promise<string> {
+  const rows = await db.$queryRaw<{ kind: string; notAfter: Date | string | number; holder: string; ca: string }[]>`
+    SELECT c."kind", c."notAfter", COALESCE(h."name", cl."name") AS "holder", ca."commonName" AS "ca"
+    FROM "Certificate" c
+    JOIN "CertificateAuthority" ca ON ca."id" = c."caId"
+    LEFT JOIN "Host" h ON h."id" = c."hostId"
+    LEFT JOIN "Client" cl ON cl."id" = c."clientId"
+    WHERE c."status" = 'active' AND COALESCE(h."name", cl."name") IS NOT NULL`;
+  const lines = [
+    `# HELP ${EXPIRY} notAfter of each host's and client's current certificate, as a unix time.`,
+    `# TYPE ${EXPIRY} gauge`,
+  ];
+  for (const r of rows) {
+    const at = seconds(new Date(r.notAfter));
+    lines.push(`${EXPIRY}{holder="${labelValue(r.holder)}",kind="${r.kind}",ca="${labelValue(r.ca)}"} ${at}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 /** The metrics text for one scrape. */
 export async function renderMetrics(now = new Date()): Promise<{ contentType: string; body: string }> {
   const m = metrics();
-  const [current, counts, expired, cas, hostReports, clientReports, jobItems] = await Promise.all([
-    db.certificate.findMany({
-      where: { status: "active", OR: [{ hostId: { not: null } }, { clientId: { not: null } }] },
-      select: {
-        kind: true,
-        notAfter: true,
-        host: { select: { name: true } },
-        client: { select: { name: true } },
-        ca: { select: { commonName: true } },
-      },
-    }),
+  const [expiry, counts, expired, cas, hostReports, clientReports, jobItems] = await Promise.all([
+    expiryFamily(),
     db.certificate.groupBy({ by: ["status"], _count: true }),
     db.certificate.count({ where: { status: "active", notAfter: { lte: now } } }),
     db.certificateAuthority.findMany({ select: { commonName: true, status: true, notAfter: true } }),
@@ -99,11 +112,6 @@ export async function renderMetrics(now = new Date()): Promise<{ contentType: st
       _count: true,
     }),
   ]);
-  m.expiry.reset();
-  for (const c of current) {
-    const holder = c.host?.name ?? c.client?.name;
-    if (holder) m.expiry.set({ holder, kind: c.kind, ca: c.ca.commonName }, seconds(c.notAfter));
-  }
   m.byStatus.reset();
   const count = (status: string) => counts.find((c) => c.status === status)?._count ?? 0;
   m.byStatus.set({ state: "valid" }, count("active") - expired);
@@ -130,5 +138,5 @@ export async function renderMetrics(now = new Date()): Promise<{ contentType: st
       m.jobs.set({ job: i.jobId, kind, state: i.status }, i._count);
     }
   }
-  return { contentType: m.registry.contentType, body: await m.registry.metrics() };
+  return { contentType: m.registry.contentType, body: `${expiry}\n${await m.registry.metrics()}` };
 }
