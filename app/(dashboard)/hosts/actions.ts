@@ -6,12 +6,12 @@ import { z } from "zod";
 import type { EnrollState } from "@/app/_components/enroll-form";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
+import { enrollmentResult } from "@/app/_lib/enrollment-result";
 import { requireAdmin } from "@/lib/auth/current";
 import { issueHostCertificate } from "@/lib/certificates";
 import { issueSchema } from "@/lib/certificates.schema";
 import { createHost, deleteHost, updateHost } from "@/lib/hosts";
 import { hostCreateSchema } from "@/lib/hosts.schema";
-import { createEnrollment } from "@/lib/renewal/enrollment";
 import { hostFormValues } from "./form-values";
 
 const idSchema = z.uuid("Unknown host.");
@@ -76,22 +76,10 @@ export async function issueHostCertificateAction(_prev: FormState, formData: For
   return { ok: true, message: "Certificate issued. Its bundle is ready to download." };
 }
 
-/** The one-time enrollment command. It holds a secret token: it reaches only this result, never a log or the page. */
+/** "Enroll with one command" on the host page. */
 export async function createHostEnrollmentAction(_prev: EnrollState, formData: FormData): Promise<EnrollState> {
   const actor = await requireAdmin();
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown host." };
-  try {
-    const { command, expiresAt, warning } = await createEnrollment(actor, { kind: "host", id: id.data });
-    return {
-      ok: true,
-      message: warning
-        ? `Enrollment command made. Copy it now: it is not shown again. ${warning}`
-        : "Enrollment command made. Copy it now: it is not shown again.",
-      command,
-      expiresAt: expiresAt.toISOString(),
-    };
-  } catch (err) {
-    return failure(err);
-  }
+  return enrollmentResult(actor, { kind: "host", id: id.data });
 }
