@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type APIRequestContext, expect, request as playwrightRequest, test } from "@playwright/test";
-import { skipWithoutDocker } from "../lib/test-support/docker-judge";
+import { judgeBundles, skipWithoutDocker } from "../lib/test-support/docker-judge";
 import { freePort } from "../lib/test-support/docker-sandbox";
 import { repoRoot } from "../lib/test-support/temp-data-dir";
 import { unzip } from "../lib/test-support/zip";
@@ -318,7 +318,20 @@ test("a CA rotation completes through renewals alone", async () => {
   expect(served).toBe((await activeCertificate("hosts", state.hostId))?.serial);
   const docker = dockerVia("renew-host");
   expect(docker.status, docker.output).toBe(0);
-  // What the dashboard recorded: every holder's last ca.pem holds the new CA only.
+  // The host's last report names the certificate it serves.
   const host = await (await api.get(`/api/v1/hosts/${state.hostId}`)).json();
-  expect(host.agent.outcome).toBe("ok");
+  expect(host.agent).toMatchObject({ outcome: "ok", servedSerial: served });
+});
+
+test("the judges accept what the agents installed: the host's files and drop-in, the client's folder", () => {
+  // What renewal wrote on the host (certificates, key made there, custom.conf), copied out of the sandbox.
+  const server = mkdtempSync(path.join(tmpdir(), "dockpki-renewed-server-"));
+  const copy = onHost(
+    `cp /etc/docker/ssl/ca.pem /etc/docker/ssl/cert.pem /etc/docker/ssl/key.pem /etc/systemd/system/docker.service.d/custom.conf ${server}/`,
+  );
+  expect(copy.status, copy.output).toBe(0);
+  const { own, second } = judgeBundles(server, state.clientDir);
+  expect(own.status, own.output).toBe(0);
+  if (second) expect(second.status, second.output).toBe(0);
+  rmSync(server, { recursive: true, force: true });
 });
