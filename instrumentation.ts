@@ -10,5 +10,7 @@ export async function register() {
     if (resumed > 0) console.info(`dockpki: resumed ${resumed} bulk job(s)`);
     const { startMaintenance } = await import("./lib/maintenance");
     startMaintenance();
+    const { startScheduler } = await import("./lib/monitoring/scheduler");
+    startScheduler();
   }
 }

@@ -62,6 +62,8 @@ export default defineConfig({
       PORT: String(PORT),
       DOCKPKI_DATA_DIR: process.env.DOCKPKI_E2E_DATA,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Inventory fixtures use 10.x and 2001:db8:: names: a probe must never reach for them.
+      DOCKPKI_PROBE_LOOPBACK_ONLY: "1",
     },
   },
 });

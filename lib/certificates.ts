@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
-import { loadActiveCaSigner } from "@/lib/ca/cas";
+import { loadActiveCaSigner, loadCaSigner } from "@/lib/ca/cas";
 import type { CertificateQuery } from "@/lib/certificate-query.schema";
 import type { IssueInput } from "@/lib/certificates.schema";
 import { getClient } from "@/lib/clients";
@@ -44,6 +44,7 @@ export const CERT_PUBLIC_FIELDS = {
   supersededById: true,
   createdAt: true,
   issuedBy: true,
+  purpose: true,
   // Public (a CSR holds no secret); only whether there is one is passed on.
   csrPem: true,
 } as const;
@@ -96,6 +97,8 @@ interface NewCertificate {
   kind: "server" | "client";
   hostId?: string;
   clientId?: string;
+  /** The dashboard's own monitoring certificate: one active per CA, held by no host or client. */
+  purpose?: "monitor";
   caId: string;
   commonName: string;
   dnsNames: string[];
@@ -122,7 +125,12 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
   const id = randomUUID();
   const keySealed = c.key.privateKeyPem ? seal(c.key.privateKeyPem, `certificate:${id}`) : null;
   return db.$transaction(async (tx) => {
-    const holder = c.hostId ? { hostId: c.hostId } : { clientId: c.clientId };
+    const holder = c.purpose
+      ? { purpose: c.purpose, caId: c.caId }
+      : c.hostId
+        ? { hostId: c.hostId }
+        : { clientId: c.clientId };
+    if (!c.purpose && !c.hostId && !c.clientId) throw new Error("A certificate needs a holder.");
     // A write first: SQLite then holds the write lock, so a second process (the CLI beside the
     // dashboard) waits for it instead of deadlocking on a read that wants to become a write.
     await tx.certificate.updateMany({
@@ -153,6 +161,7 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
         keySealed,
         csrPem: c.key.csrPem,
         issuedBy: actorLabel(actor),
+        purpose: c.purpose ?? "",
       },
       select: CERT_PUBLIC_FIELDS,
     });
@@ -261,6 +270,34 @@ async function issueClient(actor: Principal, clientId: string, input: IssueInput
       built,
     },
     opts,
+  );
+}
+
+/** The common name of the dashboard's monitoring client certificate (live probes). */
+export const MONITOR_COMMON_NAME = "dockpki-monitor";
+
+/**
+ * Issues the dashboard's monitoring client certificate under the CA `caId` (clientAuth, CN
+ * dockpki-monitor), superseding the one before it. Its key is sealed like every other.
+ */
+export async function issueMonitorCertificate(caId: string, days: number) {
+  const [settings, ca] = await Promise.all([getSettings(), loadCaSigner(caId)]);
+  const key = await keyMaterial(undefined, settings.leafKeySize);
+  const built = buildClientCertificate({ publicKeyPem: key.publicKeyPem, ca, commonName: MONITOR_COMMON_NAME, days });
+  return storeCertificate(
+    { kind: "system" },
+    {
+      kind: "client",
+      purpose: "monitor",
+      caId: ca.id,
+      commonName: MONITOR_COMMON_NAME,
+      dnsNames: [],
+      ipAddresses: [],
+      extKeyUsage: ["clientAuth"],
+      key,
+      built,
+    },
+    {},
   );
 }
 

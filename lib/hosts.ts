@@ -34,6 +34,9 @@ const HOST_FIELDS = {
   agentReportOutcome: true,
   agentReportMessage: true,
   agentServedSerial: true,
+  lastProbeAt: true,
+  lastProbeStatus: true,
+  lastProbeSummary: true,
 } as const;
 
 type HostRow = Prisma.HostGetPayload<{ select: typeof HOST_FIELDS }>;

@@ -48,6 +48,33 @@ export const settingsSchema = z.object({
     .default(15),
   /** GET /metrics without a token (for a Prometheus on a trusted network); off: a token is needed. */
   publicMetrics: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
+  /** Alerts: a certificate or CA alerts once as it crosses each of these (days left), and once at expiry. */
+  alertThresholdDays: z
+    .preprocess(
+      (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v),
+      z
+        .array(
+          z.coerce
+            .number("List whole numbers of days, e.g. 30, 14, 7, 1.")
+            .int("List whole numbers of days, e.g. 30, 14, 7, 1.")
+            .min(1, "Each threshold is at least 1 day.")
+            .max(3650, "Each threshold is at most 3650 days."),
+        )
+        .min(1, "List at least one threshold, e.g. 30, 14, 7, 1.")
+        .max(10, "At most 10 thresholds."),
+    )
+    .transform((days) => [...new Set(days)].sort((a, b) => b - a))
+    .default([30, 14, 7, 1]),
+  /** Alerts: a CA rotation step still open after this many days alerts once per step. */
+  alertRotationOpenDays: daysSchema.default(14),
+  /** Probe every host this often (minutes); null: only "Check now" and the API probe. */
+  probeIntervalMinutes: optional(
+    z.coerce
+      .number("Enter the minutes as a whole number.")
+      .int("Enter the minutes as a whole number.")
+      .min(5, "At least every 5 minutes.")
+      .max(7 * 24 * 60, "At most every 7 days (10080 minutes)."),
+  ).default(null),
   /** Audit events older than this many days are deleted; null keeps everything. */
   auditRetentionDays: optional(daysSchema).default(null),
   /** At most this many audit events are kept, the newest; null keeps everything. */

@@ -43,7 +43,7 @@ export async function getSettings(client: Tx | typeof db = db): Promise<Settings
 export async function saveSettings(actor: Principal, values: Settings): Promise<void> {
   await db.$transaction(async (tx) => {
     const before = await getSettings(tx);
-    const changed = KEYS.filter((k) => before[k] !== values[k]);
+    const changed = KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]));
     for (const key of changed) {
       const value = JSON.stringify(values[key]);
       await tx.setting.upsert({ where: { key }, create: { key, value }, update: { value } });

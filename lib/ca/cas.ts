@@ -77,6 +77,16 @@ export async function loadActiveCaSigner(client: Tx | typeof db = db) {
   return { id: ca.id, certPem: ca.certPem, keyPem: unseal(ca.keySealed, `ca:${ca.id}`), notAfter: ca.notAfter };
 }
 
+/** A trusted CA (active or, during a rotation, previous) with its key unsealed, for signing. */
+export async function loadCaSigner(id: string, client: Tx | typeof db = db) {
+  const ca = await client.certificateAuthority.findFirst({
+    where: { id, status: { in: ["active", "previous"] } },
+    select: { id: true, certPem: true, keySealed: true, notAfter: true },
+  });
+  if (!ca) throw new ConflictError("That certificate authority is retired or gone.");
+  return { id: ca.id, certPem: ca.certPem, keyPem: unseal(ca.keySealed, `ca:${ca.id}`), notAfter: ca.notAfter };
+}
+
 type StoreMode = "first" | "rotate";
 
 async function storeCa(

@@ -48,7 +48,19 @@ function createMetrics() {
     labelNames: ["job", "kind", "state"] as const,
     registers: [registry],
   });
-  return { registry, issuance, requests, byStatus, caExpiry, agents, jobs };
+  const probes = new Gauge({
+    name: "dockpki_hosts_by_probe",
+    help: "Hosts by what their daemon served at the last live probe: current, old, wrong-name, untrusted, unreachable, never.",
+    labelNames: ["state"] as const,
+    registers: [registry],
+  });
+  const deliveries = new Gauge({
+    name: "dockpki_alert_deliveries",
+    help: "Alerts per channel by delivery state: pending (first try or retrying), sent, failed (given up).",
+    labelNames: ["channel", "state"] as const,
+    registers: [registry],
+  });
+  return { registry, issuance, requests, byStatus, caExpiry, agents, jobs, probes, deliveries };
 }
 
 function metrics() {
@@ -79,14 +91,16 @@ const EXPIRY = "dockpki_certificate_expiry_timestamp_seconds";
  */
 async function expiryFamily(): Promise<string> {
   const rows = await db.$queryRaw<{ kind: string; notAfter: Date | string | number; holder: string; ca: string }[]>`
-    SELECT c."kind", c."notAfter", COALESCE(h."name", cl."name") AS "holder", ca."commonName" AS "ca"
+    SELECT CASE WHEN c."purpose" = 'monitor' THEN 'monitor' ELSE c."kind" END AS "kind", c."notAfter",
+      COALESCE(h."name", cl."name", CASE WHEN c."purpose" = 'monitor' THEN 'dockpki-monitor' END) AS "holder",
+      ca."commonName" AS "ca"
     FROM "Certificate" c
     JOIN "CertificateAuthority" ca ON ca."id" = c."caId"
     LEFT JOIN "Host" h ON h."id" = c."hostId"
     LEFT JOIN "Client" cl ON cl."id" = c."clientId"
-    WHERE c."status" = 'active' AND COALESCE(h."name", cl."name") IS NOT NULL`;
+    WHERE c."status" = 'active' AND (COALESCE(h."name", cl."name") IS NOT NULL OR c."purpose" = 'monitor')`;
   const lines = [
-    `# HELP ${EXPIRY} notAfter of each host's and client's current certificate, as a unix time.`,
+    `# HELP ${EXPIRY} notAfter of each host's and client's current certificate (and the dashboard's monitoring certificate, kind monitor), as a unix time.`,
     `# TYPE ${EXPIRY} gauge`,
   ];
   for (const r of rows) {
@@ -96,22 +110,44 @@ async function expiryFamily(): Promise<string> {
   return `${lines.join("\n")}\n`;
 }
 
+const PROBE_OK = "dockpki_host_probe_serving_current";
+
+/** One series per probed host, written directly as the expiry family is: 1 when its daemon served
+ * its current certificate, valid for every name, at the last probe. */
+async function probeFamily(): Promise<string> {
+  const rows = await db.host.findMany({
+    where: { lastProbeStatus: { not: null } },
+    select: { name: true, lastProbeStatus: true, lastProbeAt: true },
+  });
+  const lines = [
+    `# HELP ${PROBE_OK} 1 when the host's daemon served its current certificate at the last live probe, else 0.`,
+    `# TYPE ${PROBE_OK} gauge`,
+  ];
+  for (const r of rows)
+    lines.push(`${PROBE_OK}{host="${labelValue(r.name)}"} ${r.lastProbeStatus === "current" ? 1 : 0}`);
+  return `${lines.join("\n")}\n`;
+}
+
 /** The metrics text for one scrape. */
 export async function renderMetrics(now = new Date()): Promise<{ contentType: string; body: string }> {
   const m = metrics();
-  const [expiry, counts, expired, cas, hostReports, clientReports, jobItems] = await Promise.all([
-    expiryFamily(),
-    db.certificate.groupBy({ by: ["status"], _count: true }),
-    db.certificate.count({ where: { status: "active", notAfter: { lte: now } } }),
-    db.certificateAuthority.findMany({ select: { commonName: true, status: true, notAfter: true } }),
-    db.host.groupBy({ by: ["agentReportOutcome"], _count: true }),
-    db.client.groupBy({ by: ["agentReportOutcome"], _count: true }),
-    db.jobItem.groupBy({
-      by: ["jobId", "status"],
-      where: { job: { status: { in: ["queued", "running"] } } },
-      _count: true,
-    }),
-  ]);
+  const [expiry, probed, probeStates, deliveryStates, counts, expired, cas, hostReports, clientReports, jobItems] =
+    await Promise.all([
+      expiryFamily(),
+      probeFamily(),
+      db.host.groupBy({ by: ["lastProbeStatus"], _count: true }),
+      db.alertDelivery.groupBy({ by: ["channelId", "status"], _count: true }),
+      db.certificate.groupBy({ by: ["status"], _count: true }),
+      db.certificate.count({ where: { status: "active", notAfter: { lte: now } } }),
+      db.certificateAuthority.findMany({ select: { commonName: true, status: true, notAfter: true } }),
+      db.host.groupBy({ by: ["agentReportOutcome"], _count: true }),
+      db.client.groupBy({ by: ["agentReportOutcome"], _count: true }),
+      db.jobItem.groupBy({
+        by: ["jobId", "status"],
+        where: { job: { status: { in: ["queued", "running"] } } },
+        _count: true,
+      }),
+    ]);
   m.byStatus.reset();
   const count = (status: string) => counts.find((c) => c.status === status)?._count ?? 0;
   m.byStatus.set({ state: "valid" }, count("active") - expired);
@@ -127,6 +163,16 @@ export async function renderMetrics(now = new Date()): Promise<{ contentType: st
   ] as const) {
     for (const r of rows) m.agents.set({ kind, outcome: r.agentReportOutcome ?? "none" }, r._count);
   }
+  m.probes.reset();
+  for (const r of probeStates) m.probes.set({ state: r.lastProbeStatus ?? "never" }, r._count);
+  m.deliveries.reset();
+  if (deliveryStates.length > 0) {
+    const names = new Map(
+      (await db.alertChannel.findMany({ select: { id: true, name: true } })).map((c) => [c.id, c.name] as const),
+    );
+    for (const r of deliveryStates)
+      m.deliveries.set({ channel: names.get(r.channelId) ?? r.channelId, state: r.status }, r._count);
+  }
   m.jobs.reset();
   if (jobItems.length > 0) {
     const kinds = await db.job.findMany({
@@ -138,5 +184,5 @@ export async function renderMetrics(now = new Date()): Promise<{ contentType: st
       m.jobs.set({ job: i.jobId, kind, state: i.status }, i._count);
     }
   }
-  return { contentType: m.registry.contentType, body: `${expiry}\n${await m.registry.metrics()}` };
+  return { contentType: m.registry.contentType, body: `${expiry}\n${probed}\n${await m.registry.metrics()}` };
 }

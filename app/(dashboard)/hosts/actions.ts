@@ -12,6 +12,7 @@ import { issueHostCertificate } from "@/lib/certificates";
 import { issueSchema } from "@/lib/certificates.schema";
 import { createHost, deleteHost, updateHost } from "@/lib/hosts";
 import { hostCreateSchema } from "@/lib/hosts.schema";
+import { probeHost } from "@/lib/monitoring/host-probe";
 import { hostFormValues } from "./form-values";
 
 const idSchema = z.uuid("Unknown host.");
@@ -82,4 +83,18 @@ export async function createHostEnrollmentAction(_prev: EnrollState, formData: F
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown host." };
   return enrollmentResult(actor, { kind: "host", id: id.data });
+}
+
+/** "Check now": probes the host's daemon and shows the result on its page. */
+export async function probeHostAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const id = idSchema.safeParse(formData.get("id"));
+  if (!id.success) return { message: "Unknown host." };
+  try {
+    const probe = await probeHost(id.data, "manual", actor);
+    revalidatePath(`/hosts/${id.data}`);
+    return { ok: true, message: probe.summary };
+  } catch (err) {
+    return failure(err);
+  }
 }

@@ -4,6 +4,7 @@ import { CertBadge } from "@/app/_components/cert-badge";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { NeedsBundleBadge } from "@/app/_components/needs-bundle";
 import { Pagination } from "@/app/_components/pagination";
+import { ProbeBadge } from "@/app/_components/probe-badge";
 import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
@@ -38,12 +39,13 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
               <th>Port</th>
               <th>Config</th>
               <th>Certificate</th>
+              <th>Serving</th>
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 ? (
               <tr>
-                <td colSpan={5} className="empty">
+                <td colSpan={6} className="empty">
                   {total === 0 && !q.q && q.filter === "all" ? (
                     <>
                       No hosts yet. <Link href="/hosts/new">Add your first Docker host</Link>.
@@ -74,6 +76,9 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
                     <CertBadge cert={h.current} />
                     {needsBundle.has(h.id) ? <NeedsBundleBadge /> : null}
                     <RenewalFailedBadge outcome={h.agentReportOutcome} />
+                  </td>
+                  <td>
+                    <ProbeBadge status={h.lastProbeStatus} summary={h.lastProbeSummary} checkedAt={h.lastProbeAt} />
                   </td>
                 </tr>
               ))

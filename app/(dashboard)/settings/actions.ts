@@ -9,6 +9,9 @@ import { adminCreateSchema } from "@/lib/admins.schema";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
 import { tokenNameSchema, tokenScopeSchema } from "@/lib/api-tokens.schema";
 import { requireAdmin } from "@/lib/auth/current";
+import { alertChannelInputSchema } from "@/lib/monitoring/alert-channel.schema";
+import { createAlertChannel, deleteAlertChannel, setAlertChannelEnabled } from "@/lib/monitoring/alert-channels";
+import { runAlerts, sendTestAlert } from "@/lib/monitoring/alert-deliver";
 import { getSettings, saveSettings } from "@/lib/settings";
 import { type Settings, settingsSchema } from "@/lib/settings.schema";
 
@@ -99,6 +102,117 @@ export async function saveSettingsAction(_prev: FormState, formData: FormData): 
     await saveSettings(actor, parsed.data);
     revalidatePath("/settings");
     return { ok: true, message: "Settings saved." };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** The alert channel form's fields, in the shape POST /api/v1/alert-channels takes. */
+function alertChannelValues(formData: FormData) {
+  const text = (name: string) => {
+    const v = formData.get(name);
+    return typeof v === "string" ? v : undefined;
+  };
+  const type = text("type");
+  return {
+    type,
+    name: text("name"),
+    enabled: formData.getAll("enabled").at(-1) ?? "true",
+    ...(type === "email"
+      ? {
+          smtp: {
+            host: text("smtpHost"),
+            port: text("smtpPort"),
+            security: text("smtpSecurity"),
+            user: text("smtpUser"),
+            password: text("smtpPassword"),
+            from: text("smtpFrom"),
+            to: text("smtpTo"),
+          },
+        }
+      : { url: text("url"), ...(type === "webhook" ? { secret: text("secret") } : {}) }),
+  };
+}
+
+export async function addAlertChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = alertChannelInputSchema.safeParse(alertChannelValues(formData));
+  if (!parsed.success) {
+    // The form names the SMTP fields smtpHost, smtpTo...; the schema's paths are smtp.host, smtp.to.
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) {
+      const [first, second] = issue.path.map(String);
+      const field = first === "smtp" && second ? `smtp${second[0].toUpperCase()}${second.slice(1)}` : (first ?? "");
+      fieldErrors[field] = [...(fieldErrors[field] ?? []), issue.message];
+    }
+    return { message: "Please correct the marked fields.", fieldErrors };
+  }
+  try {
+    const channel = await createAlertChannel(actor, parsed.data);
+    revalidatePath("/settings");
+    return { ok: true, message: `Alert channel ${channel.name} added. Send it a test to see that it works.` };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function testAlertChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(idSchema, { id: formData.get("id") });
+  if (!parsed.ok) return parsed.state;
+  try {
+    const result = await sendTestAlert(actor, parsed.data.id);
+    revalidatePath("/settings");
+    return result.ok
+      ? { ok: true, message: `Sent: the channel answered ${result.detail}.` }
+      : { message: `Not sent: ${result.error}` };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function toggleAlertChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(idSchema.extend({ enabled: z.enum(["true", "false"]) }), {
+    id: formData.get("id"),
+    enabled: formData.get("enabled"),
+  });
+  if (!parsed.ok) return parsed.state;
+  try {
+    const channel = await setAlertChannelEnabled(actor, parsed.data.id, parsed.data.enabled === "true");
+    revalidatePath("/settings");
+    return { ok: true, message: `${channel.name} is ${channel.enabled ? "on" : "off"}.` };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function deleteAlertChannelAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(idSchema, { id: formData.get("id") });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await deleteAlertChannel(actor, parsed.data.id);
+    revalidatePath("/settings");
+    return { ok: true, message: "Alert channel deleted." };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function runAlertsAction(_prev: FormState, _formData: FormData): Promise<FormState> {
+  await requireAdmin();
+  try {
+    const run = await runAlerts();
+    revalidatePath("/settings");
+    const sent = run.deliveries.filter((d) => d.ok).reduce((n, d) => n + d.count, 0);
+    const failed = run.deliveries.filter((d) => !d.ok);
+    return {
+      ok: failed.length === 0,
+      message: `Checked: ${run.recorded.length} new alert(s), ${sent} delivered${
+        failed.length > 0 ? `; not delivered to ${failed.map((f) => `${f.channel} (${f.error})`).join(", ")}` : ""
+      }.`,
+    };
   } catch (err) {
     return failure(err);
   }

@@ -9,6 +9,7 @@ import { formatDateTime } from "@/lib/dates";
 import { readSettings } from "@/lib/settings";
 import { removeAdminAction, revokeTokenAction } from "./actions";
 import { AddAdminForm } from "./add-admin-form";
+import { AlertChannels } from "./alert-channels";
 import { CreateTokenForm } from "./create-token-form";
 import { SettingsForm } from "./settings-form";
 
@@ -23,7 +24,7 @@ export default async function SettingsPage() {
       <div className="page-head">
         <div>
           <h1>Settings</h1>
-          <p>Bundle defaults, renewal and enrollment, admins, and API tokens for automation.</p>
+          <p>Bundle defaults, renewal and enrollment, alerts, admins, and API tokens for automation.</p>
         </div>
       </div>
 
@@ -43,6 +44,8 @@ export default async function SettingsPage() {
         ))}
         <SettingsForm settings={settings} />
       </section>
+
+      <AlertChannels />
 
       <section className="panel" aria-labelledby="admins-h">
         <h2 id="admins-h">Admins</h2>

@@ -9,6 +9,7 @@ import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import type { Settings } from "@/lib/settings.schema";
 import { saveSettingsAction } from "./actions";
+import { MonitoringFields } from "./monitoring-fields";
 import { RenewalFields } from "./renewal-fields";
 
 export function SettingsForm({ settings }: { settings: Settings }) {
@@ -82,6 +83,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         />
       </div>
       <RenewalFields settings={settings} memory={memory} err={err} />
+      <MonitoringFields settings={settings} memory={memory} err={err} />
       <input type="hidden" name="publicMetrics" value="false" />
       <label className="checkbox">
         <input

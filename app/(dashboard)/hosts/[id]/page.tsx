@@ -14,11 +14,13 @@ import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { getHost } from "@/lib/hosts";
 import { hostCertificateNames } from "@/lib/hosts.schema";
+import { listHostProbes } from "@/lib/monitoring/host-probe";
 import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
 import { renewalStatus } from "@/lib/renewal/status";
 import { getSettings } from "@/lib/settings";
 import { createHostEnrollmentAction, deleteHostAction, issueHostCertificateAction, updateHostAction } from "../actions";
 import { HostForm } from "../host-form";
+import { ProbePanel } from "./probe-panel";
 
 export const metadata: Metadata = { title: "Host" };
 
@@ -37,11 +39,12 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
   await requireAdmin();
   const { id } = await params;
   const host = await loadHost(id);
-  const [certs, ca, settings, needsBundle] = await Promise.all([
+  const [certs, ca, settings, needsBundle, probes] = await Promise.all([
     listHolderCertificates({ hostId: id }),
     getActiveCa(),
     getSettings(),
     hostIdsNeedingNewBundle([id]).then((ids) => ids.has(id)),
+    listHostProbes(id),
   ]);
   const current = certs.find((c) => c.status !== "superseded") ?? null;
   const wanted = hostCertificateNames(host);
@@ -105,6 +108,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
           publicUrlSet={settings.publicUrl !== null}
         />
       </RenewalPanel>
+
+      <ProbePanel hostId={host.id} tlsMode={host.tlsMode} port={host.port} probes={probes} />
 
       <section className="panel">
         <h2>Edit host</h2>

@@ -5,6 +5,8 @@ import { certificateState } from "@/lib/certificate-status";
 import type { Certificate } from "@/lib/certificates";
 import type { Client } from "@/lib/clients";
 import type { Host } from "@/lib/hosts";
+import type { AlertChannel } from "@/lib/monitoring/alert-channels";
+import type { HostProbeResult } from "@/lib/monitoring/host-probe";
 
 /** JSON shapes of the API. Built from the public selects of lib/, which never include keys. */
 export function caJson(ca: NonNullable<CaInfo>, warnings?: string[]) {
@@ -28,7 +30,41 @@ export function caJson(ca: NonNullable<CaInfo>, warnings?: string[]) {
   };
 }
 
-export function hostJson(host: Host) {
+/** A probe as `POST /api/v1/hosts/{id}/probe` answers it and `GET /api/v1/hosts/{id}` carries it as `probe`. */
+export function probeJson(probe: HostProbeResult) {
+  return {
+    checkedAt: probe.checkedAt,
+    status: probe.status,
+    summary: probe.summary,
+    trigger: probe.trigger,
+    endpoints: probe.endpoints.map(({ durationMs, ...e }) => ({ ...e, durationMs })),
+  };
+}
+
+export function alertChannelJson(
+  channel: AlertChannel,
+  backlog?: { retrying: number; failed: number; nextAttemptAt: Date | null; attempts: number },
+) {
+  return {
+    id: channel.id,
+    type: channel.type,
+    name: channel.name,
+    enabled: channel.enabled,
+    // Scheme, host and port only: a webhook URL's path may be its credential.
+    url: channel.url,
+    signed: channel.signed,
+    smtp: channel.smtp,
+    createdAt: channel.createdAt.toISOString(),
+    lastAttemptAt: channel.lastAttemptAt?.toISOString() ?? null,
+    lastSuccessAt: channel.lastSuccessAt?.toISOString() ?? null,
+    lastError: channel.lastError,
+    retrying: backlog?.retrying ?? 0,
+    gaveUp: backlog?.failed ?? 0,
+    nextAttemptAt: backlog?.nextAttemptAt?.toISOString() ?? null,
+  };
+}
+
+export function hostJson(host: Host, probe?: HostProbeResult | null) {
   return {
     id: host.id,
     name: host.name,
@@ -45,6 +81,11 @@ export function hostJson(host: Host) {
     renewalEnabled: host.renewalEnabled,
     renewWindow: host.renewWindow,
     agent: agentJson(host),
+    // The list's view of the last probe; GET /api/v1/hosts/{id} adds it in full as `probe`.
+    lastProbe: host.lastProbeAt
+      ? { checkedAt: host.lastProbeAt.toISOString(), status: host.lastProbeStatus, summary: host.lastProbeSummary }
+      : null,
+    ...(probe !== undefined ? { probe: probe ? probeJson(probe) : null } : {}),
     createdAt: host.createdAt.toISOString(),
     updatedAt: host.updatedAt.toISOString(),
   };
@@ -106,6 +147,8 @@ export function certificateJson(cert: Certificate) {
     revocationReason: cert.revocationReason,
     supersededById: cert.supersededById,
     issuedBy: cert.issuedBy,
+    // "monitor": the dashboard's own client certificate for live probes (CN dockpki-monitor).
+    purpose: cert.purpose || null,
     createdAt: cert.createdAt.toISOString(),
     certPem: cert.certPem,
     bundleUrl: cert.status === "revoked" ? null : `/api/v1/certificates/${cert.id}/bundle.zip`,

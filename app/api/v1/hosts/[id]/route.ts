@@ -1,14 +1,17 @@
 import { deleteHost, getHost, updateHost } from "@/lib/hosts";
 import { hostPatchSchema } from "@/lib/hosts.schema";
+import { listHostProbes } from "@/lib/monitoring/host-probe";
 import { apiRoute, readJson } from "../../_lib/handler";
 import { routeId } from "../../_lib/params";
 import { hostJson } from "../../_lib/serialize";
 
 type Params = { id: string };
 
-export const GET = apiRoute<Params>(async ({ params }) =>
-  Response.json(hostJson(await getHost(routeId(params.id, "host")))),
-);
+export const GET = apiRoute<Params>(async ({ params }) => {
+  const host = await getHost(routeId(params.id, "host"));
+  const [probe] = await listHostProbes(host.id, 1);
+  return Response.json(hostJson(host, probe ?? null));
+});
 
 export const PATCH = apiRoute<Params>(async ({ request, principal, params }) => {
   const id = routeId(params.id, "host");

@@ -1,0 +1,97 @@
+// For e2e specs that need a dashboard of their own (a fresh data directory, a restart, a CA
+// rotation), beside the suite's shared one: the suite's build, on a free loopback port.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type APIRequestContext, request as playwrightRequest } from "@playwright/test";
+import { freePort } from "@/lib/test-support/docker-sandbox";
+import { repoRoot } from "@/lib/test-support/temp-data-dir";
+
+const NO_SESSION = { cookies: [], origins: [] };
+
+export interface OwnDashboard {
+  base: string;
+  dataDir: string;
+  /** Bearer-token API (an admin token made with the CLI), and one with no credentials. */
+  api: APIRequestContext;
+  anon: APIRequestContext;
+  token: string;
+  /** The dockpki CLI on this dashboard's data directory. */
+  cli(args: string[], input?: string): string;
+  /** Stops the server and starts it again on the same port and data directory. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitForHealth(base: string, server: ChildProcess): Promise<void> {
+  for (let i = 0; ; i++) {
+    if (server.exitCode !== null) throw new Error(`the dashboard exited with ${server.exitCode}`);
+    const up = await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return;
+    if (i > 300) throw new Error("the dashboard did not start within 60 s");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Starts a dashboard on a data directory of its own, with an admin and an API token. */
+export async function startOwnDashboard(name: string, extraEnv: Record<string, string> = {}): Promise<OwnDashboard> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `dockpki-${name}-e2e-`));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DOCKPKI_DATA_DIR: dataDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extraEnv,
+  };
+  const start = () => spawn(process.execPath, ["scripts/server.mjs"], { cwd: repoRoot, env, stdio: "ignore" });
+  let server = start();
+  await waitForHealth(base, server);
+  const cli = (args: string[], input?: string) =>
+    execFileSync(process.execPath, ["bin/dockpki.mjs", ...args], {
+      cwd: repoRoot,
+      env,
+      input,
+      encoding: "utf8",
+      stdio: "pipe",
+    });
+  cli(["admin", "create", "--username", `${name}-admin`, "--password-stdin"], "a long enough password here\n");
+  const token = cli(["token", "create", "--name", `${name}-e2e`]).match(/dpk_[A-Za-z0-9_-]{43}/)?.[0];
+  if (!token) throw new Error("the CLI printed no token");
+  const api = await playwrightRequest.newContext({
+    baseURL: base,
+    storageState: NO_SESSION,
+    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+  });
+  const anon = await playwrightRequest.newContext({ baseURL: base, storageState: NO_SESSION });
+  const stopServer = () =>
+    new Promise<void>((resolve) => {
+      if (server.exitCode !== null) return resolve();
+      server.once("exit", () => resolve());
+      server.kill();
+    });
+  return {
+    base,
+    dataDir,
+    api,
+    anon,
+    token,
+    cli,
+    async restart() {
+      await stopServer();
+      server = start();
+      await waitForHealth(base, server);
+    },
+    async stop() {
+      await stopServer();
+      await api.dispose();
+      await anon.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
