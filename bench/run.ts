@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAverage } from "./support/measure";
 
-const BENCHMARKS = ["issue", "lists", "bulk", "crl", "hardening", "renewal", "metrics"];
+const BENCHMARKS = ["issue", "lists", "bulk", "crl", "hardening", "renewal", "metrics", "probe"];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 // Names pick benchmarks; everything else (`--runs 5`, `--plan 200x3`) is passed to each of them.

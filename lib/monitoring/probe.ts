@@ -75,7 +75,7 @@ export function isLoopbackAddress(address: string): boolean {
 
 /** Names under .localhost are loopback by RFC 6761: answered as "localhost", never asked of DNS.
  * With the loopback guard on, a name that resolves anywhere else is not connected to. */
-const resolve: LookupFunction = (hostname, options, callback) => {
+const lookupAddress: LookupFunction = (hostname, options, callback) => {
   const name = /\.localhost\.?$/i.test(hostname) ? "localhost" : hostname;
   lookup(name, { ...options, all: true }, (err, found: LookupAddress[]) => {
     const usable = err || !loopbackOnly() ? found : found.filter((a) => isLoopbackAddress(a.address));
@@ -91,7 +91,8 @@ const resolve: LookupFunction = (hostname, options, callback) => {
 };
 
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
-const hostHeader = ({ address, port }: ProbeTarget) => `${isIPv6(address) ? `[${address}]` : address}:${port}`;
+/** `address:port` as a Host header writes it (an IPv6 address in brackets). */
+export const hostHeader = ({ address, port }: ProbeTarget) => `${isIPv6(address) ? `[${address}]` : address}:${port}`;
 /** As X509Certificate.serialNumber writes it, lower-cased; dockpki stores its serials this way too. */
 const normalizeSerial = (serial: string) =>
   serial
@@ -209,7 +210,7 @@ function runSession(target: ProbeTarget, { context, withCert }: Credentials, tim
       rejectUnauthorized: false,
       // Names are checked apart (nameOk), so that `authorized` says only whether the chain verifies.
       checkServerIdentity: () => undefined,
-      lookup: resolve,
+      lookup: lookupAddress,
     });
     const finish = (failure?: string) => {
       if (done) return;
@@ -330,44 +331,3 @@ export async function probeEndpoints(
   await Promise.all(Array.from({ length: workers }, worker));
   return results;
 }
-
-/**
- * The host's verdict; the worst endpoint decides. No endpoint got as far as a certificate:
- * unreachable. Otherwise, among those that did: any chain that does not verify, untrusted; any
- * certificate that is not the current one (or none is on record), old; any name not covered,
- * wrong-name; every endpoint ok, current. What is left is a host whose certificates are right where
- * they were seen but where some address failed (not reached, timed out, refused the monitoring
- * certificate, /version not answered): "unreachable", naming the address, because dockpki cannot
- * see a working daemon there.
- */
-export function summarizeProbe(results: EndpointResult[]): { status: ProbeStatus; summary: string } {
-  if (results.length === 0) return { status: "unreachable", summary: "Nothing to probe: the host has no addresses." };
-  const seen = results.filter((r) => r.servedSerial);
-  if (seen.length === 0) {
-    return {
-      status: "unreachable",
-      summary: `Unreachable: ${results.map((r) => `${label(r)} ${r.error}`).join("; ")}.`,
-    };
-  }
-  const untrusted = seen.filter((r) => !r.trusted);
-  if (untrusted.length > 0) return { status: "untrusted", summary: aboutCertificate(untrusted) };
-  const old = seen.filter((r) => r.isCurrent !== true);
-  if (old.length > 0) return { status: "old", summary: `${label(old[0])} ${shortSerials(old[0].error)}${more(old)}.` };
-  const wrongName = seen.filter((r) => !r.nameOk);
-  if (wrongName.length > 0) return { status: "wrong-name", summary: aboutCertificate(wrongName) };
-  const ok = results.filter((r) => r.ok).length;
-  const serving = `Serving the current certificate on ${ok} of ${results.length} address${results.length === 1 ? "" : "es"}`;
-  const failed = results.find((r) => !r.ok);
-  if (!failed) return { status: "current", summary: `${serving}.` };
-  return {
-    status: "unreachable",
-    summary: `${serving}; ${label(failed)}: ${failed.error}${more(results.filter((r) => !r.ok))}.`,
-  };
-}
-
-const label = (r: EndpointResult) => hostHeader(r);
-const more = (list: EndpointResult[]) =>
-  list.length > 1 ? ` (and ${list.length - 1} more address${list.length === 2 ? "" : "es"})` : "";
-const shortSerials = (text = "") => text.replace(/\b([0-9a-f]{4})[0-9a-f]{8,}\b/g, "$1…");
-const aboutCertificate = (list: EndpointResult[]) =>
-  `The certificate served at ${label(list[0])} ${(list[0].error ?? "").replace(/^its certificate /, "")}${more(list)}.`;
