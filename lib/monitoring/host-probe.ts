@@ -6,7 +6,8 @@ import { unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 import { InputError, NotFoundError } from "@/lib/errors";
 import { runAlerts } from "@/lib/monitoring/alert-deliver";
-import { type EndpointResult, type ProbeStatus, probeEndpoints, summarizeProbe } from "@/lib/monitoring/probe";
+import { type EndpointResult, type ProbeStatus, probeEndpoints } from "@/lib/monitoring/probe";
+import { summarizeProbe } from "@/lib/monitoring/probe-summary";
 
 /** The monitoring certificate's lifetime; it is replaced once a third of it is left. */
 const MONITOR_DAYS = 30;
@@ -29,6 +30,18 @@ export interface HostProbeResult {
   endpoints: EndpointResult[];
 }
 
+const issuing = new Map<string, Promise<{ id: string }>>();
+
+/** Issues the monitoring certificate of a CA once, however many probes ask for it at the same time. */
+function issueMonitorOnce(caId: string): Promise<{ id: string }> {
+  let pending = issuing.get(caId);
+  if (!pending) {
+    pending = issueMonitorCertificate(caId, MONITOR_DAYS).finally(() => issuing.delete(caId));
+    issuing.set(caId, pending);
+  }
+  return pending;
+}
+
 /**
  * The dashboard's client certificate for probing hosts that trust `caId`: the current one, or a
  * new one when it is missing or has a third of its lifetime left. Never leaves the server.
@@ -44,9 +57,9 @@ async function monitorCredentials(caId: string, now: Date) {
     select: { id: true, certPem: true, keySealed: true },
   });
   if (!cert) {
-    const issued = await issueMonitorCertificate(caId, MONITOR_DAYS);
+    const { id } = await issueMonitorOnce(caId);
     cert = await db.certificate.findUniqueOrThrow({
-      where: { id: issued.id },
+      where: { id },
       select: { id: true, certPem: true, keySealed: true },
     });
   }
@@ -130,11 +143,14 @@ export async function probeHost(
       await recordAudit(tx, { actor, action: "host.probe", target: host.name, detail: { status, summary } });
     }
   });
-  // A mismatch an admin just found alerts now rather than at the next hourly check.
-  if (trigger !== "schedule" && MISMATCH.includes(status)) {
-    void runAlerts().catch((err) => console.error("dockpki: the alert check after a probe failed:", err));
-  }
   return { checkedAt: checkedAt.toISOString(), status, summary, trigger, endpoints };
+}
+
+/** In the server, after a probe an admin asked for: a mismatch alerts now rather than at the next
+ * hourly check. In the background; the CLI leaves it to the server's scheduler. */
+export function alertOnMismatch(probe: HostProbeResult): void {
+  if (!MISMATCH.includes(probe.status)) return;
+  void runAlerts().catch((err) => console.error("dockpki: the alert check after a probe failed:", err));
 }
 
 /** The host's last probes, newest first. */
