@@ -141,7 +141,9 @@ export async function deliverDue(now = new Date()): Promise<ChannelDelivery[]> {
             channel: channelId,
             type,
             count: batch.length,
-            events: alerts.slice(0, 20).map((a) => a.event),
+            // What was sent, in the words the channel received (bounded: the audit row holds 4 KB).
+            alerts: alerts.slice(0, 10).map((a) => a.summary),
+            ...(alerts.length > 10 ? { more: alerts.length - 10 } : {}),
             attempt,
             ...(result.ok ? { answer: result.detail } : { error: result.error }),
             ...(nextAttemptAt ? { nextAttemptAt } : {}),

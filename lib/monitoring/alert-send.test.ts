@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { after, test } from "node:test";
 import type { Alert } from "@/lib/monitoring/alert";
+import { renderEmail } from "@/lib/monitoring/alert-render";
 import {
   type ChannelTarget,
-  renderEmail,
   SIGNATURE_HEADER,
   type SmtpConfig,
   sendAlerts,
