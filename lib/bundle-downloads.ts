@@ -6,7 +6,7 @@ import { trustedCas } from "@/lib/ca/cas";
 import { unseal } from "@/lib/crypto/seal";
 import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
-import { GoneError, InputError, NotFoundError } from "@/lib/errors";
+import { ForbiddenError, GoneError, InputError, NotFoundError } from "@/lib/errors";
 import { getHost, listAllHosts } from "@/lib/hosts";
 import { agentSettingsFor } from "@/lib/renewal/agent-settings";
 import { getSettings } from "@/lib/settings";
@@ -31,6 +31,7 @@ const DOWNLOAD_FIELDS = {
   hostId: true,
   clientId: true,
   commonName: true,
+  purpose: true,
   ca: { select: { commonName: true, status: true } },
 } as const;
 
@@ -41,6 +42,11 @@ const DOWNLOAD_FIELDS = {
 async function loadDownloadable(certificateId: string) {
   const cert = await db.certificate.findUnique({ where: { id: certificateId }, select: DOWNLOAD_FIELDS });
   if (!cert) throw new NotFoundError("That certificate does not exist.");
+  if (cert.purpose === "monitor") {
+    throw new ForbiddenError(
+      "The dashboard's monitoring certificate (dockpki-monitor) has no bundle: its key never leaves the dashboard.",
+    );
+  }
   if (cert.status === "revoked") {
     throw new GoneError(
       `Certificate ${cert.serial} was revoked${cert.revokedAt ? ` on ${formatDate(cert.revokedAt)}` : ""}; its bundle can no longer be downloaded. Issue a new certificate instead.`,

@@ -327,3 +327,41 @@ test("token create --scope metrics makes a token that only /metrics takes; a bad
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /Choose admin or metrics/);
 });
+
+test("probe reports what a host's daemon serves; alerts run checks now", async () => {
+  // Nothing listens on the port; the fixture hosts' 10.x addresses must not even be tried.
+  process.env.DOCKPKI_PROBE_LOOPBACK_ONLY = "1";
+  process.env.DOCKPKI_DATA_DIR = dataA;
+  const { createHost } = await import("@/lib/hosts");
+  const { db } = await import("@/lib/db");
+  const { freePort } = await import("@/lib/test-support/docker-sandbox");
+  const port = await freePort();
+  await createHost(
+    { kind: "cli" },
+    {
+      name: "probe-me",
+      dnsNames: [],
+      ipAddresses: ["127.0.0.1"],
+      port,
+      configStyle: "systemd",
+      keepUnixSocket: true,
+      localAccess: false,
+      tlsMode: "mtls",
+      role: "standalone",
+      labels: "",
+      notes: "",
+    },
+  );
+  await db.$disconnect();
+  const probed = await dockpki(dataA, ["probe", "probe-me"]);
+  assert.equal(probed.status, 1, probed.stdout + probed.stderr);
+  assert.match(probed.stdout, new RegExp(`127\\.0\\.0\\.1:${port} .*connection refused`));
+  assert.match(probed.stdout, /^unreachable: /m);
+  assert.equal((await dockpki(dataA, ["probe"])).status, 2);
+  assert.equal((await dockpki(dataA, ["probe", "nobody"])).status, 1);
+
+  const run = await ok(dataA, ["alerts", "run"]);
+  assert.match(run.stdout, /nothing new to send/);
+  assert.equal((await dockpki(dataA, ["alerts", "send"])).status, 2);
+  delete process.env.DOCKPKI_PROBE_LOOPBACK_ONLY;
+});

@@ -15,12 +15,15 @@ const HELP = `dockpki <command>
   issue host NAME [--days N] [--out FILE.zip]    issue a server certificate; --out also writes the bundle
   issue client NAME [--days N] [--csr FILE] [--out FILE.zip]
   enroll host NAME | enroll client NAME          print a one-time enrollment command (stdout only)
+  probe HOST                                     what the host's daemon serves now; exit 1 unless current
+  alerts run                                     the alert check now; exit 1 when a channel failed
   backup FILE [--without-key] [--force]          database snapshot + master key in one zip (mode 0600)
   restore FILE [--force]                         stop the dashboard first; --force replaces a database
 
 Environment: DOCKPKI_DATA_DIR (default ./data), DOCKPKI_MASTER_KEY.`;
 
-type Command = (args: string[]) => Promise<void>;
+/** A command's exit status when it has one to say (probe, alerts); otherwise 0 once it returns. */
+type Command = (args: string[]) => Promise<unknown>;
 
 // Loaded on demand: `dockpki help` should not pay for Prisma, forge and archiver.
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -31,6 +34,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   enroll: async () => (await import("@/lib/cli/enroll")).enrollCommand,
   backup: async () => (await import("@/lib/cli/backup")).backupCommand,
   restore: async () => (await import("@/lib/cli/restore")).restoreCommand,
+  probe: async () => (await import("@/lib/cli/monitor")).probeCommand,
+  alerts: async () => (await import("@/lib/cli/monitor")).alertsCommand,
 };
 
 /** parseArgs refuses unknown or malformed flags with these codes: a usage problem, not a crash. */
@@ -52,8 +57,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     // A backup without the key must still be possible when the key is lost.
     if (!UNPREPARED.has(name)) await (await import("@/lib/startup")).prepareServer({ keyOptional: name === "backup" });
-    await command(args);
-    return 0;
+    const status = await command(args);
+    return typeof status === "number" ? status : 0;
   } catch (err) {
     if (err instanceof StartupError) return 1; // prepareServer has said why
     if (err instanceof UsageError || isArgumentError(err)) {

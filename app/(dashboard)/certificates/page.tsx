@@ -82,6 +82,10 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
                       <Link href={`/hosts/${c.hostId}`}>{c.holderName}</Link>
                     ) : c.clientId ? (
                       <Link href={`/clients/${c.clientId}`}>{c.holderName}</Link>
+                    ) : c.purpose === "monitor" ? (
+                      <span title="The dashboard's own client certificate for live probes; its key never leaves the dashboard">
+                        {c.commonName} <span className="badge">dashboard monitor</span>
+                      </span>
                     ) : (
                       <span title="Its host or client was deleted">{c.commonName} (deleted)</span>
                     )}

@@ -12,7 +12,7 @@ import { issueHostCertificate } from "@/lib/certificates";
 import { issueSchema } from "@/lib/certificates.schema";
 import { createHost, deleteHost, updateHost } from "@/lib/hosts";
 import { hostCreateSchema } from "@/lib/hosts.schema";
-import { probeHost } from "@/lib/monitoring/host-probe";
+import { alertOnMismatch, probeHost } from "@/lib/monitoring/host-probe";
 import { hostFormValues } from "./form-values";
 
 const idSchema = z.uuid("Unknown host.");
@@ -92,6 +92,7 @@ export async function probeHostAction(_prev: FormState, formData: FormData): Pro
   if (!id.success) return { message: "Unknown host." };
   try {
     const probe = await probeHost(id.data, "manual", actor);
+    alertOnMismatch(probe);
     revalidatePath(`/hosts/${id.data}`);
     return { ok: true, message: probe.summary };
   } catch (err) {

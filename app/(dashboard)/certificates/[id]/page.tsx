@@ -42,17 +42,26 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
               <>
                 · <Link href={holder.href}>its {holder.label}</Link>
               </>
+            ) : cert.purpose === "monitor" ? (
+              "· the dashboard's own monitoring certificate (live probes)"
             ) : (
               "· its host or client was deleted"
             )}
           </p>
         </div>
-        {cert.status !== "revoked" ? (
+        {cert.status !== "revoked" && cert.purpose !== "monitor" ? (
           <a className="button" href={`/api/v1/certificates/${cert.id}/bundle.zip`} download>
             Download bundle
           </a>
         ) : null}
       </div>
+      {cert.purpose === "monitor" ? (
+        <p className="notice info" data-testid="monitor-certificate">
+          dockpki-monitor: the dashboard's client certificate for the live probe (GET /version only). dockpki issues and
+          renews it by itself; it has no bundle, and its key never leaves the dashboard. Like every client certificate
+          of this CA it is accepted by every mutual-TLS host, so revoking it only helps with a CA rotation.
+        </p>
+      ) : null}
       {cert.status === "superseded" && cert.supersededById ? (
         <p className="notice info">
           Replaced by <Link href={`/certificates/${cert.supersededById}`}>a newer certificate</Link>. It stays valid
