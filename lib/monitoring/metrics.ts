@@ -115,16 +115,14 @@ const PROBE_OK = "dockpki_host_probe_serving_current";
 /** One series per probed host, written directly as the expiry family is: 1 when its daemon served
  * its current certificate, valid for every name, at the last probe. */
 async function probeFamily(): Promise<string> {
-  const rows = await db.host.findMany({
-    where: { lastProbeStatus: { not: null } },
-    select: { name: true, lastProbeStatus: true, lastProbeAt: true },
-  });
+  const rows = await db.$queryRaw<{ name: string; ok: number | bigint }[]>`
+    SELECT "name", CASE WHEN "lastProbeStatus" = 'current' THEN 1 ELSE 0 END AS "ok"
+    FROM "Host" WHERE "lastProbeStatus" IS NOT NULL`;
   const lines = [
     `# HELP ${PROBE_OK} 1 when the host's daemon served its current certificate at the last live probe, else 0.`,
     `# TYPE ${PROBE_OK} gauge`,
   ];
-  for (const r of rows)
-    lines.push(`${PROBE_OK}{host="${labelValue(r.name)}"} ${r.lastProbeStatus === "current" ? 1 : 0}`);
+  for (const r of rows) lines.push(`${PROBE_OK}{host="${labelValue(r.name)}"} ${Number(r.ok)}`);
   return `${lines.join("\n")}\n`;
 }
 
