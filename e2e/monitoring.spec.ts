@@ -270,6 +270,10 @@ test.describe("the live probe against a real dockerd", () => {
     const certs = await (await dash.api.get("/api/v1/certificates?q=dockpki-monitor")).json();
     const monitor = (certs.certificates ?? certs).find((c: { purpose: string | null }) => c.purpose === "monitor");
     expect(monitor).toMatchObject({ commonName: "dockpki-monitor", kind: "client", status: "active" });
+    // It opens every mutual-TLS daemon of this CA: its key never leaves the dashboard.
+    const bundle = await dash.api.get(`/api/v1/certificates/${monitor.id}/bundle.zip`);
+    expect(bundle.status()).toBe(403);
+    expect((await bundle.json()).error.message).toMatch(/never leaves the dashboard/);
   });
 
   test("an old serial is a mismatch, and alerts", async () => {
