@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startSmtpReceiver } from "@/lib/test-support/smtp-receiver";
-import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
+import { prepareTempDataDir, repoRoot } from "@/lib/test-support/temp-data-dir";
 import { startWebhookReceiver, type WebhookReceiver } from "@/lib/test-support/webhook-receiver";
 
 // The alert check end to end in one process: real issuances, the scheduler's clock moved forward,
@@ -281,6 +283,37 @@ describe("one sender", () => {
     (globalThis as { dockpkiScheduler?: unknown }).dockpkiScheduler = undefined;
     await schedulerTick(at);
     assert.equal(hook.requests.length, seen + 1);
+  });
+});
+
+describe("two instances", () => {
+  test("two processes checking at the same moment send one message between them", async () => {
+    // A host with 3 days left: new for both processes, which start together on this database.
+    const { cert } = await newHost(3);
+    const seen = hook.requests.length;
+    const child = () =>
+      new Promise<{ ran: boolean; recorded?: number; error?: string }>((resolve, reject) => {
+        const p = spawn(
+          process.execPath,
+          ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "lib/test-support/run-alerts.ts")],
+          { cwd: repoRoot, env: process.env, stdio: ["ignore", "pipe", "inherit"] },
+        );
+        let out = "";
+        p.stdout.on("data", (d) => {
+          out += d;
+        });
+        p.on("error", reject);
+        p.on("exit", () => resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}")));
+      });
+    const results = await Promise.all([child(), child()]);
+    const messages = hook.requests.slice(seen).filter((r) => JSON.stringify(r.json).includes(cert.serial));
+    assert.equal(messages.length, 1, JSON.stringify(results));
+    assert.equal(
+      results.filter((r) => r.recorded === 1).length,
+      1,
+      "one recorded it, the other found it recorded or waited",
+    );
+    assert.equal(await db.alertEvent.count({ where: { key: { contains: cert.id } } }), 1);
   });
 });
 
