@@ -23,7 +23,7 @@ test.afterAll(async () => {
 test("an alert channel is added with the form and answers a test", async ({ page }) => {
   await page.goto("/settings");
   const section = page.locator("section", { has: page.getByRole("heading", { name: "Alert channels" }) });
-  await section.getByLabel("Name").fill(CHANNEL);
+  await section.getByLabel("Channel name").fill(CHANNEL);
   await section.getByLabel("URL").fill("ftp://127.0.0.1/nope");
   await section.getByRole("button", { name: "Add channel" }).click();
   await expect(section.getByText(/starting with https:\/\//)).toBeVisible();

@@ -1,11 +1,12 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type APIRequestContext, expect, request as playwrightRequest, test } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 import { judgeBundles, skipWithoutDocker } from "../lib/test-support/docker-judge";
 import { freePort } from "../lib/test-support/docker-sandbox";
+import { type OwnDashboard, startOwnDashboard } from "../lib/test-support/own-dashboard";
 import { repoRoot } from "../lib/test-support/temp-data-dir";
 import { unzip } from "../lib/test-support/zip";
 
@@ -18,13 +19,11 @@ test.describe.configure({ mode: "serial" });
 test.setTimeout(240_000);
 
 const SANDBOX = path.join(repoRoot, "scripts", "host-sandbox.sh");
-const NO_SESSION = { cookies: [], origins: [] };
 
-let server: ChildProcess | null = null;
+let dash: OwnDashboard | undefined;
 let base = "";
 let api: APIRequestContext;
 let anon: APIRequestContext;
-let dataDir = "";
 let sandbox = "";
 let home = "";
 const state: Record<string, string> = {};
@@ -78,40 +77,11 @@ function dockerVia(context: string) {
 test.beforeAll(async () => {
   const skip = skipWithoutDocker();
   test.skip(!!skip, skip || "");
-  dataDir = mkdtempSync(path.join(tmpdir(), "dockpki-renewal-e2e-"));
   home = mkdtempSync(path.join(tmpdir(), "dockpki-renewal-home-"));
   sandbox = mkdtempSync(path.join(tmpdir(), "dockpki-host-"));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port), DOCKPKI_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
   // The suite's build, a data directory of this spec's own.
-  server = spawn(process.execPath, ["scripts/server.mjs"], { cwd: repoRoot, env, stdio: "ignore" });
-  for (let i = 0; ; i++) {
-    const up = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (i > 300) throw new Error("the dashboard for the renewal spec did not start");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const cli = (args: string[], input?: string) =>
-    execFileSync(process.execPath, ["bin/dockpki.mjs", ...args], {
-      cwd: repoRoot,
-      env,
-      input,
-      encoding: "utf8",
-      stdio: "pipe",
-    });
-  cli(["admin", "create", "--username", "renewal-admin", "--password-stdin"], "a long enough password here\n");
-  const token = cli(["token", "create", "--name", "renewal-e2e"]).match(/dpk_[A-Za-z0-9_-]{43}/)?.[0];
-  expect(token).toBeTruthy();
-  api = await playwrightRequest.newContext({
-    baseURL: base,
-    storageState: NO_SESSION,
-    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
-  });
-  anon = await playwrightRequest.newContext({ baseURL: base, storageState: NO_SESSION });
+  dash = await startOwnDashboard("renewal");
+  ({ base, api, anon } = dash);
   expect((await api.post("/api/v1/ca", { data: { commonName: "Renewal E2E CA 1", keySize: 2048 } })).status()).toBe(
     201,
   );
@@ -122,10 +92,8 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   if (sandbox) spawnSync("bash", [SANDBOX, "stop", sandbox]);
-  server?.kill();
-  await api?.dispose();
-  await anon?.dispose();
-  for (const dir of [dataDir, home]) if (dir) rmSync(dir, { recursive: true, force: true });
+  await dash?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 test("a host with no bundle enrolls with the one-line command; its key never reaches the dashboard", async () => {

@@ -333,25 +333,11 @@ test("probe reports what a host's daemon serves; alerts run checks now", async (
   process.env.DOCKPKI_PROBE_LOOPBACK_ONLY = "1";
   process.env.DOCKPKI_DATA_DIR = dataA;
   const { createHost } = await import("@/lib/hosts");
+  const { hostCreateSchema } = await import("@/lib/hosts.schema");
   const { db } = await import("@/lib/db");
   const { freePort } = await import("@/lib/test-support/docker-sandbox");
   const port = await freePort();
-  await createHost(
-    { kind: "cli" },
-    {
-      name: "probe-me",
-      dnsNames: [],
-      ipAddresses: ["127.0.0.1"],
-      port,
-      configStyle: "systemd",
-      keepUnixSocket: true,
-      localAccess: false,
-      tlsMode: "mtls",
-      role: "standalone",
-      labels: "",
-      notes: "",
-    },
-  );
+  await createHost({ kind: "cli" }, hostCreateSchema.parse({ name: "probe-me", ipAddresses: ["127.0.0.1"], port }));
   await db.$disconnect();
   const probed = await dockpki(dataA, ["probe", "probe-me"]);
   assert.equal(probed.status, 1, probed.stdout + probed.stderr);

@@ -13,6 +13,7 @@ const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/hosts");
+const { hostCreateSchema } = await import("@/lib/hosts.schema");
 const { issueHostCertificate } = await import("@/lib/certificates");
 const { createAlertChannel, setAlertChannelEnabled } = await import("@/lib/monitoring/alert-channels");
 const { runAlerts, retryDue, sendTestAlert, MAX_ATTEMPTS } = await import("@/lib/monitoring/alert-deliver");
@@ -46,19 +47,10 @@ after(async () => {
 
 async function newHost(days: number) {
   n += 1;
-  const host = await createHost(actor, {
-    name: `dock-${n}`,
-    dnsNames: [`dock-${n}.example.com`],
-    ipAddresses: [],
-    port: 2376,
-    configStyle: "systemd",
-    keepUnixSocket: true,
-    localAccess: false,
-    tlsMode: "mtls",
-    role: "standalone",
-    labels: "",
-    notes: "",
-  });
+  const host = await createHost(
+    actor,
+    hostCreateSchema.parse({ name: `dock-${n}`, dnsNames: [`dock-${n}.example.com`] }),
+  );
   const cert = await issueHostCertificate(actor, host.id, { days });
   return { host, cert };
 }

@@ -11,6 +11,7 @@ const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/hosts");
+const { hostCreateSchema } = await import("@/lib/hosts.schema");
 const { getSettings, saveSettings } = await import("@/lib/settings");
 const { schedulerTick } = await import("@/lib/monitoring/scheduler");
 
@@ -21,19 +22,7 @@ after(async () => {
 });
 
 const host = (name: string, ipAddresses: string[], port: number) =>
-  createHost(actor, {
-    name,
-    dnsNames: [],
-    ipAddresses,
-    port,
-    configStyle: "systemd",
-    keepUnixSocket: true,
-    localAccess: false,
-    tlsMode: "mtls",
-    role: "standalone",
-    labels: "",
-    notes: "",
-  });
+  createHost(actor, hostCreateSchema.parse({ name, ipAddresses, port }));
 
 test("the scheduled probe runs only when set, at its interval, and never leaves loopback here", async () => {
   await createCertificateAuthority(actor, {

@@ -30,7 +30,7 @@ export function AddAlertChannelForm() {
         <TextField
           name="name"
           id="channel-name"
-          label="Name"
+          label="Channel name"
           hint="e.g. ops-slack or oncall-mail"
           errors={err.name}
           defaultValue={memory.value("name")}
