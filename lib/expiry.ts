@@ -12,7 +12,7 @@ export async function listExpiring(days: number, now = new Date(), take = 500) {
   const until = new Date(now.getTime() + days * DAY_MS);
   const [certificates, total, cas] = await Promise.all([
     db.certificate.findMany({
-      where: { status: "active", notAfter: { lte: until } },
+      where: { status: "active", purpose: "", notAfter: { lte: until } },
       orderBy: { notAfter: "asc" },
       take,
       select: {
@@ -27,7 +27,7 @@ export async function listExpiring(days: number, now = new Date(), take = 500) {
         client: { select: { name: true } },
       },
     }),
-    db.certificate.count({ where: { status: "active", notAfter: { lte: until } } }),
+    db.certificate.count({ where: { status: "active", purpose: "", notAfter: { lte: until } } }),
     db.certificateAuthority.findMany({
       where: { status: { in: ["active", "previous"] }, notAfter: { lte: until } },
       orderBy: { notAfter: "asc" },
@@ -48,7 +48,7 @@ export async function listExpiring(days: number, now = new Date(), take = 500) {
 /** Counts per window for the home page: expired, then within 7, 14 and 30 days, by kind. */
 export async function countExpiring(now = new Date()) {
   const count = (kind: string, where: object) =>
-    db.certificate.count({ where: { status: "active", kind, notAfter: where } });
+    db.certificate.count({ where: { status: "active", purpose: "", kind, notAfter: where } });
   const windows = await Promise.all(
     EXPIRY_WINDOWS.map(async (days) => {
       const window = { gt: now, lte: new Date(now.getTime() + days * DAY_MS) };

@@ -191,7 +191,10 @@ export async function retireCertificateAuthority(actor: Principal, id: string, n
     });
     if (!ca) throw new NotFoundError("That certificate authority does not exist.");
     if (ca.status !== "previous") throw new ConflictError("Only the previous CA of a rotation can be retired.");
-    const dependents = await tx.certificate.count({ where: { caId: id, status: "active", notAfter: { gt: now } } });
+    // The dashboard's own monitoring certificate is not a dependent: the next probe gets one from the active CA.
+    const dependents = await tx.certificate.count({
+      where: { caId: id, status: "active", purpose: "", notAfter: { gt: now } },
+    });
     if (dependents > 0) {
       throw new ConflictError(
         `${dependents} valid certificate${dependents === 1 ? "" : "s"} still depend${dependents === 1 ? "s" : ""} on this CA. Re-issue them under the new CA first.`,
@@ -202,6 +205,10 @@ export async function retireCertificateAuthority(actor: Principal, id: string, n
     const stillTrusting = stillTrustsRetired([{ id, retiredAt: now }]);
     const hostsStillTrusting = stillTrusting ? await tx.host.count({ where: stillTrusting }) : 0;
     await tx.certificateAuthority.update({ where: { id }, data: { status: "retired", retiredAt: now } });
+    await tx.certificate.updateMany({
+      where: { caId: id, purpose: "monitor", status: "active" },
+      data: { status: "superseded" },
+    });
     await recordAudit(tx, { actor, action: "ca.retire", target: ca.commonName, detail: { id, hostsStillTrusting } });
     return { id: ca.id, commonName: ca.commonName, hostsStillTrusting };
   });

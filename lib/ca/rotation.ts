@@ -55,7 +55,7 @@ export async function getRotationProgress(activeCaId: string, previousCaId: stri
   const previousWhere = stillTrustsRetired([{ id: previousCaId, retiredAt: at }]) ?? trustsCa(previousCaId);
   const [trust, certificates, install, trustingHosts, trustingSample] = await Promise.all([
     lackingTrust([activeCaId, previousCaId], at),
-    db.certificate.count({ where: { caId: previousCaId, status: "active", notAfter: { gt: at } } }),
+    db.certificate.count({ where: { caId: previousCaId, status: "active", purpose: "", notAfter: { gt: at } } }),
     awaitingInstall(activeCaId, at),
     db.host.count({ where: previousWhere }),
     db.host.findMany({

@@ -63,3 +63,21 @@ test("the scheduled probe runs only when set, at its interval, and never leaves 
   // A scheduled probe of the whole fleet is not an admin's action: nothing in the audit log.
   assert.equal(await db.auditEvent.count({ where: { action: "host.probe" } }), 0);
 });
+
+test("the monitoring certificate never holds up a CA rotation, and is not on the expiry lists", async () => {
+  const { retireCertificateAuthority } = await import("@/lib/ca/cas");
+  const { getRotationProgress } = await import("@/lib/ca/rotation");
+  const { listExpiring } = await import("@/lib/expiry");
+  const monitor = await db.certificate.findFirstOrThrow({ where: { purpose: "monitor", status: "active" } });
+  assert.equal((await listExpiring(3650)).certificates.length, 0, "only hosts' and clients' certificates are listed");
+  const next = await createCertificateAuthority(
+    actor,
+    { commonName: "Scheduler CA 2", organization: undefined, organizationalUnit: undefined, keySize: 2048, days: 365 },
+    "rotate",
+  );
+  const progress = await getRotationProgress(next.id, monitor.caId);
+  assert.equal(progress.reissue.certificates, 0, "nothing of the hosts' and clients' is left to re-issue");
+  await retireCertificateAuthority(actor, monitor.caId);
+  const after = await db.certificate.findUniqueOrThrow({ where: { id: monitor.id } });
+  assert.equal(after.status, "superseded", "the retired CA's monitoring certificate is put aside with it");
+});
