@@ -1,12 +1,13 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { buildPkcs12, generatePassphrase } from "@/lib/bundles/pkcs12";
 import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
 import { trustedCas } from "@/lib/ca/cas";
 import { unseal } from "@/lib/crypto/seal";
 import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
-import { ForbiddenError, GoneError, InputError, NotFoundError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, GoneError, InputError, NotFoundError } from "@/lib/errors";
 import { getHost, listAllHosts } from "@/lib/hosts";
 import { agentSettingsFor } from "@/lib/renewal/agent-settings";
 import { getSettings } from "@/lib/settings";
@@ -32,6 +33,7 @@ const DOWNLOAD_FIELDS = {
   clientId: true,
   commonName: true,
   purpose: true,
+  caId: true,
   ca: { select: { commonName: true, status: true } },
 } as const;
 
@@ -122,4 +124,54 @@ export async function openBundle(
     });
   });
   return { zip, fileName: name };
+}
+
+/**
+ * A .p12 of a certificate: its key, the certificate and the CA that issued it, under the
+ * passphrase given or a generated one (answered once, with the file). Audited as a download.
+ */
+export async function openPkcs12(
+  actor: Principal,
+  certificateId: string,
+  opts: { passphrase?: string; ip?: string | null },
+) {
+  const cert = await loadDownloadable(certificateId);
+  if (!cert.keySealed) {
+    throw new ConflictError(
+      `Certificate ${cert.serial} was issued for a CSR: its key never reached dockpki, so only its owner can make a .p12 (openssl pkcs12 -export).`,
+    );
+  }
+  const ca = await db.certificateAuthority.findUniqueOrThrow({ where: { id: cert.caId }, select: { certPem: true } });
+  const generated = opts.passphrase ? null : generatePassphrase();
+  const passphrase = opts.passphrase ?? (generated as string);
+  const holder =
+    cert.kind === "server"
+      ? await db.host.findUniqueOrThrow({ where: { id: cert.holderId }, select: { name: true } })
+      : await db.client.findUniqueOrThrow({ where: { id: cert.holderId }, select: { name: true } });
+  const p12 = buildPkcs12({
+    keyPem: unseal(cert.keySealed, `certificate:${cert.id}`),
+    certPem: cert.certPem,
+    caCertPems: [ca.certPem],
+    passphrase,
+    name: holder.name,
+  });
+  await recordAudit(db, {
+    actor,
+    action: "cert.download",
+    target: cert.commonName,
+    detail: {
+      id: cert.id,
+      serial: cert.serial,
+      kind: cert.kind,
+      withKey: true,
+      format: "p12",
+      generatedPassphrase: !!generated,
+    },
+    ip: opts.ip ?? null,
+  });
+  return {
+    p12,
+    generatedPassphrase: generated,
+    fileName: `${bundleFileName(cert.kind as "server" | "client", holder.name).replace(/\.zip$/, "")}.p12`,
+  };
 }

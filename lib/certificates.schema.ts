@@ -12,3 +12,13 @@ export const issueSchema = z.object({
 });
 
 export type IssueInput = Partial<z.infer<typeof issueSchema>>;
+
+/** POST .../bundle.p12: the passphrase the admin chose, or none for a generated one. */
+export const pkcs12RequestSchema = z.object({
+  passphrase: z
+    .string("The passphrase is text.")
+    .min(12, "A passphrase has at least 12 characters; leave it out and dockpki makes one.")
+    .max(1024, "A passphrase has at most 1024 characters.")
+    .refine((p) => !/\p{Cc}/u.test(p), "A passphrase cannot hold control characters.")
+    .optional(),
+});

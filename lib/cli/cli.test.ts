@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes, X509Certificate } from "node:crypto";
 import {
   existsSync,
@@ -350,4 +350,41 @@ test("probe reports what a host's daemon serves; alerts run checks now", async (
   assert.match(run.stdout, /nothing new to send/);
   assert.equal((await dockpki(dataA, ["alerts", "send"])).status, 2);
   delete process.env.DOCKPKI_PROBE_LOOPBACK_ONLY;
+});
+
+test("issue --p12 writes a .p12 (0600) that OpenSSL opens with the passphrase printed once, or the one piped in", async () => {
+  const made = await ok(dataA, ["issue", "host", "docker1", "--p12", "docker1.p12"]);
+  const passphrase = made.stdout.match(/^passphrase: ([a-z2-9]{20})$/m)?.[1];
+  assert.ok(passphrase, made.stdout);
+  const file = path.join(work, "docker1.p12");
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const opened = spawnSync("openssl", ["pkcs12", "-in", file, "-passin", `pass:${passphrase}`, "-noenc"], {
+    encoding: "utf8",
+  });
+  assert.equal(opened.status, 0, opened.stderr);
+  const serial = made.stdout.match(/^serial: +([0-9a-f]+)$/m)?.[1] ?? "";
+  const certSerial = execFileSync("openssl", ["x509", "-noout", "-serial"], { input: opened.stdout }).toString();
+  assert.equal(certSerial.trim().toLowerCase(), `serial=${serial}`);
+
+  const chosen = await ok(
+    dataA,
+    ["issue", "client", "LAPTOP", "--p12", "laptop.p12", "--passphrase-stdin"],
+    "a chosen passphrase\n",
+  );
+  assert.doesNotMatch(chosen.stdout, /passphrase:/);
+  const mine = spawnSync("openssl", [
+    "pkcs12",
+    "-in",
+    path.join(work, "laptop.p12"),
+    "-passin",
+    "pass:a chosen passphrase",
+    "-noenc",
+  ]);
+  assert.equal(mine.status, 0);
+
+  const short = await dockpki(dataA, ["issue", "client", "LAPTOP", "--p12", "x.p12", "--passphrase-stdin"], "short\n");
+  assert.equal(short.status, 1);
+  assert.match(short.stderr, /at least 12 characters/);
+  assert.equal((await dockpki(dataA, ["issue", "client", "LAPTOP", "--csr", "x.csr", "--p12", "x.p12"])).status, 2);
+  assert.equal(existsSync(path.join(work, "x.p12")), false);
 });

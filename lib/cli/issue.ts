@@ -1,18 +1,18 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { hostChoiceRequired, MAX_ENV_FILES, openBundle } from "@/lib/bundle-downloads";
+import { hostChoiceRequired, MAX_ENV_FILES, openBundle, openPkcs12 } from "@/lib/bundle-downloads";
 import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
-import { issueSchema } from "@/lib/certificates.schema";
-import { refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
+import { issueSchema, pkcs12RequestSchema } from "@/lib/certificates.schema";
+import { readStdin, refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
 import { db } from "@/lib/db";
 import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 import { nameKeyOf } from "@/lib/name-key";
 
 const USAGE =
-  "usage: dockpki issue host NAME [--days N] [--out FILE.zip] [--force]\n" +
-  "       dockpki issue client NAME [--days N] [--csr FILE] [--out FILE.zip [--host HOST]] [--force]\n" +
+  "usage: dockpki issue host NAME [--days N] [--out FILE.zip] [--p12 FILE.p12 [--passphrase-stdin]] [--force]\n" +
+  "       dockpki issue client NAME [--days N] [--csr FILE] [--out FILE.zip [--host HOST]] [--p12 FILE.p12 [--passphrase-stdin]] [--force]\n" +
   "       (--host: the host env.sh points at; needed with --out once there are over " +
-  `${MAX_ENV_FILES} hosts)`;
+  `${MAX_ENV_FILES} hosts; --p12 without --passphrase-stdin prints a generated passphrase once)`;
 
 /** The id of the host or client with this name (unique per kind, regardless of case). */
 export async function findHolder(kind: "host" | "client", name: string): Promise<string> {
@@ -40,6 +40,8 @@ export async function issueCommand(args: string[]): Promise<void> {
       csr: { type: "string" },
       out: { type: "string" },
       host: { type: "string" },
+      p12: { type: "string" },
+      "passphrase-stdin": { type: "boolean" },
       force: { type: "boolean" },
     },
   });
@@ -50,9 +52,17 @@ export async function issueCommand(args: string[]): Promise<void> {
       `--host picks the host of a client bundle's env.sh: use it with issue client --out.\n${USAGE}`,
     );
   }
+  if (values.p12 && values.csr) {
+    throw new UsageError(`--p12 needs the key, and a CSR's key stays with its owner.\n${USAGE}`);
+  }
+  if (values["passphrase-stdin"] && !values.p12) throw new UsageError(`--passphrase-stdin goes with --p12.\n${USAGE}`);
   const out = values.out ? userPath(values.out) : null;
+  const p12 = values.p12 ? userPath(values.p12) : null;
   // Checked before issuing, so a refusal does not leave a certificate nobody received.
   if (out) refuseExisting(out, values.force);
+  if (p12) refuseExisting(p12, values.force);
+  const p12Input = pkcs12RequestSchema.safeParse(values["passphrase-stdin"] ? { passphrase: await readStdin() } : {});
+  if (!p12Input.success) throw new InputError(p12Input.error.issues[0].message);
   const envHostId = values.host ? await findHolder("host", values.host) : undefined;
   // openBundle would refuse too, but only after the certificate was issued.
   const tooMany = out && kind === "client" && !envHostId ? await hostChoiceRequired() : null;
@@ -72,5 +82,12 @@ export async function issueCommand(args: string[]): Promise<void> {
     const { zip } = await openBundle({ kind: "cli" }, cert.id, { hostId: envHostId });
     await writePrivateFile(out, zip);
     console.log(`bundle:   ${out}${cert.fromCsr ? " (no key.pem: the key stays with the CSR's owner)" : ""}`);
+  }
+  if (p12) {
+    const made = await openPkcs12({ kind: "cli" }, cert.id, { passphrase: p12Input.data.passphrase });
+    await writePrivateFile(p12, made.p12);
+    console.log(`p12:      ${p12}`);
+    // Shown this once; only the .p12 holds it.
+    if (made.generatedPassphrase) console.log(`passphrase: ${made.generatedPassphrase}`);
   }
 }

@@ -13,7 +13,8 @@ const HELP = `dockpki <command>
   ca rotate --cn NAME [...the same options]      create the successor of the active CA
   ca retire [--id ID]                            retire the previous CA once nothing depends on it
   issue host NAME [--days N] [--out FILE.zip]    issue a server certificate; --out also writes the bundle
-  issue client NAME [--days N] [--csr FILE] [--out FILE.zip]
+        [--p12 FILE.p12 [--passphrase-stdin]]    also a .p12 (key, certificate, CA); a passphrase is made and printed once
+  issue client NAME [--days N] [--csr FILE] [--out FILE.zip] [--p12 FILE.p12 [--passphrase-stdin]]
   enroll host NAME | enroll client NAME          print a one-time enrollment command (stdout only)
   probe HOST                                     what the host's daemon serves now; exit 1 unless current
   alerts run                                     the alert check now; exit 1 when a channel failed

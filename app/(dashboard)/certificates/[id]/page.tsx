@@ -10,6 +10,7 @@ import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";
 import { ReissueForm, RevokeForm } from "./lifecycle-forms";
+import { P12Download } from "./p12-download";
 
 export const metadata: Metadata = { title: "Certificate" };
 
@@ -99,6 +100,17 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
           </dd>
         </dl>
       </section>
+      {cert.status !== "revoked" && !cert.fromCsr && holder ? (
+        <section className="panel">
+          <h2>PKCS#12</h2>
+          <p className="muted">
+            The key, this certificate and its CA in one passphrase-protected file (AES-256-CBC, PBKDF2, HMAC-SHA256) for
+            tools that import a .p12 rather than PEM files: a keychain, a browser, Java. Docker itself takes the PEM
+            files of the bundle.
+          </p>
+          <P12Download certificateId={cert.id} />
+        </section>
+      ) : null}
       {cert.status !== "superseded" && holder ? (
         <section className="panel">
           <h2>Re-issue</h2>
