@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { type AddressInfo, createServer } from "node:net";
 import { after, test } from "node:test";
 import { freePort } from "@/lib/test-support/docker-sandbox";
 import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
@@ -13,7 +14,7 @@ const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
 const { getSettings, saveSettings } = await import("@/lib/settings");
-const { schedulerTick } = await import("@/lib/monitoring/scheduler");
+const { schedulerTick, scheduledProbeDone } = await import("@/lib/monitoring/scheduler");
 
 const actor = { kind: "cli" } as const;
 after(async () => {
@@ -43,6 +44,7 @@ test("the scheduled probe runs only when set, at its interval, and never leaves 
   await saveSettings(actor, { ...(await getSettings()), probeIntervalMinutes: 5 });
   (globalThis as { dockpkiScheduler?: unknown }).dockpkiScheduler = undefined;
   await schedulerTick(new Date(t0 + 60_000));
+  await scheduledProbeDone();
   assert.equal(await probes(), 2);
   const [a, b] = await Promise.all([
     db.host.findUniqueOrThrow({ where: { id: local.id } }),
@@ -57,11 +59,39 @@ test("the scheduled probe runs only when set, at its interval, and never leaves 
   assert.equal(await db.certificate.count({ where: { purpose: "monitor" } }), 1);
 
   await schedulerTick(new Date(t0 + 2 * 60_000));
+  await scheduledProbeDone();
   assert.equal(await probes(), 2, "not again within the interval");
   await schedulerTick(new Date(t0 + 7 * 60_000));
+  await scheduledProbeDone();
   assert.equal(await probes(), 4, "again once the interval has passed");
   // A scheduled probe of the whole fleet is not an admin's action: nothing in the audit log.
   assert.equal(await db.auditEvent.count({ where: { action: "host.probe" } }), 0);
+});
+
+test("a fleet probe that takes long does not hold up the ticks, and is not started twice", async () => {
+  // A daemon that accepts and never speaks: its probe waits out the 3 s timeout.
+  const silent = createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const port = (silent.address() as AddressInfo).port;
+  try {
+    const slow = await host("silent-host", ["127.0.0.1"], port);
+    const t0 = Date.now() + 3_600_000;
+    const started = performance.now();
+    await schedulerTick(new Date(t0));
+    await schedulerTick(new Date(t0 + 60_000));
+    assert.ok(performance.now() - started < 2500, "both ticks returned while the probe waited");
+    await scheduledProbeDone();
+    assert.ok(performance.now() - started >= 2900, "the probe did wait for the silent daemon");
+    const row = await db.host.findUniqueOrThrow({ where: { id: slow.id } });
+    assert.match(row.lastProbeSummary ?? "", /timed out after 3 s/);
+    assert.equal(
+      await db.hostProbe.count({ where: { hostId: slow.id } }),
+      1,
+      "the second tick started no second probe",
+    );
+  } finally {
+    silent.close();
+  }
 });
 
 test("the monitoring certificate never holds up a CA rotation, and is not on the expiry lists", async () => {

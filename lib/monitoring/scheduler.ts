@@ -12,9 +12,36 @@ const CHECK_EVERY_MS = 60 * 60_000;
 const LEADER = "monitoring:scheduler";
 const LEADER_MS = 3 * TICK_MS;
 
-const state = globalThis as unknown as {
-  dockpkiScheduler?: { timer: NodeJS.Timeout; running: boolean; lastCheck: number | null; lastProbe: number | null };
-};
+interface SchedulerState {
+  timer?: NodeJS.Timeout;
+  running: boolean;
+  lastCheck: number | null;
+  lastProbe: number | null;
+  /** The fleet probe under way: it may outlast many ticks, which go on (and keep the lease) meanwhile. */
+  probing: Promise<void> | null;
+}
+
+const state = globalThis as unknown as { dockpkiScheduler?: SchedulerState };
+
+function schedulerState(): SchedulerState {
+  state.dockpkiScheduler ??= { running: false, lastCheck: null, lastProbe: null, probing: null };
+  return state.dockpkiScheduler;
+}
+
+/** Probes every host in the background; once it is done, the next tick checks alerts, so a
+ * mismatch it found alerts within a minute rather than at the next hourly check. */
+function startFleetProbe(s: SchedulerState, now: Date): void {
+  s.probing = probeAllHosts(now)
+    .then(({ probed, errors }) => {
+      if (errors > 0)
+        console.warn(`dockpki: scheduled probe: ${errors} of ${probed + errors} host(s) could not be probed`);
+      s.lastCheck = null;
+    })
+    .catch((err) => console.error("dockpki: the scheduled probe failed:", err))
+    .finally(() => {
+      s.probing = null;
+    });
+}
 
 /**
  * One minute of the scheduler: on the instance that holds the lease, the alert check at its first
@@ -22,13 +49,7 @@ const state = globalThis as unknown as {
  * when the setting asks for one. Exported for tests, which move its clock.
  */
 export async function schedulerTick(now = new Date()): Promise<void> {
-  const s = state.dockpkiScheduler ?? {
-    timer: undefined as unknown as NodeJS.Timeout,
-    running: false,
-    lastCheck: null,
-    lastProbe: null,
-  };
-  state.dockpkiScheduler = s;
+  const s = schedulerState();
   if (s.running) return;
   s.running = true;
   try {
@@ -39,13 +60,13 @@ export async function schedulerTick(now = new Date()): Promise<void> {
     }
     const t = now.getTime();
     const { probeIntervalMinutes } = await getSettings();
-    if (probeIntervalMinutes && (s.lastProbe === null || t - s.lastProbe >= probeIntervalMinutes * 60_000)) {
+    if (
+      probeIntervalMinutes &&
+      !s.probing &&
+      (s.lastProbe === null || t - s.lastProbe >= probeIntervalMinutes * 60_000)
+    ) {
       s.lastProbe = t;
-      const { probed, errors } = await probeAllHosts(now);
-      if (errors > 0)
-        console.warn(`dockpki: scheduled probe: ${errors} of ${probed + errors} host(s) could not be probed`);
-      // A mismatch found now alerts now, not at the next hourly check.
-      s.lastCheck = null;
+      startFleetProbe(s, now);
     }
     if (s.lastCheck === null || t - s.lastCheck >= CHECK_EVERY_MS) {
       s.lastCheck = t;
@@ -60,11 +81,16 @@ export async function schedulerTick(now = new Date()): Promise<void> {
   }
 }
 
+/** Waits for a scheduled fleet probe under way in this process, if any (tests). */
+export async function scheduledProbeDone(): Promise<void> {
+  await schedulerState().probing;
+}
+
 /** Starts the scheduler in this process: a tick now and every minute. Idempotent. */
 export function startScheduler(): void {
-  if (state.dockpkiScheduler?.timer) return;
-  const timer = setInterval(() => void schedulerTick(), TICK_MS);
-  timer.unref();
-  state.dockpkiScheduler = { timer, running: false, lastCheck: null, lastProbe: null };
+  const s = schedulerState();
+  if (s.timer) return;
+  s.timer = setInterval(() => void schedulerTick(), TICK_MS);
+  s.timer.unref();
   void schedulerTick();
 }
