@@ -1,4 +1,7 @@
+import type { AddressInfo } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { expect, test } from "@playwright/test";
+import { makeTestPki } from "../lib/test-support/bundle-pki";
 import { freePort } from "../lib/test-support/docker-sandbox";
 import { startWebhookReceiver, type WebhookReceiver } from "../lib/test-support/webhook-receiver";
 
@@ -89,4 +92,33 @@ test("Check now on a host page shows what the daemon serves, and the host list s
   const row = page.getByRole("row", { name: new RegExp(HOST) });
   await expect(row.getByTestId("probe-badge")).toContainText("unreachable");
   await expect(row).toContainText("connection refused");
+});
+
+test("a daemon serving a certificate of another CA shows on the overview", async ({ page }) => {
+  // A stand-in daemon on 127.0.0.1 with a certificate from a throw-away CA dockpki does not know.
+  const pki = makeTestPki();
+  const daemon = createTlsServer({ cert: pki.serverCertPem, key: pki.serverKeyPem }, (socket) => socket.end());
+  await new Promise<void>((resolve) => daemon.listen(0, "127.0.0.1", resolve));
+  const port = (daemon.address() as AddressInfo).port;
+  const name = `impostor-${RUN}`;
+  try {
+    await page.goto("/hosts/new");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("DNS names").fill("");
+    await page.getByLabel("IP addresses").fill("127.0.0.1");
+    await page.getByLabel("TLS port").fill(String(port));
+    await page.getByRole("button", { name: "Add host" }).click();
+    await expect(page.getByRole("heading", { name })).toBeVisible();
+    const panel = page.getByTestId("probe-panel");
+    await panel.getByRole("button", { name: "Check now" }).click();
+    await expect(panel.getByTestId("probe-badge").first()).toHaveAttribute("data-status", "untrusted");
+    await expect(panel.getByTestId("probe-endpoints")).toContainText("not signed by a CA dockpki trusts");
+
+    await page.goto("/");
+    const mismatches = page.getByTestId("probe-mismatches");
+    await expect(mismatches).toContainText("Daemons serving the wrong certificate");
+    await expect(mismatches.getByRole("row", { name: new RegExp(name) })).toContainText("untrusted certificate");
+  } finally {
+    daemon.close();
+  }
 });

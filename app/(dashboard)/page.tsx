@@ -7,6 +7,7 @@ import { countExpiring, listExpiring } from "@/lib/expiry";
 import { countReissueCandidates } from "@/lib/jobs";
 import { getOverview } from "@/lib/overview";
 import { getSettings } from "@/lib/settings";
+import { ProbeMismatches } from "./probe-mismatches";
 import { RenewalOverdue } from "./renewal-overdue";
 
 export default async function OverviewPage() {
@@ -70,6 +71,7 @@ export default async function OverviewPage() {
         ))}
       </div>
 
+      <ProbeMismatches />
       <RenewalOverdue settings={settings} />
 
       <section className="panel" aria-labelledby="expiry-h">

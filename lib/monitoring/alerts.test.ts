@@ -325,6 +325,12 @@ describe("other events", () => {
     });
     const first = await runAlerts();
     assert.deepEqual(first.recorded.map((a) => a.event).sort(), ["probe.mismatch", "renewal.failed"]);
+    // The overview names it too.
+    const { listProbeMismatches } = await import("@/lib/monitoring/host-probe");
+    assert.deepEqual(
+      (await listProbeMismatches()).rows.map((r) => [r.name, r.lastProbeStatus]),
+      [[host.name, "old"]],
+    );
     assert.match(first.recorded.find((a) => a.event === "renewal.failed")?.summary ?? "", /dockerd did not restart/);
     assert.equal((await runAlerts()).recorded.length, 0);
 

@@ -186,3 +186,18 @@ export async function probeAllHosts(now = new Date()): Promise<{ probed: number;
   await Promise.all(Array.from({ length: Math.min(HOSTS_AT_ONCE, hosts.length) }, worker));
   return { probed: hosts.length - errors, errors };
 }
+
+/** Hosts whose daemon served the wrong certificate at their last probe, latest first (the overview). */
+export async function listProbeMismatches(take = 20) {
+  const where = { lastProbeStatus: { in: MISMATCH } };
+  const [total, rows] = await Promise.all([
+    db.host.count({ where }),
+    db.host.findMany({
+      where,
+      orderBy: { lastProbeAt: "desc" },
+      take,
+      select: { id: true, name: true, lastProbeStatus: true, lastProbeSummary: true, lastProbeAt: true },
+    }),
+  ]);
+  return { total, rows };
+}
