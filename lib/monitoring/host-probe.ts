@@ -1,6 +1,6 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
-import { trustedCaPems } from "@/lib/ca/cas";
+import { trustedCas } from "@/lib/ca/cas";
 import { issueMonitorCertificate } from "@/lib/certificates";
 import { unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
@@ -70,16 +70,12 @@ async function monitorCredentials(caId: string, now: Date) {
 }
 
 /** The CA the host's daemon trusts for client certificates: the active CA when its last bundle
- * carried it (or dockpki has no record), else the newest CA its bundle did carry. */
-async function caForHost(bundleCaIds: string | null): Promise<string | null> {
-  const cas = await db.certificateAuthority.findMany({
-    where: { status: { in: ["active", "previous"] } },
-    select: { id: true, status: true },
-    orderBy: { createdAt: "desc" },
-  });
-  const active = cas.find((c) => c.status === "active");
-  const carried: string[] = bundleCaIds ? JSON.parse(bundleCaIds) : [];
+ * carried it (or dockpki has no record), else the newest CA its bundle did carry. `cas` is
+ * trustedCas(): the active CA first, then the previous ones, newest first. */
+function caForHost(cas: { id: string }[], bundleCaIds: string | null): string | null {
+  const [active] = cas;
   if (!active) return null;
+  const carried: string[] = bundleCaIds ? JSON.parse(bundleCaIds) : [];
   if (carried.length === 0 || carried.includes(active.id)) return active.id;
   return cas.find((c) => carried.includes(c.id))?.id ?? active.id;
 }
@@ -111,9 +107,10 @@ export async function probeHost(
   if (!host) throw new NotFoundError("No such host.");
   const addresses = [...new Set([...JSON.parse(host.dnsNames), ...JSON.parse(host.ipAddresses)] as string[])];
   if (addresses.length === 0) throw new InputError("This host has no DNS name or IP address to probe.");
-  const caId = host.tlsMode === "mtls" ? await caForHost(host.bundleCaIds) : null;
+  const cas = await trustedCas();
+  const caId = host.tlsMode === "mtls" ? caForHost(cas, host.bundleCaIds) : null;
   const materials = {
-    trustedCaPems: await trustedCaPems(),
+    trustedCaPems: cas.map((ca) => ca.certPem),
     ...(caId ? await monitorCredentials(caId, now) : {}),
   };
   const endpoints = await probeEndpoints(
