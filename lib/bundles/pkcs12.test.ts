@@ -1,64 +1,18 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { createSecureContext } from "node:tls";
 import { buildPkcs12, generatePassphrase } from "@/lib/bundles/pkcs12";
+import { issueTestLeaf, makeTestPki } from "@/lib/test-support/bundle-pki";
 
 // The .p12 is judged by OpenSSL 3 and Node's TLS, neither of which wrote it; the key and
-// certificates are made with the openssl CLI, RSA and ECDSA P-256.
-const dir = mkdtempSync(path.join(tmpdir(), "dockpki-p12-"));
-const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+// certificates are made with the openssl CLI (lib/test-support/bundle-pki.ts), RSA and ECDSA P-256.
+const pki = makeTestPki();
+const dir = pki.dir;
 const read = (f: string) => readFileSync(path.join(dir, f), "utf8");
-
-ssl(
-  "req",
-  "-x509",
-  "-newkey",
-  "rsa:2048",
-  "-nodes",
-  "-subj",
-  "/CN=p12 CA",
-  "-days",
-  "2",
-  "-keyout",
-  "ca-key.pem",
-  "-out",
-  "ca.pem",
-);
-for (const [name, alg] of [
-  ["rsa", ["-newkey", "rsa:2048"]],
-  ["ec", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]],
-] as const) {
-  ssl(
-    "req",
-    "-new",
-    ...alg,
-    "-nodes",
-    "-subj",
-    `/CN=${name}-client`,
-    "-keyout",
-    `${name}-key.pem`,
-    "-out",
-    `${name}.csr`,
-  );
-  ssl(
-    "x509",
-    "-req",
-    "-in",
-    `${name}.csr`,
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca-key.pem",
-    "-days",
-    "1",
-    "-out",
-    `${name}.pem`,
-  );
-}
+for (const key of ["rsa", "ec"] as const) issueTestLeaf(dir, key, "extendedKeyUsage=clientAuth", key);
 
 function p12(name: string, passphrase: string): string {
   const file = path.join(dir, `${name}-${Math.random().toString(36).slice(2)}.p12`);

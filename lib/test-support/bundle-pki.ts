@@ -55,15 +55,21 @@ export function makeTestPki(): TestPki {
   };
 }
 
-/** A leaf from the test CA in `dir` (made by makeTestPki) with the given extensions: `${name}.pem`, `${name}-key.pem`. */
-export function issueTestLeaf(dir: string, name: string, extensions: string): { certPem: string; keyPem: string } {
+/** A leaf from the test CA in `dir` (made by makeTestPki) with the given extensions and an RSA-2048
+ * or ECDSA P-256 key: `${name}.pem`, `${name}-key.pem`. */
+export function issueTestLeaf(
+  dir: string,
+  name: string,
+  extensions: string,
+  key: "rsa" | "ec" = "rsa",
+): { certPem: string; keyPem: string } {
   const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   const ku = "keyUsage=critical,digitalSignature,keyEncipherment";
   writeFileSync(join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\n${ku}\n${extensions}\n`);
   ssl(
     "req",
     "-newkey",
-    "rsa:2048",
+    ...(key === "rsa" ? ["rsa:2048"] : ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]),
     "-nodes",
     "-keyout",
     `${name}-key.pem`,
