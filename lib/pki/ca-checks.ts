@@ -1,13 +1,13 @@
 import "server-only";
 import type { X509Certificate } from "node:crypto";
-import forge from "node-forge";
+import type forge from "node-forge";
 import { InputError } from "@/lib/errors";
 import { type Extension, OID, readExtensions } from "@/lib/pki/extensions";
 import { goRefusal } from "@/lib/pki/go-x509";
 import { attributeText } from "@/lib/pki/name";
 import { type CertificateNames, listOf, namesNotAllowed, parseNameConstraints } from "@/lib/pki/name-constraints";
 import { nameTextProblem } from "@/lib/pki/name-text";
-import { pemBlocks, toBytes } from "@/lib/pki/pem";
+import { derToPem, parseCertificatePem, pemBlocks } from "@/lib/pki/pem";
 
 /** A host of the inventory with the names its server certificate carries. */
 export interface InventoryHost extends CertificateNames {
@@ -28,7 +28,7 @@ export function checkCaCertificate(der: Buffer, x509: X509Certificate, hosts: In
   try {
     extensions = readExtensions(der);
     // forge decodes the subject's strings and the extensions dockpki reads by name
-    cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(toBytes(der)));
+    cert = parseCertificatePem(derToPem("CERTIFICATE", der)).cert;
   } catch {
     throw refuse("The certificate is damaged and could not be read.");
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { test } from "node:test";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
@@ -15,10 +15,11 @@ import {
 } from "@/lib/pki/__tests__/tools";
 import { createCa, importCa } from "@/lib/pki/ca";
 import { describeCertificate } from "@/lib/pki/inspect";
-import { generateRsaKeyPair } from "@/lib/pki/keys";
-import { derToPem, parseCertificatePem, pemBlocks, toBytes } from "@/lib/pki/pem";
-import { buildServerCertificate } from "@/lib/pki/profiles";
-import { signCertificate } from "@/lib/pki/sign";
+import { type KeyType, keyLabel, keySpec } from "@/lib/pki/key-types";
+import { generateKeyPair, generateRsaKeyPair } from "@/lib/pki/keys";
+import { derToPem, parseCertificatePem, pemBlocks } from "@/lib/pki/pem";
+import { buildClientCertificate, buildServerCertificate } from "@/lib/pki/profiles";
+import { signCertificate, signingKey } from "@/lib/pki/sign";
 
 const ext = (pem: string, name: string) =>
   parseCertificatePem(pem).cert.getExtension(name) as Record<string, unknown> | null;
@@ -34,13 +35,14 @@ function refusal(fn: () => unknown): { field: string; message: string } {
   assert.fail("it was accepted");
 }
 
-test("createCa: 4096 bits by default, CA:TRUE and keyCertSign+cRLSign critical, SKI = AKI, no EKU", async () => {
+test("createCa: ECDSA P-256 by default, CA:TRUE and keyCertSign+cRLSign critical, SKI = AKI, no EKU", async () => {
   const ca = await createCa({ commonName: "Docker CA", organization: "Example", organizationalUnit: "Ops" });
   const x509 = new X509Certificate(ca.certPem);
-  assert.equal(x509.publicKey.asymmetricKeyDetails?.modulusLength, 4096);
+  assert.equal(x509.publicKey.asymmetricKeyType, "ec");
+  assert.equal(x509.publicKey.asymmetricKeyDetails?.namedCurve, "prime256v1");
   assert.equal(x509.subject, "O=Example\nOU=Ops\nCN=Docker CA");
   assert.equal(x509.issuer, x509.subject);
-  assert.ok(x509.checkPrivateKey((await import("node:crypto")).createPrivateKey(ca.keyPem)));
+  assert.ok(x509.checkPrivateKey(createPrivateKey(ca.keyPem)));
   assert.match(ca.keyPem, /^-----BEGIN PRIVATE KEY-----/);
   const bc = ext(ca.certPem, "basicConstraints");
   assert.deepEqual([bc?.critical, bc?.cA], [true, true]);
@@ -55,8 +57,27 @@ test("createCa: 4096 bits by default, CA:TRUE and keyCertSign+cRLSign critical, 
   assert.ok(x509.verify(x509.publicKey), "self-signature");
 });
 
-test("createCa refuses a bad key size, days or name before generating anything", async () => {
-  await assert.rejects(createCa({ commonName: "x", keySize: 1024 as 2048 }), /2048, 3072 or 4096/);
+test("createCa: the key it is asked for (P-384, RSA), recorded in the certificate and signed with", async () => {
+  for (const [key, details] of [
+    [keySpec("ecdsa-p384"), { namedCurve: "secp384r1" }],
+    [keySpec("rsa", 2048), { modulusLength: 2048, publicExponent: 65537n }],
+  ] as const) {
+    const ca = await createCa({ commonName: `CA ${keyLabel(key)}`, key });
+    const x509 = new X509Certificate(ca.certPem);
+    assert.deepEqual(x509.publicKey.asymmetricKeyDetails, details);
+    assert.ok(x509.checkPrivateKey(createPrivateKey(ca.keyPem)));
+    assert.match(ca.keyPem, /^-----BEGIN PRIVATE KEY-----/);
+    assert.ok(x509.verify(x509.publicKey), "self-signature");
+    assert.deepEqual(describeCertificate(ca.certPem).keyType, key.keyType);
+  }
+});
+
+test("createCa refuses a bad key size or type, days or name before generating anything", async () => {
+  await assert.rejects(createCa({ commonName: "x", key: keySpec("rsa", 1024) }), /2048, 3072 or 4096/);
+  await assert.rejects(
+    createCa({ commonName: "x", key: { keyType: "ecdsa-p521" as KeyType, keySize: 521 } }),
+    (err) => err instanceof InputError && /ecdsa-p256, ecdsa-p384, rsa/.test(err.message),
+  );
   await assert.rejects(createCa({ commonName: "x", days: 0 }), /whole number of days/);
   await assert.rejects(createCa({ commonName: " " }), InputError);
 });
@@ -123,7 +144,6 @@ test("importCa: the bare classic recipe (no keyUsage at all) is accepted, as Go 
 async function caValidBetween(notBefore: Date, notAfter: Date) {
   const { publicKeyPem, privateKeyPem } = await generateRsaKeyPair(2048);
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   cert.serialNumber = "01";
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
@@ -133,7 +153,9 @@ async function caValidBetween(notBefore: Date, notAfter: Date) {
     { name: "basicConstraints", critical: true, cA: true },
     { name: "keyUsage", critical: true, keyCertSign: true, cRLSign: true },
   ]);
-  return { certPem: derToPem("CERTIFICATE", signCertificate(cert, privateKeyPem, null)), keyPem: privateKeyPem };
+  const spkiDer = createPublicKey(publicKeyPem).export({ type: "spki", format: "der" });
+  const der = signCertificate(cert, signingKey(privateKeyPem), { issuer: null, spkiDer });
+  return { certPem: derToPem("CERTIFICATE", der), keyPem: privateKeyPem };
 }
 
 test("importCa: expired and not-yet-valid CAs are refused", async () => {
@@ -144,26 +166,35 @@ test("importCa: expired and not-yet-valid CAs are refused", async () => {
   assert.match(refusal(() => importCa(future)).message, /not valid until/);
 });
 
-test("importCa: EC, Ed25519 and DSA CAs are refused in plain words; so is RSA below 2048 bits", () => {
+test("importCa: P-521, Ed25519 and DSA CAs are refused in plain words; so is RSA below 2048 bits", () => {
   const dir = tempDir();
-  const cases: [string, string[], RegExp][] = [
+  const other = " Create a new CA in dockpki, or import a CA with an ECDSA (P-256, P-384) or RSA key.";
+  const cases: [string, string[], string][] = [
     [
-      "ec",
-      ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ec.pem"],
-      /RSA keys only; this CA has an EC key \(P-256\)/,
+      "p521",
+      ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "p521.pem"],
+      `dockpki works with EC keys on P-256 or P-384 only; this CA has an EC key (P-521).${other}`,
     ],
-    ["ed", ["genpkey", "-algorithm", "ed25519", "-out", "ed.pem"], /RSA keys only; this CA has an Ed25519 key/],
+    [
+      "ed",
+      ["genpkey", "-algorithm", "ed25519", "-out", "ed.pem"],
+      `dockpki works with ECDSA (P-256, P-384) and RSA keys; this CA has an Ed25519 key.${other}`,
+    ],
     [
       "rsa1024",
       ["genrsa", "-out", "rsa1024.pem", "1024"],
-      /RSA keys of 2048 to 8192 bits; this CA has an RSA key of 1024 bits\.$/,
+      "dockpki works with RSA keys of 2048 to 8192 bits; this CA has an RSA key of 1024 bits.",
     ],
   ];
   mustOpenssl(
     ["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:2048", "-out", "dsap.pem"],
     dir,
   );
-  cases.push(["dsa", ["genpkey", "-paramfile", "dsap.pem", "-out", "dsa.pem"], /RSA keys only; this CA has a DSA key/]);
+  cases.push([
+    "dsa",
+    ["genpkey", "-paramfile", "dsap.pem", "-out", "dsa.pem"],
+    `dockpki works with ECDSA (P-256, P-384) and RSA keys; this CA has a DSA key.${other}`,
+  ]);
   for (const [name, keygen, message] of cases) {
     mustOpenssl(keygen, dir);
     mustOpenssl(
@@ -171,13 +202,131 @@ test("importCa: EC, Ed25519 and DSA CAs are refused in plain words; so is RSA be
       dir,
     );
     const r = refusal(() => importCa({ certPem: read(dir, `${name}-ca.pem`), keyPem: read(dir, `${name}.pem`) }));
-    assert.equal(r.field, "certPem", name);
-    assert.match(r.message, message);
+    assert.deepEqual(r, { field: "certPem", message }, name);
   }
-  // an RSA certificate with an EC key pasted beside it
+  // an RSA certificate with a P-521 key pasted beside it: the key is refused for what it is
   const rsa = opensslCa(dir, "/CN=rsa");
-  const r = refusal(() => importCa({ certPem: rsa.certPem, keyPem: read(dir, "ec.pem") }));
-  assert.deepEqual(r, { field: "keyPem", message: "dockpki works with RSA keys only; this key is an EC key (P-256)." });
+  assert.deepEqual(
+    refusal(() => importCa({ certPem: rsa.certPem, keyPem: read(dir, "p521.pem") })),
+    { field: "keyPem", message: "dockpki works with EC keys on P-256 or P-384 only; this key is an EC key (P-521)." },
+  );
+});
+
+/** The EC CA key in dir/ca-key.pem (PKCS#8, as genpkey writes it) in the forms openssl writes. */
+function ecKeyFiles(dir: string, curve: "P-256" | "P-384") {
+  const run = (args: string[]) => mustOpenssl(args, dir);
+  const sec1 = run(["ec", "-in", "ca-key.pem"]);
+  const files: Record<string, { keyPem: string; passphrase?: string; header: RegExp }> = {
+    pkcs8: { keyPem: read(dir, "ca-key.pem"), header: /^-----BEGIN PRIVATE KEY-----/ },
+    sec1: { keyPem: sec1, header: /^-----BEGIN EC PRIVATE KEY-----\n(?!Proc-Type)/ },
+    // what `openssl ecparam -genkey` writes without -noout: the curve in a block before the key
+    "sec1 after EC PARAMETERS": {
+      keyPem: run(["ecparam", "-name", curve === "P-256" ? "prime256v1" : "secp384r1"]) + sec1,
+      header: /^-----BEGIN EC PARAMETERS-----/,
+    },
+    "encrypted PKCS#8": {
+      keyPem: run(["pkcs8", "-topk8", "-in", "ca-key.pem", "-passout", "pass:s3cret"]),
+      passphrase: "s3cret",
+      header: /^-----BEGIN ENCRYPTED PRIVATE KEY-----/,
+    },
+    "encrypted SEC1": {
+      keyPem: run(["ec", "-in", "ca-key.pem", "-aes256", "-passout", "pass:s3cret"]),
+      passphrase: "s3cret",
+      header: /^-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED/,
+    },
+  };
+  return files;
+}
+
+test("importCa: openssl ECDSA CAs (P-256, P-384) import from PKCS#8, SEC1 and encrypted key files", async () => {
+  for (const curve of ["P-256", "P-384"] as const) {
+    const dir = tempDir();
+    const recipe = opensslCa(dir, `/CN=EC Recipe CA ${curve}`, [], undefined, curve);
+    const files = ecKeyFiles(dir, curve);
+    let normalised: string | undefined;
+    for (const [format, { keyPem, passphrase, header }] of Object.entries(files)) {
+      assert.match(keyPem, header, `${curve} ${format}: the file is what the test says it is`);
+      if (passphrase) {
+        assert.equal(refusal(() => importCa({ certPem: recipe.certPem, keyPem })).field, "passphrase");
+        assert.equal(
+          refusal(() => importCa({ certPem: recipe.certPem, keyPem, passphrase: "wrong" })).field,
+          "passphrase",
+        );
+      }
+      const imported = importCa({ certPem: recipe.certPem, keyPem, passphrase });
+      assert.deepEqual(imported.warnings, [], `${curve} ${format}`);
+      assert.equal(imported.certPem, recipe.certPem);
+      assert.match(imported.keyPem, /^-----BEGIN PRIVATE KEY-----/, "stored as unencrypted PKCS#8");
+      normalised ??= imported.keyPem;
+      assert.equal(imported.keyPem, normalised, `${curve} ${format}: the same key whatever the file`);
+    }
+
+    // and it signs: openssl verifies a server and a client certificate under it
+    const ca = importCa(recipe);
+    const leafKey = await generateKeyPair(keySpec("ecdsa-p256"));
+    const server = await buildServerCertificate({
+      publicKeyPem: leafKey.publicKeyPem,
+      ca,
+      commonName: "docker1",
+      dnsNames: ["docker1.example.com"],
+      ipAddresses: ["127.0.0.1"],
+      days: 30,
+    });
+    const client = await buildClientCertificate({ publicKeyPem: leafKey.publicKeyPem, ca, commonName: "ci", days: 30 });
+    writeFiles(dir, { "server.pem": server.certPem, "client.pem": client.certPem });
+    for (const [purpose, file] of [
+      ["sslserver", "server.pem"],
+      ["sslclient", "client.pem"],
+    ]) {
+      const r = openssl(["verify", "-x509_strict", "-purpose", purpose, "-CAfile", "ca.pem", file], dir);
+      assert.equal(r.status, 0, `${curve} ${file}: ${r.stderr}${r.stdout}`);
+    }
+    const digest = curve === "P-384" ? "SHA384" : "SHA256";
+    assert.match(
+      mustOpenssl(["x509", "-in", "server.pem", "-noout", "-text"], dir),
+      new RegExp(`Signature Algorithm: ecdsa-with-${digest}`),
+    );
+  }
+});
+
+test("importCa: an ECDSA key that is not the certificate's is refused, whatever its curve or family", () => {
+  const a = opensslCa(tempDir(), "/CN=EC A", [], undefined, "P-256");
+  const bDir = tempDir();
+  const b = opensslCa(bDir, "/CN=EC B", [], undefined, "P-256");
+  const c = opensslCa(tempDir(), "/CN=EC C", [], undefined, "P-384");
+  const rsa = opensslCa(tempDir(), "/CN=RSA");
+  const wrong = { field: "keyPem", message: "This key does not belong to the CA certificate." };
+  for (const keyPem of [b.keyPem, mustOpenssl(["ec", "-in", "ca-key.pem"], bDir), c.keyPem, rsa.keyPem]) {
+    assert.deepEqual(
+      refusal(() => importCa({ certPem: a.certPem, keyPem })),
+      wrong,
+    );
+  }
+  // and the other way round: an RSA CA with an EC key beside it
+  assert.deepEqual(
+    refusal(() => importCa({ certPem: rsa.certPem, keyPem: a.keyPem })),
+    wrong,
+  );
+});
+
+// Go's crypto/x509 reads only uncompressed EC points, so no Docker host or client could parse a CA
+// certificate with a compressed one, nor trust anything it signs: import must refuse it.
+test("importCa: an ECDSA CA whose certificate carries a compressed point is refused", () => {
+  const dir = tempDir();
+  mustOpenssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "c0.key"], dir);
+  mustOpenssl(["ec", "-in", "c0.key", "-conv_form", "compressed", "-out", "ca-key.pem"], dir);
+  mustOpenssl(
+    [
+      ...["req", "-new", "-x509", "-key", "ca-key.pem", "-subj", "/CN=Compressed CA", "-days", "30"],
+      ...["-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.pem"],
+    ],
+    dir,
+  );
+  assert.match(mustOpenssl(["x509", "-in", "ca.pem", "-noout", "-text"], dir), /pub:\s*\n\s*0[23]:/);
+  assert.equal(
+    refusal(() => importCa({ certPem: read(dir, "ca.pem"), keyPem: read(dir, "ca-key.pem") })).field,
+    "certPem",
+  );
 });
 
 test("importCa: garbage, missing and doubled input", () => {
@@ -198,15 +347,15 @@ test("importCa: garbage, missing and doubled input", () => {
 test("importCa: a CA key of 131,072 bits or with an exponent Go refuses is refused before anything else", async () => {
   const { privateKeyPem } = await generateRsaKeyPair(2048);
   const cert = forge.pki.createCertificate();
-  // the certificate carries a key nobody could sign with; its own signature does not matter
-  cert.publicKey = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBytes(rsaSpkiDer(131_072, 65537n))));
   cert.serialNumber = "01";
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + 86_400_000);
   cert.setSubject([{ name: "commonName", value: "Huge CA" }]);
   cert.setIssuer([{ name: "commonName", value: "Huge CA" }]);
   cert.setExtensions([{ name: "basicConstraints", critical: true, cA: true }]);
-  const certPem = derToPem("CERTIFICATE", signCertificate(cert, privateKeyPem, null));
+  // the certificate carries a key nobody could sign with; its own signature does not matter
+  const spkiDer = rsaSpkiDer(131_072, 65537n);
+  const certPem = derToPem("CERTIFICATE", signCertificate(cert, signingKey(privateKeyPem), { issuer: null, spkiDer }));
   assert.deepEqual(
     refusal(() => importCa({ certPem, keyPem: privateKeyPem })),
     {
@@ -311,7 +460,7 @@ test("importCa: name constraints must allow every host of the inventory", () => 
   });
 });
 
-test("importCa: warns when the CA lacks keyUsage or subjectKeyIdentifier, which -x509_strict refuses", () => {
+test("importCa: warns when the CA lacks keyUsage or subjectKeyIdentifier, which -x509_strict refuses", async () => {
   const dir = tempDir();
   const full = opensslCa(dir, "/CN=full");
   assert.deepEqual(importCa(full).warnings, []);
@@ -324,7 +473,7 @@ test("importCa: warns when the CA lacks keyUsage or subjectKeyIdentifier, which 
 
   // what the warnings claim: openssl verify accepts the certificates, -x509_strict does not
   for (const ca of [noKu, noSki]) {
-    const leaf = buildServerCertificate({
+    const leaf = await buildServerCertificate({
       publicKeyPem: new X509Certificate(full.certPem).publicKey.export({ type: "spki", format: "pem" }).toString(),
       ca,
       commonName: "docker1",

@@ -1,19 +1,21 @@
 import "server-only";
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
 import { checkCaCertificate, type InventoryHost } from "@/lib/pki/ca-checks";
 import { type CaKeyPair, loadCaSigner } from "@/lib/pki/ca-signer";
 import { keyDerivationRefusal } from "@/lib/pki/key-derivation";
-import { generateRsaKeyPair, type RsaKeySize, rsaKeyRefusal } from "@/lib/pki/keys";
+import { type KeySpec, keySpec } from "@/lib/pki/key-types";
+import { generateKeyPair, hasCompressedPoint, keyRefusal, subjectKeyIdentifier } from "@/lib/pki/keys";
 import { buildName, type NameInput } from "@/lib/pki/name";
 import { derToPem, parseCertificatePem, pemBlocks } from "@/lib/pki/pem";
 import { randomSerialHex } from "@/lib/pki/serial";
-import { signCertificate } from "@/lib/pki/sign";
+import { signCertificate, signingKey, skiExtension } from "@/lib/pki/sign";
 import { validityPeriod } from "@/lib/pki/validity";
 
 export interface CreateCaInput extends NameInput {
-  keySize?: RsaKeySize;
+  /** Default ECDSA P-256. */
+  key?: KeySpec;
   days?: number;
 }
 
@@ -34,10 +36,11 @@ export interface ImportedCa extends CaKeyPair {
 export async function createCa(input: CreateCaInput): Promise<CaKeyPair> {
   const name = buildName(input);
   const { notBefore, notAfter } = validityPeriod(input.days ?? 3650);
-  const { publicKeyPem, privateKeyPem } = await generateRsaKeyPair(input.keySize ?? 4096);
+  const { publicKeyPem, privateKeyPem } = await generateKeyPair(input.key ?? keySpec("ecdsa-p256"));
+  const spkiDer = createPublicKey(publicKeyPem).export({ type: "spki", format: "der" });
+  const keyIdentifier = subjectKeyIdentifier(spkiDer);
 
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   cert.serialNumber = randomSerialHex();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
@@ -46,11 +49,11 @@ export async function createCa(input: CreateCaInput): Promise<CaKeyPair> {
   cert.setExtensions([
     { name: "basicConstraints", critical: true, cA: true },
     { name: "keyUsage", critical: true, keyCertSign: true, cRLSign: true },
-    { name: "subjectKeyIdentifier" },
-    { name: "authorityKeyIdentifier", keyIdentifier: true },
+    skiExtension(keyIdentifier),
+    { name: "authorityKeyIdentifier", keyIdentifier: keyIdentifier.toString("binary") },
   ]);
   // self-signed: forge encodes subject and issuer from the same attributes, so they match
-  const der = signCertificate(cert, privateKeyPem, null);
+  const der = signCertificate(cert, signingKey(privateKeyPem), { issuer: null, spkiDer });
   return { certPem: derToPem("CERTIFICATE", der), keyPem: privateKeyPem };
 }
 
@@ -61,23 +64,28 @@ export async function createCa(input: CreateCaInput): Promise<CaKeyPair> {
  */
 export function crossSignCa(successorCertPem: string, predecessor: CaKeyPair): string {
   const successor = parseCertificatePem(successorCertPem);
-  const signer = loadCaSigner(predecessor);
+  const ca = loadCaSigner(predecessor);
   const ski = successor.cert.getExtension("subjectKeyIdentifier") as { subjectKeyIdentifier?: string } | null;
   const cert = forge.pki.createCertificate();
-  cert.publicKey = successor.cert.publicKey;
   cert.serialNumber = randomSerialHex();
   cert.validity.notBefore = successor.cert.validity.notBefore;
-  cert.validity.notAfter = new Date(Math.min(successor.cert.validity.notAfter.getTime(), signer.notAfter.getTime()));
+  cert.validity.notAfter = new Date(Math.min(successor.cert.validity.notAfter.getTime(), ca.notAfter.getTime()));
   cert.setSubject(successor.cert.subject.attributes);
   cert.setExtensions([
     { name: "basicConstraints", critical: true, cA: true },
     { name: "keyUsage", critical: true, keyCertSign: true, cRLSign: true },
-    ski?.subjectKeyIdentifier
-      ? { name: "subjectKeyIdentifier", subjectKeyIdentifier: ski.subjectKeyIdentifier }
-      : { name: "subjectKeyIdentifier" },
-    { name: "authorityKeyIdentifier", keyIdentifier: signer.keyIdentifier },
+    skiExtension(
+      ski?.subjectKeyIdentifier
+        ? Buffer.from(ski.subjectKeyIdentifier, "hex")
+        : subjectKeyIdentifier(successor.spkiDer),
+    ),
+    { name: "authorityKeyIdentifier", keyIdentifier: ca.keyIdentifier.toString("binary") },
   ]);
-  const der = signCertificate(cert, signer.keyPem, signer.name, successor.subjectAsn1);
+  const der = signCertificate(cert, ca.signer, {
+    issuer: ca.name,
+    subject: successor.subjectAsn1,
+    spkiDer: successor.spkiDer,
+  });
   return derToPem("CERTIFICATE", der);
 }
 
@@ -89,17 +97,25 @@ export function crossSignCa(successorCertPem: string, predecessor: CaKeyPair): s
  */
 export function importCa(input: ImportCaInput): ImportedCa {
   const { der, x509 } = readCertificate(input.certPem);
-  const refusal = rsaKeyRefusal(x509.publicKey, "this CA has");
+  const refusal = keyRefusal(x509.publicKey, "this CA has");
   if (refusal) {
     const advice =
-      x509.publicKey.asymmetricKeyType === "rsa" ? "" : " Create a new CA in dockpki, or import a CA with an RSA key.";
+      x509.publicKey.asymmetricKeyType === "rsa"
+        ? ""
+        : " Create a new CA in dockpki, or import a CA with an ECDSA (P-256, P-384) or RSA key.";
     throw InputError.forField("certPem", `${refusal}${advice}`);
+  }
+  if (x509.publicKey.asymmetricKeyType === "ec" && hasCompressedPoint(parseCertificatePem(input.certPem).spkiDer)) {
+    throw InputError.forField(
+      "certPem",
+      "This CA's public key is written as a compressed EC point, which Go (dockerd, the docker CLI) cannot read: dockerd would not start with it. Re-issue the CA certificate from the same key with openssl's default (uncompressed) point form.",
+    );
   }
   const warnings = checkCaCertificate(der, x509, input.hosts ?? []);
 
   const key = readPrivateKey(input.keyPem, input.passphrase);
-  const keyRefusal = rsaKeyRefusal(key, "this key is");
-  if (keyRefusal) throw InputError.forField("keyPem", keyRefusal);
+  const keyProblem = keyRefusal(key, "this key is");
+  if (keyProblem) throw InputError.forField("keyPem", keyProblem);
   if (!x509.checkPrivateKey(key)) {
     throw InputError.forField("keyPem", "This key does not belong to the CA certificate.");
   }

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { InputError } from "@/lib/errors";
 import { mustOpenssl, openssl, opensslCa, tempDir, writeFiles } from "@/lib/pki/__tests__/tools";
-import { createCa } from "@/lib/pki/ca";
+import { createCa, importCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
 import { buildCrl, type CrlEntry, REVOCATION_REASONS } from "@/lib/pki/crl";
+import { keyLabel, keySpec } from "@/lib/pki/key-types";
 import { randomSerialHex } from "@/lib/pki/serial";
 
 const DAY = 86_400_000;
@@ -12,7 +13,7 @@ let dir: string;
 let ca: CaKeyPair;
 before(async () => {
   dir = tempDir();
-  ca = await createCa({ commonName: "CRL Test CA", keySize: 2048 });
+  ca = await createCa({ commonName: "CRL Test CA", key: keySpec("rsa", 2048) });
 });
 
 /** openssl's -text of the CRL, after checking its signature against the CA. */
@@ -85,6 +86,66 @@ test("a CA imported from openssl (UTF8String subject) signs CRLs openssl accepts
     imported.certPem,
   );
   assert.match(text, /Privilege Withdrawn/);
+});
+
+test("an ECDSA CA (P-256, P-384, made or imported) signs CRLs openssl verifies, listing every serial", async () => {
+  const cas: [string, CaKeyPair, string][] = [
+    ...(await Promise.all(
+      [keySpec("ecdsa-p256"), keySpec("ecdsa-p384")].map(
+        async (key): Promise<[string, CaKeyPair, string]> => [
+          keyLabel(key),
+          await createCa({ commonName: `CRL ${keyLabel(key)} CA`, key }),
+          key.keyType === "ecdsa-p384" ? "ecdsa-with-SHA384" : "ecdsa-with-SHA256",
+        ],
+      ),
+    )),
+    [
+      "imported P-384",
+      importCa(opensslCa(tempDir(), "/CN=CRL EC Recipe CA", [], undefined, "P-384")),
+      "ecdsa-with-SHA384",
+    ],
+  ];
+  for (const [name, ecCa, algorithm] of cas) {
+    const entries: CrlEntry[] = Array.from({ length: 5 }, (_, i) => ({
+      serial: randomSerialHex(),
+      revokedAt: new Date(Date.UTC(2026, 2, i + 1, 10)),
+      reason: i % 2 ? "keyCompromise" : undefined,
+    }));
+    const pem = buildCrl({
+      ca: ecCa,
+      entries,
+      crlNumber: 3,
+      thisUpdate: new Date(),
+      nextUpdate: new Date(Date.now() + DAY),
+    });
+    writeFiles(dir, { "ec-crl.pem": pem, "ec-ca.pem": ecCa.certPem });
+    // with -CAfile, openssl crl checks the signature (and says "verify OK" or "verify failure")
+    const check = openssl(["crl", "-in", "ec-crl.pem", "-CAfile", "ec-ca.pem", "-noout"], dir);
+    assert.equal(check.status, 0, `${name}: ${check.stderr}`);
+    assert.match(check.stderr + check.stdout, /verify OK/, name);
+    const text = mustOpenssl(["crl", "-in", "ec-crl.pem", "-noout", "-text"], dir);
+    assert.match(text, new RegExp(`Signature Algorithm: ${algorithm}`), name);
+    const listed = [...text.matchAll(/Serial Number: ([0-9A-F]+)/g)].map((m) => m[1].toLowerCase());
+    assert.deepEqual(
+      listed,
+      entries.map((e) => e.serial),
+      name,
+    );
+  }
+  // and the check is real: checked against another CA of the same name and curve, it fails
+  const impostor = await createCa({ commonName: "CRL ECDSA P-256 CA", key: keySpec("ecdsa-p256") });
+  writeFiles(dir, {
+    "x-crl.pem": buildCrl({
+      ca: cas[0][1],
+      entries: [],
+      crlNumber: 1,
+      thisUpdate: new Date(),
+      nextUpdate: new Date(Date.now() + DAY),
+    }),
+    "x-ca.pem": impostor.certPem,
+  });
+  const crossed = openssl(["crl", "-in", "x-crl.pem", "-CAfile", "x-ca.pem", "-noout"], dir);
+  assert.match(crossed.stderr + crossed.stdout, /verify failure/);
 });
 
 test("10,000 entries", () => {

@@ -3,7 +3,7 @@ import forge from "node-forge";
 import { InputError } from "@/lib/errors";
 import { type CaKeyPair, loadCaSigner } from "@/lib/pki/ca-signer";
 import { derToPem, toBuffer } from "@/lib/pki/pem";
-import { sha256WithRsaIdentifier, signDer } from "@/lib/pki/sign";
+import { signDer } from "@/lib/pki/sign";
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;
@@ -50,11 +50,11 @@ export function buildCrl(input: CrlInput): string {
   if (input.nextUpdate <= input.thisUpdate) {
     throw InputError.forField("nextUpdate", "The next update must come after this update.");
   }
-  const signer = loadCaSigner(input.ca);
+  const ca = loadCaSigner(input.ca);
   const tbs = seq([
     integer("01"), // v2
-    sha256WithRsaIdentifier(),
-    signer.name,
+    ca.signer.algorithm.identifier(), // the CA's own: sha256WithRSAEncryption or ecdsa-with-SHA256/384
+    ca.name,
     time(input.thisUpdate),
     time(input.nextUpdate),
     // an empty revokedCertificates must be left out, not written as an empty SEQUENCE
@@ -63,13 +63,13 @@ export function buildCrl(input: CrlInput): string {
       seq([
         extension(
           OID.authorityKeyIdentifier,
-          seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, signer.keyIdentifier)]),
+          seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, ca.keyIdentifier.toString("binary"))]),
         ),
         extension(OID.cRLNumber, integer(input.crlNumber.toString(16))),
       ]),
     ]),
   ]);
-  return derToPem("X509 CRL", signDer(toBuffer(asn1.toDer(tbs).getBytes()), signer.keyPem));
+  return derToPem("X509 CRL", signDer(toBuffer(asn1.toDer(tbs).getBytes()), ca.signer));
 }
 
 function revokedEntry(entry: CrlEntry): Asn1 {

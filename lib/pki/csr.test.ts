@@ -1,10 +1,21 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { InputError } from "@/lib/errors";
-import { hostileCsrPem, mustOpenssl, read, rsaSpkiDer, tempDir, writeFiles } from "@/lib/pki/__tests__/tools";
+import {
+  hostileCsrPem,
+  mustOpenssl,
+  openssl,
+  read,
+  rsaSpkiDer,
+  tempDir,
+  der as toolsDer,
+  writeFiles,
+} from "@/lib/pki/__tests__/tools";
 import { createCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
 import { parseCsr } from "@/lib/pki/csr";
+import { childrenOf, elementOf, readRoot, TAG } from "@/lib/pki/der";
+import { keySpec } from "@/lib/pki/key-types";
 import { derToPem, pemBlocks } from "@/lib/pki/pem";
 import { buildClientCertificate } from "@/lib/pki/profiles";
 
@@ -12,7 +23,7 @@ let dir: string;
 let ca: CaKeyPair;
 before(async () => {
   dir = tempDir();
-  ca = await createCa({ commonName: "CSR Test CA", keySize: 2048 });
+  ca = await createCa({ commonName: "CSR Test CA", key: keySpec("rsa", 2048) });
 });
 
 function csr(name: string, subj: string, newkey = "rsa:2048", extra: string[] = []): string {
@@ -49,7 +60,7 @@ function refusal(fn: () => unknown): string {
 
 test("an openssl CSR gives its public key, size and CN", () => {
   const parsed = parseCsr(csr("plain", "/CN=laptop-alice", "rsa:3072"));
-  assert.equal(parsed.keySize, 3072);
+  assert.deepEqual(parsed.key, { keyType: "rsa", keySize: 3072 });
   assert.equal(parsed.commonName, "laptop-alice");
   const fromKey = mustOpenssl(["pkey", "-in", "plain.key", "-pubout"], dir);
   assert.equal(parsed.publicKeyPem, fromKey);
@@ -60,7 +71,7 @@ test("a UTF8String subject still verifies (forge must not re-encode what it sign
   assert.equal(parsed.commonName, "Jürgen Müller");
 });
 
-test("requested extensions are ignored: the client profile decides", () => {
+test("requested extensions are ignored: the client profile decides", async () => {
   const pem = csr("greedy", "/CN=root", "rsa:2048", [
     "-addext",
     "basicConstraints=critical,CA:TRUE",
@@ -70,7 +81,7 @@ test("requested extensions are ignored: the client profile decides", () => {
     "extendedKeyUsage=serverAuth,codeSigning",
   ]);
   const { publicKeyPem } = parseCsr(pem);
-  const issued = buildClientCertificate({ publicKeyPem, ca, commonName: "ci-runner", days: 30 });
+  const issued = await buildClientCertificate({ publicKeyPem, ca, commonName: "ci-runner", days: 30 });
   writeFiles(dir, { "greedy.pem": issued.certPem });
   const text = mustOpenssl(["x509", "-in", "greedy.pem", "-noout", "-text"], dir);
   assert.match(text, /Subject: CN = ci-runner/);
@@ -98,12 +109,105 @@ test("a CSR whose subject was changed after signing is refused", () => {
   );
 });
 
-test("EC and short RSA keys are refused in plain words; garbage too", () => {
-  mustOpenssl(["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", "ec.key"], dir);
-  mustOpenssl(["req", "-new", "-key", "ec.key", "-subj", "/CN=ec", "-out", "ec.csr"], dir);
+test("ECDSA requests made by openssl req (P-256, P-384) are read and get certificates openssl verifies", async () => {
+  writeFiles(dir, { "csr-ca.pem": ca.certPem });
+  for (const [curve, key, digest] of [
+    ["P-256", { keyType: "ecdsa-p256", keySize: 256 }, "sha256"],
+    ["P-384", { keyType: "ecdsa-p384", keySize: 384 }, "sha384"],
+    ["P-256", { keyType: "ecdsa-p256", keySize: 256 }, "sha512"],
+  ] as const) {
+    const name = `ec-${curve}-${digest}`;
+    const pem = csr(name, `/CN=${name}`, "ec", ["-pkeyopt", `ec_paramgen_curve:${curve}`, `-${digest}`]);
+    const parsed = parseCsr(pem);
+    assert.deepEqual(parsed.key, key, name);
+    assert.equal(parsed.commonName, name);
+    assert.equal(parsed.publicKeyPem, mustOpenssl(["pkey", "-in", `${name}.key`, "-pubout"], dir));
+    const issued = await buildClientCertificate({ publicKeyPem: parsed.publicKeyPem, ca, commonName: name, days: 7 });
+    assert.deepEqual(issued.key, key);
+    writeFiles(dir, { [`${name}.pem`]: issued.certPem });
+    const r = openssl(["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", "csr-ca.pem", `${name}.pem`], dir);
+    assert.equal(r.status, 0, `${name}: ${r.stderr}${r.stdout}`);
+    // the certificate carries the requester's key, which openssl matches to the private key it kept
+    assert.equal(
+      mustOpenssl(["x509", "-in", `${name}.pem`, "-noout", "-pubkey"], dir),
+      mustOpenssl(["pkey", "-in", `${name}.key`, "-pubout"], dir),
+    );
+    // a flipped bit in an ECDSA signature is caught too
+    const der = pemBlocks(pem, "CERTIFICATE REQUEST")[0];
+    der[der.length - 3] ^= 0x01;
+    assert.match(
+      refusal(() => parseCsr(derToPem("CERTIFICATE REQUEST", der))),
+      /signature does not match|damaged/,
+    );
+  }
+});
+
+/** The request with its signatureAlgorithm swapped for another (the signature bytes stay). */
+function withAlgorithm(pem: string, algorithmHex: string): string {
+  const der = pemBlocks(pem, "CERTIFICATE REQUEST")[0];
+  const [info, , signature] = childrenOf(der, readRoot(der, TAG.SEQUENCE));
+  const parts = [elementOf(der, info), Buffer.from(algorithmHex, "hex"), elementOf(der, signature)];
+  return derToPem("CERTIFICATE REQUEST", toolsDer(0x30, ...parts));
+}
+
+test("the signature algorithm must fit the key: RSA's on an EC key, or ECDSA's on an RSA key, is refused", () => {
+  const sha256WithRsa = "300d06092a864886f70d01010b0500";
+  const ecdsaWithSha256 = "300a06082a8648ce3d040302";
+  const ec = csr("ec-swap", "/CN=ec-swap", "ec", ["-pkeyopt", "ec_paramgen_curve:P-256"]);
   assert.match(
-    refusal(() => parseCsr(read(dir, "ec.csr"))),
-    /RSA keys only; this request has an EC key \(P-384\)/,
+    refusal(() => parseCsr(withAlgorithm(ec, sha256WithRsa))),
+    /signed with an algorithm dockpki cannot check for its key/,
+  );
+  const rsa = csr("rsa-swap", "/CN=rsa-swap");
+  assert.match(
+    refusal(() => parseCsr(withAlgorithm(rsa, ecdsaWithSha256))),
+    /signed with an algorithm dockpki cannot check for its key/,
+  );
+  // the surgery itself leaves a sound request: put back, the algorithm is accepted again
+  assert.equal(parseCsr(withAlgorithm(ec, ecdsaWithSha256)).commonName, "ec-swap");
+});
+
+test("an ECDSA request signed with SHA-1 is refused, as an RSA one is", () => {
+  const pem = csr("ec-sha1", "/CN=ec-sha1", "ec", ["-pkeyopt", "ec_paramgen_curve:P-256", "-sha1"]);
+  assert.match(mustOpenssl(["req", "-in", "ec-sha1.csr", "-noout", "-text"], dir), /ecdsa-with-SHA1/);
+  assert.match(
+    refusal(() => parseCsr(pem)),
+    /signed with SHA-1, which is no longer safe/,
+  );
+});
+
+// Go's crypto/x509 (dockerd, the docker CLI) reads only uncompressed EC points: a certificate that
+// carries a compressed one fails to parse ("x509: failed to unmarshal elliptic curve point"), so the
+// request must be refused, or its key written out uncompressed: dockpki writes it uncompressed.
+test("a request whose EC point is compressed gets a certificate Go can read, or a refusal", async () => {
+  mustOpenssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "c0.key"], dir);
+  mustOpenssl(["ec", "-in", "c0.key", "-conv_form", "compressed", "-out", "compressed.key"], dir);
+  mustOpenssl(["req", "-new", "-key", "compressed.key", "-subj", "/CN=compressed", "-out", "compressed.csr"], dir);
+  assert.match(mustOpenssl(["req", "-in", "compressed.csr", "-noout", "-text"], dir), /pub:\s*\n\s*0[23]:/);
+  let publicKeyPem: string;
+  try {
+    publicKeyPem = parseCsr(read(dir, "compressed.csr")).publicKeyPem;
+  } catch (err) {
+    assert.ok(err instanceof InputError, String(err));
+    return;
+  }
+  const issued = await buildClientCertificate({ publicKeyPem, ca, commonName: "compressed", days: 7 });
+  writeFiles(dir, { "compressed.pem": issued.certPem });
+  assert.match(mustOpenssl(["x509", "-in", "compressed.pem", "-noout", "-text"], dir), /pub:\s*\n\s*04:/);
+});
+
+test("P-521, Ed25519 and short RSA keys are refused in plain words; garbage too", () => {
+  mustOpenssl(["ecparam", "-name", "secp521r1", "-genkey", "-noout", "-out", "p521.key"], dir);
+  mustOpenssl(["req", "-new", "-key", "p521.key", "-subj", "/CN=p521", "-out", "p521.csr"], dir);
+  assert.match(
+    refusal(() => parseCsr(read(dir, "p521.csr"))),
+    /^dockpki works with EC keys on P-256 or P-384 only; this request has an EC key \(P-521\)\. Create it with: openssl req /,
+  );
+  mustOpenssl(["genpkey", "-algorithm", "ed25519", "-out", "ed.key"], dir);
+  mustOpenssl(["req", "-new", "-key", "ed.key", "-subj", "/CN=ed", "-out", "ed.csr"], dir);
+  assert.match(
+    refusal(() => parseCsr(read(dir, "ed.csr"))),
+    /ECDSA \(P-256, P-384\) and RSA keys; this request has an Ed25519 key\./,
   );
   assert.match(
     refusal(() => parseCsr(csr("short", "/CN=short", "rsa:1024"))),
@@ -155,7 +259,7 @@ test("a CSR whose exponent is 2^300000+1 is refused before anything is computed"
 
 test("exponents: 3 and 65537 are fine; even, 1 and above 2^31-1 (Go refuses those) are not", () => {
   const e3 = csr("e3", "/CN=e3", "rsa:2048", ["-pkeyopt", "rsa_keygen_pubexp:3"]);
-  assert.equal(parseCsr(e3).keySize, 2048);
+  assert.deepEqual(parseCsr(e3).key, { keyType: "rsa", keySize: 2048 });
   mustOpenssl(
     [
       "genpkey",

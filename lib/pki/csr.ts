@@ -3,23 +3,32 @@ import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import forge from "node-forge";
 import { InputError } from "@/lib/errors";
 import { childrenOf, contentOf, elementOf, oidText, readRoot, TAG } from "@/lib/pki/der";
-import { rsaKeyRefusal } from "@/lib/pki/keys";
+import type { KeySpec } from "@/lib/pki/key-types";
+import { keyRefusal, keySpecOf, spkiForCertificate } from "@/lib/pki/keys";
 import { commonNameOf } from "@/lib/pki/name";
-import { pemBlocks, toBytes } from "@/lib/pki/pem";
+import { derToPem, pemBlocks, toBytes } from "@/lib/pki/pem";
 
 export interface ParsedCsr {
   publicKeyPem: string;
-  keySize: number;
+  key: KeySpec;
   /** What the requester put in the subject; the certificate gets dockpki's name anyway. */
   commonName: string | null;
 }
 
-const DIGESTS: Record<string, string> = {
-  "1.2.840.113549.1.1.11": "sha256", // sha256WithRSAEncryption
-  "1.2.840.113549.1.1.12": "sha384",
-  "1.2.840.113549.1.1.13": "sha512",
+// The algorithm must fit the key: an RSA signature algorithm with an EC key is refused as unknown
+const DIGESTS: Record<"rsa" | "ec", Record<string, string>> = {
+  rsa: {
+    "1.2.840.113549.1.1.11": "sha256", // sha256WithRSAEncryption
+    "1.2.840.113549.1.1.12": "sha384",
+    "1.2.840.113549.1.1.13": "sha512",
+  },
+  ec: {
+    "1.2.840.10045.4.3.2": "sha256", // ecdsa-with-SHA256
+    "1.2.840.10045.4.3.3": "sha384",
+    "1.2.840.10045.4.3.4": "sha512",
+  },
 };
-const SHA1_WITH_RSA = "1.2.840.113549.1.1.5";
+const SHA1_WITH = ["1.2.840.113549.1.1.5", "1.2.840.10045.4.1"]; // sha1WithRSAEncryption, ecdsa-with-SHA1
 
 const fail = (message: string) => InputError.forField("csrPem", message);
 const damaged = () => fail("The certificate request is damaged and could not be read.");
@@ -41,18 +50,22 @@ export function parseCsr(pem: string): ParsedCsr {
   } catch {
     throw damaged();
   }
-  const refusal = rsaKeyRefusal(key, "this request has");
+  const refusal = keyRefusal(key, "this request has");
   if (refusal)
-    throw fail(`${refusal} Create it with: openssl req -new -newkey rsa:3072 -nodes -keyout key.pem -out req.csr`);
+    throw fail(
+      `${refusal} Create it with: openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem -out req.csr`,
+    );
 
-  if (parts.algorithm === SHA1_WITH_RSA) {
+  if (SHA1_WITH.includes(parts.algorithm)) {
     throw fail(
       "The request is signed with SHA-1, which is no longer safe; create it again with SHA-256 (openssl's default).",
     );
   }
-  const digest = DIGESTS[parts.algorithm];
+  const digest = DIGESTS[key.asymmetricKeyType === "ec" ? "ec" : "rsa"][parts.algorithm];
   if (!digest)
-    throw fail("The request is signed with an algorithm dockpki cannot check; create it with RSA and SHA-256.");
+    throw fail(
+      "The request is signed with an algorithm dockpki cannot check for its key; create it with openssl's default (SHA-256).",
+    );
   let verified = false;
   try {
     verified = verify(digest, parts.info, key, parts.signature);
@@ -61,8 +74,8 @@ export function parseCsr(pem: string): ParsedCsr {
   }
   if (!verified) throw fail("The request's signature does not match its contents: it was altered or damaged.");
   return {
-    publicKeyPem: key.export({ type: "spki", format: "pem" }).toString(),
-    keySize: key.asymmetricKeyDetails?.modulusLength ?? 0,
+    publicKeyPem: derToPem("PUBLIC KEY", spkiForCertificate(key)),
+    key: keySpecOf(key) as KeySpec,
     commonName: requestedCommonName(parts.subject),
   };
 }

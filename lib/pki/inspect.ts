@@ -1,7 +1,8 @@
 import "server-only";
-import { createHash } from "node:crypto";
-import type forge from "node-forge";
+import { createHash, createPublicKey } from "node:crypto";
 import { InputError } from "@/lib/errors";
+import type { KeyType } from "@/lib/pki/key-types";
+import { keySpecOf } from "@/lib/pki/keys";
 import { commonNameOf, formatName } from "@/lib/pki/name";
 import { parseCertificatePem } from "@/lib/pki/pem";
 
@@ -18,6 +19,7 @@ export interface CertificateSummary {
   notAfter: Date;
   dnsNames: string[];
   ipAddresses: string[];
+  keyType: KeyType;
   keySize: number;
   isCa: boolean;
   /** False when the certificate has no keyUsage extension (the classic openssl recipe's CA). */
@@ -35,9 +37,11 @@ export function describeCertificate(pem: string): CertificateSummary {
   try {
     parsed = parseCertificatePem(pem);
   } catch {
-    throw InputError.forField("certPem", "This is not a PEM certificate with an RSA key that dockpki can read.");
+    throw InputError.forField("certPem", "This is not a PEM certificate that dockpki can read.");
   }
-  const { der, cert } = parsed;
+  const { der, cert, spkiDer } = parsed;
+  const key = keySpecOf(createPublicKey({ key: spkiDer, format: "der", type: "spki" }));
+  if (!key) throw InputError.forField("certPem", "This certificate's key is neither ECDSA (P-256, P-384) nor RSA.");
   const altNames = (cert.getExtension("subjectAltName") as { altNames?: AltName[] } | null)?.altNames ?? [];
   const constraints = cert.getExtension("basicConstraints") as { cA?: boolean } | null;
   return {
@@ -50,7 +54,8 @@ export function describeCertificate(pem: string): CertificateSummary {
     notAfter: cert.validity.notAfter,
     dnsNames: altNames.filter((n) => n.type === 2).map((n) => n.value),
     ipAddresses: altNames.filter((n) => n.type === 7 && n.ip).map((n) => n.ip as string),
-    keySize: (cert.publicKey as forge.pki.rsa.PublicKey).n.bitLength(),
+    keyType: key.keyType,
+    keySize: key.keySize,
     isCa: constraints?.cA === true,
     hasKeyUsage: cert.getExtension("keyUsage") !== null,
   };

@@ -18,18 +18,31 @@ export function pemBlocks(text: string, label: string): Buffer[] {
 
 export interface ParsedCertificate {
   der: Buffer;
+  /** forge's reading of the names, validity and extensions; its publicKey is STAND_IN_KEY, never the real one. */
   cert: forge.pki.Certificate;
   /** The subject Name exactly as encoded, for use as the issuer of what this certificate signs. */
   subjectAsn1: forge.asn1.Asn1;
+  /** The DER SubjectPublicKeyInfo, for node:crypto: RSA or EC alike. */
+  spkiDer: Buffer;
 }
 
-/** The first certificate in a PEM text. Throws forge's error when it is not an RSA certificate. */
+/**
+ * forge reads and writes only RSA keys, and dockpki uses it for the rest of the certificate
+ * structure (names, validity, extensions). Where a key goes in or comes out, forge gets this
+ * stand-in and node:crypto handles the real key (readPublicKey, tbsCertificateDer).
+ */
+export const STAND_IN_KEY = forge.pki.setRsaPublicKey(new forge.jsbn.BigInteger("3"), new forge.jsbn.BigInteger("3"));
+const STAND_IN_SPKI = forge.asn1.toDer(forge.pki.publicKeyToAsn1(STAND_IN_KEY)).getBytes();
+
+/** The first certificate in a PEM text, RSA or EC. Throws when there is none or it does not decode. */
 export function parseCertificatePem(pem: string): ParsedCertificate {
   const [der] = pemBlocks(pem, "CERTIFICATE");
   if (!der) throw new Error("no PEM certificate found");
   const asn = forge.asn1.fromDer(toBytes(der));
   const tbs = (asn.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
-  // version [0] is optional; after it come serial, signature, issuer, validity, subject
+  // version [0] is optional; after it come serial, signature, issuer, validity, subject, spki
   const offset = tbs[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
-  return { der, cert: forge.pki.certificateFromAsn1(asn), subjectAsn1: tbs[offset + 4] };
+  const spkiDer = toBuffer(forge.asn1.toDer(tbs[offset + 5]).getBytes());
+  tbs[offset + 5] = forge.asn1.fromDer(STAND_IN_SPKI);
+  return { der, cert: forge.pki.certificateFromAsn1(asn), subjectAsn1: tbs[offset + 4], spkiDer };
 }

@@ -4,7 +4,8 @@ import forge from "node-forge";
 import { InputError } from "@/lib/errors";
 import { type CaKeyPair, loadCaSigner } from "@/lib/pki/ca-signer";
 import { ipToBytes } from "@/lib/pki/ip-bytes";
-import { readRsaPublicKey } from "@/lib/pki/keys";
+import type { KeySpec } from "@/lib/pki/key-types";
+import { readPublicKey, subjectKeyIdentifier } from "@/lib/pki/keys";
 import { buildName } from "@/lib/pki/name";
 import {
   type CertificateNames,
@@ -15,7 +16,7 @@ import {
 } from "@/lib/pki/name-constraints";
 import { derToPem, pemBlocks, toBytes } from "@/lib/pki/pem";
 import { randomSerialHex } from "@/lib/pki/serial";
-import { signCertificate } from "@/lib/pki/sign";
+import { signCertificateAsync, skiExtension } from "@/lib/pki/sign";
 import { validityPeriod } from "@/lib/pki/validity";
 
 export interface IssuedCertificate {
@@ -26,6 +27,8 @@ export interface IssuedCertificate {
   notAfter: Date;
   /** SHA-256 of the DER certificate, lowercase hex without separators. */
   fingerprint: string;
+  /** The subject's key. */
+  key: KeySpec;
 }
 
 export interface ServerCertificateInput {
@@ -49,7 +52,7 @@ export interface ClientCertificateInput {
 // RFC 1123 labels, optionally "*." in front; Go refuses a SAN that is not IA5 (ASCII)
 const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
-export function buildServerCertificate(input: ServerCertificateInput): IssuedCertificate {
+export async function buildServerCertificate(input: ServerCertificateInput): Promise<IssuedCertificate> {
   const altNames = [
     ...unique(input.dnsNames).map((dns) => {
       if (dns.length > 253 || !DNS_NAME.test(dns)) {
@@ -79,36 +82,37 @@ export function buildServerCertificate(input: ServerCertificateInput): IssuedCer
   ]);
 }
 
-export function buildClientCertificate(input: ClientCertificateInput): IssuedCertificate {
+export async function buildClientCertificate(input: ClientCertificateInput): Promise<IssuedCertificate> {
   return issue(input, [{ name: "extKeyUsage", clientAuth: true }]);
 }
 
-function issue(input: ClientCertificateInput, profile: object[]): IssuedCertificate {
+async function issue(input: ClientCertificateInput, profile: object[]): Promise<IssuedCertificate> {
   const subject = buildName({ commonName: input.commonName });
-  const publicKey = readRsaPublicKey(input.publicKeyPem);
-  const signer = loadCaSigner(input.ca);
-  const { notBefore, notAfter } = validityPeriod(input.days, signer.notAfter);
+  const key = readPublicKey(input.publicKeyPem);
+  const ca = loadCaSigner(input.ca);
+  const { notBefore, notAfter } = validityPeriod(input.days, ca.notAfter);
 
   const cert = forge.pki.createCertificate();
-  cert.publicKey = publicKey;
   cert.serialNumber = randomSerialHex();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
   cert.setSubject(subject);
   cert.setExtensions([
     ...profile,
-    { name: "keyUsage", critical: true, digitalSignature: true, keyEncipherment: true },
+    // keyEncipherment is for RSA key transport: an EC key signs only (as Go's own tools set it)
+    { name: "keyUsage", critical: true, digitalSignature: true, keyEncipherment: key.keyType === "rsa" },
     { name: "basicConstraints", critical: true, cA: false },
-    { name: "subjectKeyIdentifier" },
-    { name: "authorityKeyIdentifier", keyIdentifier: signer.keyIdentifier },
+    skiExtension(subjectKeyIdentifier(key.spkiDer)),
+    { name: "authorityKeyIdentifier", keyIdentifier: ca.keyIdentifier.toString("binary") },
   ]);
-  const der = signCertificate(cert, signer.keyPem, signer.name);
+  const der = await signCertificateAsync(cert, ca.signer, { issuer: ca.name, spkiDer: key.spkiDer });
   return {
     certPem: derToPem("CERTIFICATE", der),
     serial: cert.serialNumber,
     notBefore,
     notAfter,
     fingerprint: createHash("sha256").update(der).digest("hex"),
+    key: { keyType: key.keyType, keySize: key.keySize },
   };
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
@@ -7,7 +8,8 @@ import { renderCustomConf } from "@/lib/bundles/custom-conf";
 import { opensslCa, tempDir } from "@/lib/pki/__tests__/tools";
 import { createCa, importCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
-import { generateRsaKeyPair } from "@/lib/pki/keys";
+import { type KeySpec, keyLabel, keySpec } from "@/lib/pki/key-types";
+import { generateKeyPair, keySpecOf } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate } from "@/lib/pki/profiles";
 import {
   dockerJudgeUnavailable,
@@ -49,9 +51,12 @@ function writeServerBundle(dir: string, caPem: string, party: Pems): string {
   return dir;
 }
 
-async function issue(ca: CaKeyPair): Promise<{ server: Pems; client: Pems }> {
-  const [serverKey, clientKey] = await Promise.all([generateRsaKeyPair(2048), generateRsaKeyPair(3072)]);
-  const server = buildServerCertificate({
+async function issue(
+  ca: CaKeyPair,
+  keys: { server: KeySpec; client: KeySpec } = { server: keySpec("rsa", 2048), client: keySpec("rsa", 3072) },
+): Promise<{ server: Pems; client: Pems }> {
+  const [serverKey, clientKey] = await Promise.all([generateKeyPair(keys.server), generateKeyPair(keys.client)]);
+  const server = await buildServerCertificate({
     publicKeyPem: serverKey.publicKeyPem,
     ca,
     commonName: "docker-test-host",
@@ -59,7 +64,12 @@ async function issue(ca: CaKeyPair): Promise<{ server: Pems; client: Pems }> {
     ipAddresses: ["127.0.0.1", "::1"],
     days: 30,
   });
-  const client = buildClientCertificate({ publicKeyPem: clientKey.publicKeyPem, ca, commonName: "ci-runner", days: 7 });
+  const client = await buildClientCertificate({
+    publicKeyPem: clientKey.publicKeyPem,
+    ca,
+    commonName: "ci-runner",
+    days: 7,
+  });
   return {
     server: { certPem: server.certPem, keyPem: serverKey.privateKeyPem },
     client: { certPem: client.certPem, keyPem: clientKey.privateKeyPem },
@@ -71,7 +81,7 @@ describe("docker-judge.sh and check-bundle.sh: real dockerd + docker CLI", { tim
   let issued: Awaited<ReturnType<typeof issue>>;
   before(async () => {
     if (dockerJudgeUnavailable()) return;
-    ca = await createCa({ commonName: "dockpki Docker Test CA", keySize: 4096 });
+    ca = await createCa({ commonName: "dockpki Docker Test CA", key: keySpec("rsa", 4096) });
     issued = await issue(ca);
   });
 
@@ -130,4 +140,33 @@ describe("docker-judge.sh and check-bundle.sh: real dockerd + docker CLI", { tim
     assert.equal(second.status, 0, second.output);
     assert.match(second.output, /RESULT: PASS/);
   });
+
+  // The key-type matrix, cut to what a judge run costs: each CA type once, with leaves of other types,
+  // so that every leaf type is once a server's and once a client's (RSA under RSA is covered above).
+  const mixes: { ca: KeySpec; server: KeySpec; client: KeySpec }[] = [
+    { ca: keySpec("ecdsa-p256"), server: keySpec("rsa", 2048), client: keySpec("ecdsa-p384") },
+    { ca: keySpec("rsa", 2048), server: keySpec("ecdsa-p384"), client: keySpec("ecdsa-p256") },
+    { ca: keySpec("ecdsa-p384"), server: keySpec("ecdsa-p256"), client: keySpec("rsa", 2048) },
+  ];
+  for (const mix of mixes) {
+    const name = `${keyLabel(mix.ca)} CA, ${keyLabel(mix.server)} server, ${keyLabel(mix.client)} client`;
+    test(`PASSES ${name}`, { timeout: 180_000 }, async (t) => {
+      const skip = skipWithoutDocker();
+      if (skip) return t.skip(skip);
+      const mixCa = await createCa({ commonName: `dockpki Docker ${keyLabel(mix.ca)} CA`, key: mix.ca });
+      const pair = await issue(mixCa, mix);
+      // what is judged is what the name says
+      assert.deepEqual(keySpecOf(new X509Certificate(mixCa.certPem).publicKey), mix.ca);
+      assert.deepEqual(keySpecOf(new X509Certificate(pair.server.certPem).publicKey), mix.server);
+      assert.deepEqual(keySpecOf(new X509Certificate(pair.client.certPem).publicKey), mix.client);
+      const { own, second } = judge(mixCa.certPem, pair.server, pair.client);
+      assert.equal(own.status, 0, own.output);
+      assert.match(own.output, /^RESULT: PASS/m);
+      assert.match(own.output, /^PASS {2}docker version over tcp:\/\/127\.0\.0\.1:2376 with the client bundle/m);
+      if (!second) return;
+      assert.equal(second.status, 0, second.output);
+      assert.match(second.output, /RESULT: PASS/);
+      assert.match(second.output, /PASS\s+docker version with the client bundle/);
+    });
+  }
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after } from "node:test";
+import { type KeySpec, keySpec } from "@/lib/pki/key-types";
 
 const dirs: string[] = [];
 // registered at import, on the file's root: an after() called inside a before() hook runs too early
@@ -43,6 +44,12 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 
 export const read = (dir: string, name: string) => readFileSync(path.join(dir, name), "utf8");
 
+/** The interop matrix: every CA type signs every leaf type (RSA at 2048 bits, to stay fast). */
+export const MATRIX_KEYS: KeySpec[] = [keySpec("ecdsa-p256"), keySpec("ecdsa-p384"), keySpec("rsa", 2048)];
+
+/** An openssl CA's key: RSA 2048 (`genrsa`, the recipe), or EC on a curve (`genpkey`, PKCS#8). */
+export type RecipeKey = "rsa" | "P-256" | "P-384" | "P-521";
+
 /**
  * The classic recipe's CA, `openssl genrsa` + `openssl req -new -x509`, plus the keyUsage that
  * openssl's default config leaves out (null: leave it out, as the recipe does).
@@ -52,8 +59,10 @@ export function opensslCa(
   subj: string,
   extra: string[] = [],
   keyUsage: string | null = "critical,keyCertSign,cRLSign",
+  key: RecipeKey = "rsa",
 ): { certPem: string; keyPem: string } {
-  mustOpenssl(["genrsa", "-out", "ca-key.pem", "2048"], dir);
+  const ec = ["genpkey", "-algorithm", "EC", "-pkeyopt", `ec_paramgen_curve:${key}`, "-out", "ca-key.pem"];
+  mustOpenssl(key === "rsa" ? ["genrsa", "-out", "ca-key.pem", "2048"] : ec, dir);
   const usage = keyUsage ? ["-addext", `keyUsage=${keyUsage}`] : [];
   const recipe = ["req", "-new", "-x509", "-days", "365", "-key", "ca-key.pem", "-sha256", "-out", "ca.pem"];
   mustOpenssl([...recipe, "-subj", subj, ...usage, ...extra], dir);
