@@ -3,12 +3,13 @@ import { type Principal, recordAudit } from "@/lib/audit";
 import { buildPkcs12, generatePassphrase } from "@/lib/bundles/pkcs12";
 import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
-import { trustedCas } from "@/lib/ca/cas";
+import { trustAnchorPem, trustedCas } from "@/lib/ca/cas";
 import { unseal } from "@/lib/crypto/seal";
 import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
 import { ConflictError, ForbiddenError, GoneError, InputError, NotFoundError } from "@/lib/errors";
 import { getHost, listAllHosts } from "@/lib/hosts";
+import { derToPem, pemBlocks } from "@/lib/pki/pem";
 import { agentSettingsFor } from "@/lib/renewal/agent-settings";
 import { getSettings } from "@/lib/settings";
 
@@ -84,7 +85,7 @@ export async function openBundle(
 
   const [cas, settings] = await Promise.all([trustedCas(), getSettings()]);
   const keyPem = cert.keySealed ? unseal(cert.keySealed, `certificate:${cert.id}`) : null;
-  const files = { caCertPems: cas.map((ca) => ca.certPem), certPem: cert.certPem, keyPem };
+  const files = { caCertPems: [...new Set(cas.map((ca) => ca.certPem))], certPem: cert.certPem, keyPem };
   let zip: ReturnType<typeof buildServerBundle>;
   let name: string;
   if (cert.kind === "server") {
@@ -141,7 +142,13 @@ export async function openPkcs12(
       `Certificate ${cert.serial} was issued for a CSR: its key never reached dockpki, so only its owner can make a .p12 (openssl pkcs12 -export).`,
     );
   }
-  const ca = await db.certificateAuthority.findUniqueOrThrow({ where: { id: cert.caId }, select: { certPem: true } });
+  const ca = await db.certificateAuthority.findUniqueOrThrow({
+    where: { id: cert.caId },
+    select: { certPem: true, rootCertPem: true },
+  });
+  // cert.pem is the leaf, then the issuing CA when it is an intermediate; the .p12 lists the
+  // leaf in its key's bag and the chain up to the root after it
+  const [leafPem, ...chainPems] = pemBlocks(cert.certPem, "CERTIFICATE").map((der) => derToPem("CERTIFICATE", der));
   const generated = opts.passphrase ? null : generatePassphrase();
   const passphrase = opts.passphrase ?? (generated as string);
   const holder =
@@ -150,8 +157,8 @@ export async function openPkcs12(
       : await db.client.findUniqueOrThrow({ where: { id: cert.holderId }, select: { name: true } });
   const p12 = buildPkcs12({
     keyPem: unseal(cert.keySealed, `certificate:${cert.id}`),
-    certPem: cert.certPem,
-    caCertPems: [ca.certPem],
+    certPem: leafPem,
+    caCertPems: [...chainPems, trustAnchorPem(ca)],
     passphrase,
     name: holder.name,
   });

@@ -1,15 +1,18 @@
 import { z } from "zod";
-import { daysSchema } from "@/lib/validation";
+import { daysSchema, KEY_SIZE_IS_FOR_RSA, keyChoiceFields } from "@/lib/validation";
 
-export const issueSchema = z.object({
-  days: daysSchema.optional(),
-  csrPem: z
-    .string()
-    .trim()
-    .max(64 * 1024, "The CSR is too large to be a PEM file.")
-    .optional()
-    .transform((v) => v || undefined),
-});
+export const issueSchema = z
+  .object({
+    days: daysSchema.optional(),
+    ...keyChoiceFields,
+    csrPem: z
+      .string()
+      .trim()
+      .max(64 * 1024, "The CSR is too large to be a PEM file.")
+      .optional()
+      .transform((v) => v || undefined),
+  })
+  .refine(KEY_SIZE_IS_FOR_RSA.check, { message: KEY_SIZE_IS_FOR_RSA.message, path: ["keySize"] });
 
 export type IssueInput = Partial<z.infer<typeof issueSchema>>;
 

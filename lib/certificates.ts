@@ -3,6 +3,13 @@ import { randomUUID } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { loadActiveCaSigner, loadCaSigner } from "@/lib/ca/cas";
 import type { CertificateQuery } from "@/lib/certificate-query.schema";
+import {
+  claimPooledKey,
+  PooledKeyTaken,
+  releasePooledKey,
+  takePooledKey,
+  whileGenerating,
+} from "@/lib/certificates/key-pool";
 import type { IssueInput } from "@/lib/certificates.schema";
 import { getClient } from "@/lib/clients";
 import { seal } from "@/lib/crypto/seal";
@@ -14,11 +21,13 @@ import { getHost } from "@/lib/hosts";
 import { hostCertificateNames } from "@/lib/hosts.schema";
 import { observeIssuance } from "@/lib/monitoring/metrics";
 import { parseCsr } from "@/lib/pki/csr";
-import { generateRsaKeyPair, spkiSha256 } from "@/lib/pki/keys";
+import { chooseKeySpec, type KeySpec, type KeyType, keySpec } from "@/lib/pki/key-types";
+import { generateKeyPair, spkiSha256 } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
 import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
 import { revokeCertificate } from "@/lib/revocations";
 import { getSettings } from "@/lib/settings";
+import type { Settings } from "@/lib/settings.schema";
 
 /** What pages and the API may see of a certificate: never its key. */
 export const CERT_PUBLIC_FIELDS = {
@@ -33,6 +42,7 @@ export const CERT_PUBLIC_FIELDS = {
   dnsNames: true,
   ipAddresses: true,
   extKeyUsage: true,
+  keyType: true,
   keySize: true,
   notBefore: true,
   notAfter: true,
@@ -53,8 +63,10 @@ interface KeyMaterial {
   publicKeyPem: string;
   publicKeySha256: string;
   privateKeyPem: string | null;
-  keySize: number;
+  key: KeySpec;
   csrPem: string | null;
+  /** A key from the pool: its row is deleted in the transaction that stores the certificate. */
+  poolId?: string;
 }
 
 /** Refuses a public key that a certificate revoked for keyCompromise carried: it is known to others. */
@@ -75,22 +87,48 @@ export async function assertKeyNotCompromised(
   }
 }
 
-/** A fresh key pair, or the public key of a CSR (whose private key never leaves its owner). */
-async function keyMaterial(csrPem: string | undefined, keySize: 2048 | 3072 | 4096): Promise<KeyMaterial> {
+/** A fresh key pair (from the pool when it has one), or the public key of a CSR (whose private key
+ * never leaves its owner). */
+async function keyMaterial(csrPem: string | undefined, spec: KeySpec): Promise<KeyMaterial> {
   if (csrPem) {
     const csr = parseCsr(csrPem);
     const publicKeySha256 = spkiSha256(csr.publicKeyPem);
     await assertKeyNotCompromised(publicKeySha256);
-    return { publicKeyPem: csr.publicKeyPem, publicKeySha256, privateKeyPem: null, keySize: csr.keySize, csrPem };
+    return { publicKeyPem: csr.publicKeyPem, publicKeySha256, privateKeyPem: null, key: csr.key, csrPem };
   }
-  const pair = await generateRsaKeyPair(keySize);
+  const pooled = await takePooledKey(spec);
+  const pair =
+    pooled ??
+    (spec.keyType === "rsa" ? await whileGenerating(() => generateKeyPair(spec)) : await generateKeyPair(spec));
   return {
     publicKeyPem: pair.publicKeyPem,
     publicKeySha256: spkiSha256(pair.publicKeyPem),
     privateKeyPem: pair.privateKeyPem,
-    keySize,
+    key: spec,
     csrPem: null,
+    poolId: pooled?.poolId,
   };
+}
+
+/**
+ * Builds and stores a certificate with a new key; when another instance used the same pooled key
+ * first, once more with another (the pool never puts one key into two certificates).
+ */
+async function withKey<T>(
+  csrPem: string | undefined,
+  spec: KeySpec,
+  issue: (key: KeyMaterial) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const key = await keyMaterial(csrPem, spec);
+    try {
+      return await issue(key);
+    } catch (err) {
+      if (!(err instanceof PooledKeyTaken) || attempt >= 3) throw err;
+    } finally {
+      if (key.poolId) releasePooledKey(key.poolId);
+    }
+  }
 }
 
 interface NewCertificate {
@@ -106,6 +144,8 @@ interface NewCertificate {
   extKeyUsage: string[];
   key: KeyMaterial;
   built: IssuedCertificate;
+  /** The issuing CA's certificate when it is an intermediate: cert.pem carries it after the leaf. */
+  chainPem: string;
 }
 
 /** How an issuance relates to the one it replaces, and what else must happen in its transaction. */
@@ -139,6 +179,7 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
     });
     // Again here, under the lock: a key compromise another process revoked since must win.
     await assertKeyNotCompromised(c.key.publicKeySha256, "csrPem", tx);
+    if (c.key.poolId) await claimPooledKey(tx, c.key.poolId);
     const cert = await tx.certificate.create({
       data: {
         id,
@@ -152,12 +193,13 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
         dnsNames: JSON.stringify(c.dnsNames),
         ipAddresses: JSON.stringify(c.ipAddresses),
         extKeyUsage: c.extKeyUsage.join(","),
-        keySize: c.key.keySize,
+        keyType: c.key.key.keyType,
+        keySize: c.key.key.keySize,
         notBefore: c.built.notBefore,
         notAfter: c.built.notAfter,
         fingerprint: c.built.fingerprint,
         publicKeySha256: c.key.publicKeySha256,
-        certPem: c.built.certPem,
+        certPem: c.built.certPem + c.chainPem,
         keySealed,
         csrPem: c.key.csrPem,
         issuedBy: actorLabel(actor),
@@ -176,6 +218,8 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
         serial: cert.serial,
         notAfter: cert.notAfter,
         fromCsr: !!c.key.csrPem,
+        keyType: c.key.key.keyType,
+        keySize: c.key.key.keySize,
         replaces: opts.replaces,
       },
     });
@@ -209,32 +253,35 @@ async function issueHost(actor: Principal, hostId: string, input: IssueInput, op
   const host = await getHost(hostId);
   const { dnsNames, ipAddresses } = hostCertificateNames(host);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
-  const key = await keyMaterial(input.csrPem, settings.leafKeySize);
+  const spec = leafKeySpec(input, host, settings);
   const clientAuth = host.role === "swarm-manager";
-  const built = buildServerCertificate({
-    publicKeyPem: key.publicKeyPem,
-    ca,
-    commonName: host.dnsNames[0] ?? host.name,
-    dnsNames,
-    ipAddresses,
-    days: input.days ?? defaultLifetimeDays("server", settings, host.renewalEnabled),
-    clientAuth,
-  });
-  return storeCertificate(
-    actor,
-    {
-      kind: "server",
-      hostId,
-      caId: ca.id,
+  return withKey(input.csrPem, spec, async (key) => {
+    const built = await buildServerCertificate({
+      publicKeyPem: key.publicKeyPem,
+      ca,
       commonName: host.dnsNames[0] ?? host.name,
       dnsNames,
       ipAddresses,
-      extKeyUsage: clientAuth ? ["serverAuth", "clientAuth"] : ["serverAuth"],
-      key,
-      built,
-    },
-    opts,
-  );
+      days: input.days ?? defaultLifetimeDays("server", settings, host.renewalEnabled),
+      clientAuth,
+    });
+    return storeCertificate(
+      actor,
+      {
+        kind: "server",
+        hostId,
+        caId: ca.id,
+        commonName: host.dnsNames[0] ?? host.name,
+        dnsNames,
+        ipAddresses,
+        extKeyUsage: clientAuth ? ["serverAuth", "clientAuth"] : ["serverAuth"],
+        key,
+        built,
+        chainPem: ca.chainPem,
+      },
+      opts,
+    );
+  });
 }
 
 export async function issueClientCertificate(
@@ -249,27 +296,38 @@ export async function issueClientCertificate(
 async function issueClient(actor: Principal, clientId: string, input: IssueInput, opts: IssueOptions) {
   const client = await getClient(clientId);
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
-  const key = await keyMaterial(input.csrPem, settings.leafKeySize);
-  const built = buildClientCertificate({
-    publicKeyPem: key.publicKeyPem,
-    ca,
-    commonName: client.name,
-    days: input.days ?? defaultLifetimeDays("client", settings, client.renewalEnabled),
-  });
-  return storeCertificate(
-    actor,
-    {
-      kind: "client",
-      clientId,
-      caId: ca.id,
+  return withKey(input.csrPem, leafKeySpec(input, client, settings), async (key) => {
+    const built = await buildClientCertificate({
+      publicKeyPem: key.publicKeyPem,
+      ca,
       commonName: client.name,
-      dnsNames: [],
-      ipAddresses: [],
-      extKeyUsage: ["clientAuth"],
-      key,
-      built,
-    },
-    opts,
+      days: input.days ?? defaultLifetimeDays("client", settings, client.renewalEnabled),
+    });
+    return storeCertificate(
+      actor,
+      {
+        kind: "client",
+        clientId,
+        caId: ca.id,
+        commonName: client.name,
+        dnsNames: [],
+        ipAddresses: [],
+        extKeyUsage: ["clientAuth"],
+        key,
+        built,
+        chainPem: ca.chainPem,
+      },
+      opts,
+    );
+  });
+}
+
+/** A request's key type first, then the holder's, then the settings'. */
+function leafKeySpec(input: IssueInput, holder: { keyType: string | null }, settings: Settings): KeySpec {
+  return chooseKeySpec(
+    { keyType: input.keyType, keySize: input.keySize },
+    { keyType: holder.keyType as KeyType | null },
+    { keyType: settings.leafKeyType, keySize: settings.leafKeySize },
   );
 }
 
@@ -281,24 +339,32 @@ export const MONITOR_COMMON_NAME = "dockpki-monitor";
  * dockpki-monitor), superseding the one before it. Its key is sealed like every other.
  */
 export async function issueMonitorCertificate(caId: string, days: number) {
-  const [settings, ca] = await Promise.all([getSettings(), loadCaSigner(caId)]);
-  const key = await keyMaterial(undefined, settings.leafKeySize);
-  const built = buildClientCertificate({ publicKeyPem: key.publicKeyPem, ca, commonName: MONITOR_COMMON_NAME, days });
-  return storeCertificate(
-    { kind: "system" },
-    {
-      kind: "client",
-      purpose: "monitor",
-      caId: ca.id,
+  const ca = await loadCaSigner(caId);
+  // The dashboard's own key: ECDSA P-256 whatever the fleet uses (Go and node:tls take it from any CA).
+  return withKey(undefined, keySpec("ecdsa-p256"), async (key) => {
+    const built = await buildClientCertificate({
+      publicKeyPem: key.publicKeyPem,
+      ca,
       commonName: MONITOR_COMMON_NAME,
-      dnsNames: [],
-      ipAddresses: [],
-      extKeyUsage: ["clientAuth"],
-      key,
-      built,
-    },
-    {},
-  );
+      days,
+    });
+    return storeCertificate(
+      { kind: "system" },
+      {
+        kind: "client",
+        purpose: "monitor",
+        caId: ca.id,
+        commonName: MONITOR_COMMON_NAME,
+        dnsNames: [],
+        ipAddresses: [],
+        extKeyUsage: ["clientAuth"],
+        key,
+        built,
+        chainPem: ca.chainPem,
+      },
+      {},
+    );
+  });
 }
 
 /** Every certificate a host or client has had, newest first. */
@@ -319,6 +385,7 @@ function toCertificate({ csrPem, ...row }: CertificateRow) {
     dnsNames: JSON.parse(row.dnsNames) as string[],
     ipAddresses: JSON.parse(row.ipAddresses) as string[],
     extKeyUsage: row.extKeyUsage ? row.extKeyUsage.split(",") : [],
+    keyType: row.keyType as KeyType,
     fromCsr: csrPem !== null,
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { objectNameSchema } from "@/lib/validation";
+import { keyTypeSchema, objectNameSchema } from "@/lib/validation";
 import { visibleText } from "@/lib/visible-text";
 
 export const CLIENT_KINDS = ["person", "ci", "service"] as const;
@@ -11,6 +11,8 @@ const clientFields = {
   notes: visibleText("Notes", 2000, { multiline: true }),
   /** The client's agent renews its certificate (when the dashboard has a public URL). */
   renewalEnabled: z.boolean(),
+  /** Its certificates' key type; null: the settings' leafKeyType. */
+  keyType: keyTypeSchema,
 };
 
 export const clientCreateSchema = z.object({
@@ -18,6 +20,7 @@ export const clientCreateSchema = z.object({
   kind: clientFields.kind.default("person"),
   notes: clientFields.notes.default(""),
   renewalEnabled: clientFields.renewalEnabled.default(true),
+  keyType: clientFields.keyType.default(null),
 });
 export const clientPatchSchema = z.object(clientFields).partial();
 

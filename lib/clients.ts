@@ -18,6 +18,7 @@ const CLIENT_FIELDS = {
   updatedAt: true,
   bundleCaIds: true,
   renewalEnabled: true,
+  keyType: true,
   agentReportAt: true,
   agentReportSerial: true,
   agentReportOutcome: true,
@@ -27,7 +28,7 @@ const CLIENT_FIELDS = {
 type ClientRow = Prisma.ClientGetPayload<{ select: typeof CLIENT_FIELDS }>;
 
 export function toClient(row: ClientRow) {
-  return { ...row, kind: row.kind as ClientInput["kind"] };
+  return { ...row, kind: row.kind as ClientInput["kind"], keyType: row.keyType as ClientInput["keyType"] };
 }
 
 export type Client = ReturnType<typeof toClient>;
@@ -69,7 +70,8 @@ async function assertNameFree(tx: Prisma.TransactionClient, name: string, except
 }
 
 /** A new client; renewal is on unless it says otherwise. */
-export type NewClient = Omit<ClientInput, "renewalEnabled"> & Partial<Pick<ClientInput, "renewalEnabled">>;
+export type NewClient = Omit<ClientInput, "renewalEnabled" | "keyType"> &
+  Partial<Pick<ClientInput, "renewalEnabled" | "keyType">>;
 
 export async function createClient(actor: Principal, input: NewClient): Promise<Client> {
   return db.$transaction(async (tx) => {
@@ -89,6 +91,7 @@ export async function updateClient(actor: Principal, id: string, patch: ClientPa
       kind: row.kind,
       notes: row.notes,
       renewalEnabled: row.renewalEnabled,
+      keyType: row.keyType,
       ...patch,
     });
     if (!merged.success) throw new InputError("Some fields are invalid.", zodFieldErrors(merged.error.issues));

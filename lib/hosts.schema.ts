@@ -4,6 +4,7 @@ import {
   dnsNameSchema,
   hostRoleSchema,
   ipAddressSchema,
+  keyTypeSchema,
   objectNameSchema,
   portSchema,
   renewWindowSchema,
@@ -31,6 +32,8 @@ const hostFields = {
   renewalEnabled: z.boolean(),
   /** When the agent may restart dockerd; null: any time of day. */
   renewWindow: z.preprocess((v) => (v === "" ? null : v), renewWindowSchema.nullable()),
+  /** Its certificates' key type; null: the settings' leafKeyType. */
+  keyType: keyTypeSchema,
 };
 
 const NEEDS_A_SAN =
@@ -51,6 +54,7 @@ export const hostCreateSchema = z
     notes: hostFields.notes.default(""),
     renewalEnabled: hostFields.renewalEnabled.default(true),
     renewWindow: hostFields.renewWindow.default(null),
+    keyType: hostFields.keyType.default(null),
   })
   .refine((h) => h.dnsNames.some((n) => !n.startsWith("*.")) || h.ipAddresses.length > 0, {
     message: NEEDS_A_SAN,

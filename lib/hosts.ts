@@ -29,6 +29,7 @@ const HOST_FIELDS = {
   bundleCaIds: true,
   renewalEnabled: true,
   renewWindow: true,
+  keyType: true,
   agentReportAt: true,
   agentReportSerial: true,
   agentReportOutcome: true,
@@ -50,14 +51,15 @@ export function toHost(row: HostRow) {
     configStyle: row.configStyle as HostInput["configStyle"],
     tlsMode: row.tlsMode as HostInput["tlsMode"],
     role: row.role as HostInput["role"],
+    keyType: row.keyType as HostInput["keyType"],
   };
 }
 
 export type Host = ReturnType<typeof toHost>;
 
 /** A new host; renewal settings left out take their defaults (renewal on, any time of day). */
-export type NewHost = Omit<HostInput, "renewalEnabled" | "renewWindow"> &
-  Partial<Pick<HostInput, "renewalEnabled" | "renewWindow">>;
+export type NewHost = Omit<HostInput, "renewalEnabled" | "renewWindow" | "keyType"> &
+  Partial<Pick<HostInput, "renewalEnabled" | "renewWindow" | "keyType">>;
 
 function toData(input: NewHost) {
   return {

@@ -4,6 +4,7 @@ import { pruneAuditLog } from "@/lib/audit-log";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { pruneKnownAddresses } from "@/lib/auth/sign-in";
 import { pruneThrottle } from "@/lib/auth/throttle";
+import { refillKeyPool, trimKeyPool } from "@/lib/certificates/key-pool";
 import { db } from "@/lib/db";
 import { pruneUsedProofs } from "@/lib/renewal/proof";
 import { getSettings } from "@/lib/settings";
@@ -13,7 +14,8 @@ const EVERY_MS = 10 * 60_000;
 /**
  * Deletes what no longer counts for anything: throttle windows that ended, expired sessions,
  * known addresses unused for 90 days, renewal proofs past the clock-skew window, enrollment tokens
- * a month after they expired, and audit events past the retention setting. Safe to run
+ * a month after they expired, audit events past the retention setting, and pooled keys no longer
+ * wanted; then the key pool is topped up in the background. Safe to run
  * from several processes at once: every step is a plain delete of what is already due.
  */
 export async function runMaintenance(now = new Date()) {
@@ -27,7 +29,10 @@ export async function runMaintenance(now = new Date()) {
       await db.enrollmentToken.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 30 * 86_400_000) } } })
     ).count,
     audit: await pruneAuditLog({ days: settings.auditRetentionDays, count: settings.auditRetentionCount }, now),
+    // pooled keys the settings no longer want (size lowered, RSA out of use); the rest is topped up below
+    pooledKeys: await trimKeyPool(),
   };
+  void refillKeyPool();
   if (result.audit > 0) {
     await recordAudit(db, {
       actor: "system",

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { daysSchema, publicUrlSchema, sslDirSchema } from "@/lib/validation";
+import { KEY_TYPES } from "@/lib/pki/key-types";
+import { daysSchema, publicUrlSchema, rsaKeySizeSchema, sslDirSchema } from "@/lib/validation";
 
 /** A limit that may be left empty: null means "no limit". */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -11,11 +12,17 @@ export const settingsSchema = z.object({
   serverCertDays: daysSchema.default(365),
   clientCertDays: daysSchema.default(90),
   crlDays: daysSchema.default(7),
-  leafKeySize: z.coerce
-    .number()
-    .refine((n) => n === 2048 || n === 3072 || n === 4096, "Choose 2048, 3072 or 4096 bits.")
-    .default(3072)
-    .transform((n) => n as 2048 | 3072 | 4096),
+  /** The key type of new leaf certificates; a host or client may carry its own. */
+  leafKeyType: z.enum(KEY_TYPES, `Choose one of ${KEY_TYPES.join(", ")}.`).default("ecdsa-p256"),
+  /** The size of new RSA leaf keys. */
+  leafKeySize: rsaKeySizeSchema.default(3072),
+  /** Pre-generated RSA leaf keys kept ready (sealed) while RSA leaves are in use; 0 turns the pool off. */
+  keyPoolSize: z.coerce
+    .number("Enter a whole number of keys.")
+    .int("Enter a whole number of keys.")
+    .min(0, "0 turns the pool off.")
+    .max(64, "At most 64 keys.")
+    .default(8),
   /** Where hosts and clients reach this dashboard (agents, enrollment); null leaves the agent out of bundles. */
   publicUrl: optional(publicUrlSchema).default(null),
   /** The CA that signed the dashboard's TLS certificate, when it is a private one: agents trust it for publicUrl. */

@@ -1,5 +1,6 @@
 import { isIPv6 } from "node:net";
 import { z } from "zod";
+import { KEY_TYPES, RSA_SIZES } from "@/lib/pki/key-types";
 
 // Field schemas shared by forms, the JSON API, the CLI and (as a second line of defence) the bundle
 // renderers. Whatever passes here ends up in certificates, systemd units, JSON and shell lines.
@@ -254,3 +255,25 @@ export function listSchema<T extends z.ZodType<string, string>>(item: T, max = 1
 
 export const dnsNameListSchema = listSchema(dnsNameSchema);
 export const ipAddressListSchema = listSchema(ipAddressSchema);
+
+/** A key type: "" (a form's "the default") is null, meaning the settings' choice. */
+export const keyTypeSchema = z.preprocess(
+  (v) => (v === "" ? null : v),
+  z.enum(KEY_TYPES, `Choose a key type: ${KEY_TYPES.join(", ")}.`).nullable(),
+);
+
+/** An RSA key size. */
+export const rsaKeySizeSchema = z.coerce
+  .number("Choose 2048, 3072 or 4096 bits.")
+  .refine((n) => (RSA_SIZES as readonly number[]).includes(n), "Choose 2048, 3072 or 4096 bits.")
+  .transform((n) => n as (typeof RSA_SIZES)[number]);
+
+/** keyType and keySize of a request: a size is for RSA keys only. */
+export const keyChoiceFields = {
+  keyType: keyTypeSchema.optional(),
+  keySize: z.preprocess((v) => (v === "" ? undefined : v), rsaKeySizeSchema.optional()),
+};
+export const KEY_SIZE_IS_FOR_RSA = {
+  check: (v: { keyType?: string | null; keySize?: number }) => !(v.keySize && v.keyType && v.keyType !== "rsa"),
+  message: "A key size is for RSA keys; an ECDSA key has its curve's size.",
+};

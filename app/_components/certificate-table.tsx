@@ -2,6 +2,7 @@ import { CertBadge } from "@/app/_components/cert-badge";
 import { describeActor } from "@/lib/audit";
 import type { Certificate } from "@/lib/certificates";
 import { formatDateTime } from "@/lib/dates";
+import { keyLabel } from "@/lib/pki/key-types";
 
 /** A holder's certificates, newest first, with their bundle downloads. */
 export function CertificateTable({ certs }: { certs: Certificate[] }) {
@@ -34,7 +35,7 @@ export function CertificateTable({ certs }: { certs: Certificate[] }) {
                 <div className="muted">by {describeActor(c.issuedBy)}</div>
               </td>
               <td className="mono">{[...c.dnsNames, ...c.ipAddresses].join(", ") || c.commonName}</td>
-              <td>{c.fromCsr ? "from CSR" : `RSA ${c.keySize}`}</td>
+              <td>{c.fromCsr ? `${keyLabel(c)}, from CSR` : keyLabel(c)}</td>
               <td>
                 {c.status === "revoked" ? (
                   <span className="muted">revoked</span>

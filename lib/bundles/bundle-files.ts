@@ -63,14 +63,19 @@ export type ServerBundleInput = CertificateFiles & Omit<ServerConfigInput, "hasK
 export type ClientBundleInput = CertificateFiles & Omit<ClientConfigInput, "hasKey">;
 
 const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----$/;
+// cert.pem: the leaf, then the issuing CA when it is an intermediate (Go sends them all)
+const PEM_CHAIN =
+  /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----(\r?\n-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----){0,3}$/;
 // Unencrypted keys only (PKCS#8, PKCS#1 or SEC1): the docker CLI cannot open an encrypted one, and
 // the base64-only body also rules out the Proc-Type/DEK-Info headers of legacy encrypted PEM.
 const PEM_KEY = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA |EC )?PRIVATE KEY-----$/;
 
-function pem(text: string, kind: "certificate" | "key"): string {
+function pem(text: string, kind: "certificate" | "chain" | "key"): string {
   const trimmed = text.trim();
-  if (!(kind === "certificate" ? PEM_CERTIFICATE : PEM_KEY).test(trimmed)) {
-    throw new Error(`The bundle was given something that is not an unencrypted PEM ${kind}.`);
+  const pattern = kind === "certificate" ? PEM_CERTIFICATE : kind === "chain" ? PEM_CHAIN : PEM_KEY;
+  if (!pattern.test(trimmed)) {
+    const what = kind === "chain" ? "certificate (with its chain)" : kind;
+    throw new Error(`The bundle was given something that is not an unencrypted PEM ${what}.`);
   }
   return `${trimmed}\n`;
 }
@@ -79,7 +84,7 @@ function certificateFiles({ caCertPems, certPem, keyPem }: CertificateFiles): Bu
   if (caCertPems.length === 0) throw new Error("A bundle needs at least one CA certificate.");
   const files = [
     { name: CA_FILE, content: caCertPems.map((p) => pem(p, "certificate")).join(""), mode: 0o644 },
-    { name: CERT_FILE, content: pem(certPem, "certificate"), mode: 0o644 },
+    { name: CERT_FILE, content: pem(certPem, "chain"), mode: 0o644 },
   ];
   if (keyPem !== null) files.push({ name: KEY_FILE, content: pem(keyPem, "key"), mode: 0o600 });
   return files;

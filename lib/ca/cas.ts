@@ -12,6 +12,7 @@ import { hostCertificateNames } from "@/lib/hosts.schema";
 import { createCa, crossSignCa, importCa } from "@/lib/pki/ca";
 import { caCertificateWarnings } from "@/lib/pki/ca-checks";
 import { describeCertificate } from "@/lib/pki/inspect";
+import { chooseKeySpec } from "@/lib/pki/key-types";
 
 /** What pages and the API may see of a CA: everything but its key. */
 const PUBLIC_FIELDS = {
@@ -22,6 +23,7 @@ const PUBLIC_FIELDS = {
   serial: true,
   fingerprint: true,
   keyAlgorithm: true,
+  keyType: true,
   keySize: true,
   notBefore: true,
   notAfter: true,
@@ -31,6 +33,7 @@ const PUBLIC_FIELDS = {
   retiredAt: true,
   crlNumber: true,
   crlUpdatedAt: true,
+  rootCertPem: true,
 } as const;
 
 export type CaInfo = Awaited<ReturnType<typeof getActiveCa>>;
@@ -43,23 +46,28 @@ export async function listCas() {
   return db.certificateAuthority.findMany({ select: PUBLIC_FIELDS, orderBy: { createdAt: "desc" } });
 }
 
+/** What a bundle's ca.pem holds for a CA: the offline root of an issuing CA, else the CA itself. */
+export const trustAnchorPem = (ca: { certPem: string; rootCertPem: string | null }) => ca.rootCertPem ?? ca.certPem;
+
 /** Every CA a host or client should still trust: the active one and, during a rotation, its
- * predecessor; the active one first. What each bundle's ca.pem holds. */
+ * predecessor; the active one first. `certPem` is what each bundle's ca.pem holds for it (an issuing
+ * CA's root); two issuing CAs under one root share it, and it is listed once. */
 export async function trustedCas(
   client: Tx | typeof db = db,
 ): Promise<{ id: string; certPem: string; crossCertPem: string | null }[]> {
   const cas = await client.certificateAuthority.findMany({
     where: { status: { in: ["active", "previous"] } },
-    select: { id: true, certPem: true, crossCertPem: true, status: true },
+    select: { id: true, certPem: true, rootCertPem: true, crossCertPem: true, status: true },
     orderBy: { createdAt: "desc" },
   });
   return cas
     .sort((a, b) => (a.status === "active" ? -1 : b.status === "active" ? 1 : 0))
-    .map(({ id, certPem, crossCertPem }) => ({ id, certPem, crossCertPem }));
+    .map((ca) => ({ id: ca.id, certPem: trustAnchorPem(ca), crossCertPem: ca.crossCertPem }));
 }
 
+/** The certificates of every bundle's ca.pem, each once. */
 export async function trustedCaPems(client: Tx | typeof db = db): Promise<string[]> {
-  return (await trustedCas(client)).map((ca) => ca.certPem);
+  return [...new Set((await trustedCas(client)).map((ca) => ca.certPem))];
 }
 
 /** A CA's state as the API names it: issuing, still trusted during a rotation, or retired. */
@@ -71,36 +79,59 @@ export function caState(status: string): "active" | "overlap" | "retired" {
 export async function loadActiveCaSigner(client: Tx | typeof db = db) {
   const ca = await client.certificateAuthority.findFirst({
     where: { status: "active" },
-    select: { id: true, certPem: true, keySealed: true, notAfter: true },
+    select: SIGNER_FIELDS,
   });
   if (!ca) throw new ConflictError("There is no certificate authority yet. Create or import one first.");
-  return { id: ca.id, certPem: ca.certPem, keyPem: unseal(ca.keySealed, `ca:${ca.id}`), notAfter: ca.notAfter };
+  return toSigner(ca);
+}
+
+const SIGNER_FIELDS = { id: true, certPem: true, rootCertPem: true, keySealed: true, notAfter: true } as const;
+
+function toSigner(ca: {
+  id: string;
+  certPem: string;
+  rootCertPem: string | null;
+  keySealed: Uint8Array;
+  notAfter: Date;
+}) {
+  return {
+    id: ca.id,
+    certPem: ca.certPem,
+    keyPem: unseal(ca.keySealed, `ca:${ca.id}`),
+    notAfter: ca.notAfter,
+    // What follows a leaf in its cert.pem: the issuing CA's certificate when it is an intermediate
+    // (peers know only the root), nothing for a root.
+    chainPem: ca.rootCertPem ? ca.certPem : "",
+    anchorPem: trustAnchorPem(ca),
+  };
 }
 
 /** A trusted CA (active or, during a rotation, previous) with its key unsealed, for signing. */
 export async function loadCaSigner(id: string, client: Tx | typeof db = db) {
   const ca = await client.certificateAuthority.findFirst({
     where: { id, status: { in: ["active", "previous"] } },
-    select: { id: true, certPem: true, keySealed: true, notAfter: true },
+    select: SIGNER_FIELDS,
   });
   if (!ca) throw new ConflictError("That certificate authority is retired or gone.");
-  return { id: ca.id, certPem: ca.certPem, keyPem: unseal(ca.keySealed, `ca:${ca.id}`), notAfter: ca.notAfter };
+  return toSigner(ca);
 }
 
-type StoreMode = "first" | "rotate";
+export type StoreMode = "first" | "rotate";
 
-async function storeCa(
+export async function storeCa(
   actor: Principal,
-  pems: { certPem: string; keyPem: string },
+  pems: { certPem: string; keyPem: string; rootCertPem?: string },
   imported: boolean,
   mode: StoreMode,
+  inTransaction?: (tx: Tx) => Promise<void>,
 ) {
   const info = describeCertificate(pems.certPem);
   const id = randomUUID();
   const keySealed = seal(pems.keyPem, `ca:${id}`);
-  // A successor is vouched for by its predecessor, so agents that trust only the old CA can accept it.
   const predecessor = mode === "rotate" ? await loadActiveCaSigner() : null;
-  const crossCertPem = predecessor ? crossSignCa(pems.certPem, predecessor) : null;
+  const crossCertPem = predecessor
+    ? vouchFor(trustAnchorPem({ certPem: pems.certPem, rootCertPem: pems.rootCertPem ?? null }), predecessor)
+    : null;
   return db.$transaction(async (tx) => {
     await assertCanStore(tx, mode);
     if (
@@ -123,6 +154,8 @@ async function storeCa(
         subject: info.subject,
         serial: info.serial,
         fingerprint: info.fingerprint,
+        keyAlgorithm: info.keyType === "rsa" ? "RSA" : "ECDSA",
+        keyType: info.keyType,
         keySize: info.keySize,
         notBefore: info.notBefore,
         notAfter: info.notAfter,
@@ -130,21 +163,35 @@ async function storeCa(
         keySealed,
         imported,
         crossCertPem,
+        rootCertPem: pems.rootCertPem ?? null,
       },
       select: PUBLIC_FIELDS,
     });
+    await inTransaction?.(tx);
     await recordAudit(tx, {
       actor,
       action: mode === "rotate" ? "ca.rotate" : imported ? "ca.import" : "ca.create",
       target: ca.commonName,
-      detail: { fingerprint: ca.fingerprint, keySize: ca.keySize, notAfter: ca.notAfter },
+      detail: { fingerprint: ca.fingerprint, keyType: ca.keyType, keySize: ca.keySize, notAfter: ca.notAfter },
     });
     return ca;
   });
 }
 
+/**
+ * The cross certificate that lets agents which trust only the predecessor accept the successor's
+ * ca.pem: the new trust anchor's subject and key, signed by the predecessor. None when the anchor
+ * stays (a new issuing CA under the same root: nothing new to trust), and none when the predecessor
+ * is itself an issuing CA (its signature would need its chain, which agents check against the root
+ * alone): those hosts and clients take the new ca.pem from a bundle or an enrollment.
+ */
+function vouchFor(anchorPem: string, predecessor: Awaited<ReturnType<typeof loadActiveCaSigner>>): string | null {
+  if (anchorPem === predecessor.anchorPem || predecessor.chainPem) return null;
+  return crossSignCa(anchorPem, predecessor);
+}
+
 /** A first CA needs none to exist; a rotation needs one, and no rotation already under way. */
-async function assertCanStore(client: Tx | typeof db, mode: StoreMode): Promise<void> {
+export async function assertCanStore(client: Tx | typeof db, mode: StoreMode): Promise<void> {
   const counts = await client.certificateAuthority.groupBy({ by: ["status"], _count: true });
   const count = (status: string) => counts.find((c) => c.status === status)?._count ?? 0;
   if (mode === "first" && count("active") > 0) {
@@ -162,7 +209,9 @@ async function assertCanStore(client: Tx | typeof db, mode: StoreMode): Promise<
 export async function createCertificateAuthority(actor: Principal, input: CaCreateInput, mode: StoreMode = "first") {
   // Checked before the slow key generation, and again in the transaction.
   await assertCanStore(db, mode);
-  return storeCa(actor, await createCa(input), false, mode);
+  // a CA of unnamed type is ECDSA P-256; RSA without a size is 4096 bits
+  const key = chooseKeySpec(input, { keyType: "ecdsa-p256", keySize: 4096 });
+  return storeCa(actor, await createCa({ ...input, key }), false, mode);
 }
 
 /**
@@ -187,7 +236,7 @@ export async function retireCertificateAuthority(actor: Principal, id: string, n
   return db.$transaction(async (tx) => {
     const ca = await tx.certificateAuthority.findUnique({
       where: { id },
-      select: { id: true, status: true, commonName: true },
+      select: { id: true, status: true, commonName: true, certPem: true, rootCertPem: true },
     });
     if (!ca) throw new NotFoundError("That certificate authority does not exist.");
     if (ca.status !== "previous") throw new ConflictError("Only the previous CA of a rotation can be retired.");
@@ -202,7 +251,13 @@ export async function retireCertificateAuthority(actor: Principal, id: string, n
       );
     }
     // The same hosts the overview names from now on: bundles that carried it, or no record at all.
-    const stillTrusting = stillTrustsRetired([{ id, retiredAt: now }]);
+    // An issuing CA under the root the active one has too: ca.pem keeps the root, no bundle changes that.
+    const active = await tx.certificateAuthority.findFirst({
+      where: { status: "active" },
+      select: { certPem: true, rootCertPem: true },
+    });
+    const anchorStays = active !== null && trustAnchorPem(active) === trustAnchorPem(ca);
+    const stillTrusting = anchorStays ? null : stillTrustsRetired([{ id, retiredAt: now }]);
     const hostsStillTrusting = stillTrusting ? await tx.host.count({ where: stillTrusting }) : 0;
     await tx.certificateAuthority.update({ where: { id }, data: { status: "retired", retiredAt: now } });
     await tx.certificate.updateMany({

@@ -7,10 +7,11 @@ import { readStdin, refuseExisting, UsageError, userPath, writePrivateFile } fro
 import { db } from "@/lib/db";
 import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 import { nameKeyOf } from "@/lib/name-key";
+import { type KeySpec, keyLabel } from "@/lib/pki/key-types";
 
 const USAGE =
-  "usage: dockpki issue host NAME [--days N] [--out FILE.zip] [--p12 FILE.p12 [--passphrase-stdin]] [--force]\n" +
-  "       dockpki issue client NAME [--days N] [--csr FILE] [--out FILE.zip [--host HOST]] [--p12 FILE.p12 [--passphrase-stdin]] [--force]\n" +
+  "usage: dockpki issue host NAME [--days N] [--key-type ecdsa-p256|ecdsa-p384|rsa [--key-size BITS]] [--out FILE.zip] [--p12 FILE.p12 [--passphrase-stdin]] [--force]\n" +
+  "       dockpki issue client NAME [--days N] [--key-type T [--key-size BITS] | --csr FILE] [--out FILE.zip [--host HOST]] [--p12 FILE.p12 [--passphrase-stdin]] [--force]\n" +
   "       (--host: the host env.sh points at; needed with --out once there are over " +
   `${MAX_ENV_FILES} hosts; --p12 without --passphrase-stdin prints a generated passphrase once)`;
 
@@ -37,6 +38,8 @@ export async function issueCommand(args: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       days: { type: "string" },
+      "key-type": { type: "string" },
+      "key-size": { type: "string" },
       csr: { type: "string" },
       out: { type: "string" },
       host: { type: "string" },
@@ -69,7 +72,15 @@ export async function issueCommand(args: string[]): Promise<void> {
   if (tooMany) {
     throw new InputError(`There are ${tooMany} hosts: name the one this bundle's env.sh should point at with --host.`);
   }
-  const parsed = issueSchema.safeParse({ days: values.days, csrPem: values.csr ? readCsr(values.csr) : undefined });
+  if (values.csr && (values["key-type"] || values["key-size"])) {
+    throw new UsageError(`A CSR brings its own key: --key-type and --key-size are for keys dockpki makes.\n${USAGE}`);
+  }
+  const parsed = issueSchema.safeParse({
+    days: values.days,
+    keyType: values["key-type"],
+    keySize: values["key-size"],
+    csrPem: values.csr ? readCsr(values.csr) : undefined,
+  });
   if (!parsed.success) throw new InputError(Object.values(zodFieldErrors(parsed.error.issues)).flat().join(" "));
 
   const holderId = await findHolder(kind, positionals[0]);
@@ -77,6 +88,7 @@ export async function issueCommand(args: string[]): Promise<void> {
   const cert = await issue({ kind: "cli" }, holderId, parsed.data);
   console.log(`Issued a ${cert.kind} certificate for ${kind} ${positionals[0]} (CN=${cert.commonName}).`);
   console.log(`serial:   ${cert.serial}`);
+  console.log(`key:      ${keyLabel(cert as KeySpec)}${cert.fromCsr ? " (from the CSR)" : ""}`);
   console.log(`notAfter: ${cert.notAfter.toISOString()}`);
   if (out) {
     const { zip } = await openBundle({ kind: "cli" }, cert.id, { hostId: envHostId });

@@ -18,6 +18,7 @@ import {
 } from "@/lib/monitoring/probe";
 import { summarizeProbe } from "@/lib/monitoring/probe-summary";
 import { createCa } from "@/lib/pki/ca";
+import { keySpec } from "@/lib/pki/key-types";
 import { generateRsaKeyPair } from "@/lib/pki/keys";
 import { buildServerCertificate } from "@/lib/pki/profiles";
 import { sampleHost } from "@/lib/test-support/bundle-hosts";
@@ -141,7 +142,7 @@ describe("probeEndpoint against stand-ins", () => {
   });
 
   test("serial, fingerprint and notAfter are those dockpki stores for its own certificates (IPv6 too)", async (t) => {
-    const ca = await createCa({ commonName: "Probe Test CA", keySize: 2048 });
+    const ca = await createCa({ commonName: "Probe Test CA", key: keySpec("rsa", 2048) });
     const { publicKeyPem, privateKeyPem } = await generateRsaKeyPair(2048);
     const issue = () =>
       buildServerCertificate({
@@ -153,8 +154,8 @@ describe("probeEndpoint against stand-ins", () => {
         days: 30,
       });
     // A serial whose first hex digit is 0 shows that no leading zero is lost or added.
-    let issued = issue();
-    for (let i = 0; i < 200 && !issued.serial.startsWith("0"); i++) issued = issue();
+    let issued = await issue();
+    for (let i = 0; i < 200 && !issued.serial.startsWith("0"); i++) issued = await issue();
     assert.match(issued.serial, /^0[1-9a-f][0-9a-f]{30}$/);
     const materials = { ...monitor, trustedCaPems: [ca.certPem] };
     const host = (await canListenOn("::1")) ? "::1" : "127.0.0.1";

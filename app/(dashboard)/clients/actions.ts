@@ -19,6 +19,7 @@ function clientFormValues(formData: FormData) {
   return {
     name: formData.get("name"),
     kind: formData.get("kind") ?? undefined,
+    keyType: formData.get("keyType") ?? "",
     notes: formData.get("notes") ?? "",
     renewalEnabled: formData.get("renewalEnabled") === "on",
   };

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
+import { KeyTypeSelect } from "@/app/_components/key-type-select";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
@@ -49,6 +50,13 @@ export function ClientForm({
         />{" "}
         Renews itself: the client's agent (dockpki-renew) replaces the certificate before it expires
       </label>
+      <KeyTypeSelect
+        name="keyType"
+        label="Key type"
+        errors={err.keyType}
+        defaultValue={memory.value("keyType", client.keyType ?? "")}
+        inherit="As in the settings"
+      />
       <Field name="notes" label="Notes" errors={err.notes}>
         <textarea
           id="notes"

@@ -17,6 +17,7 @@ export function hostFormValues(formData: FormData) {
     notes: formData.get("notes") ?? "",
     renewalEnabled: formData.get("renewalEnabled") === "on",
     renewWindow: formData.get("renewWindow") ?? "",
+    keyType: formData.get("keyType") ?? "",
   };
 }
 
@@ -36,4 +37,5 @@ export const NEW_HOST: HostFormValues = {
   notes: "",
   renewalEnabled: true,
   renewWindow: null,
+  keyType: null,
 };

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
+import { KeyTypeSelect } from "@/app/_components/key-type-select";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
@@ -137,6 +138,13 @@ export function HostForm({
         hint="When the agent may restart dockerd, host's local time, e.g. 02:00-04:00 or Sat,Sun 03:00-05:00. Empty: once a day at a random time."
         errors={err.renewWindow}
         defaultValue={memory.value("renewWindow", host.renewWindow ?? "")}
+      />
+      <KeyTypeSelect
+        name="keyType"
+        label="Key type"
+        errors={err.keyType}
+        defaultValue={memory.value("keyType", host.keyType ?? "")}
+        inherit="As in the settings"
       />
       <Field name="notes" label="Notes" errors={err.notes}>
         <textarea

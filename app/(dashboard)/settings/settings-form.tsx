@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
+import { KeyTypeSelect } from "@/app/_components/key-type-select";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
@@ -44,17 +45,34 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           min={1}
           defaultValue={memory.value("clientCertDays", settings.clientCertDays)}
         />
-        <Field name="leafKeySize" label="Key size of new certificates" errors={err.leafKeySize}>
+        <KeyTypeSelect
+          name="leafKeyType"
+          label="Key type of new certificates"
+          hint="A host or client may choose its own. Certificates from a CSR keep the CSR's key."
+          errors={err.leafKeyType}
+          defaultValue={memory.value("leafKeyType", settings.leafKeyType)}
+        />
+        <Field name="leafKeySize" label="RSA key size" hint="For RSA keys only." errors={err.leafKeySize}>
           <select
             id="leafKeySize"
             name="leafKeySize"
             defaultValue={memory.value("leafKeySize", String(settings.leafKeySize))}
           >
-            <option value="3072">RSA 3072 (recommended)</option>
-            <option value="2048">RSA 2048 (fastest)</option>
-            <option value="4096">RSA 4096</option>
+            <option value="3072">3072 bits (recommended for RSA)</option>
+            <option value="2048">2048 bits (fastest RSA)</option>
+            <option value="4096">4096 bits</option>
           </select>
         </Field>
+        <TextField
+          name="keyPoolSize"
+          label="RSA keys kept ready"
+          hint="Pre-generated, sealed, each used once, so an RSA issuance does not wait for a keygen. 0 turns the pool off."
+          errors={err.keyPoolSize}
+          type="number"
+          min={0}
+          max={64}
+          defaultValue={memory.value("keyPoolSize", settings.keyPoolSize)}
+        />
         <TextField
           name="crlDays"
           label="CRL validity (days)"

@@ -9,6 +9,7 @@ import { getCertificate } from "@/lib/certificates";
 import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";
+import { keyLabel } from "@/lib/pki/key-types";
 import { ReissueForm, RevokeForm } from "./lifecycle-forms";
 import { P12Download } from "./p12-download";
 
@@ -91,8 +92,8 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
           <dt>Key</dt>
           <dd>
             {cert.fromCsr
-              ? `RSA ${cert.keySize}, from a CSR: the bundle holds no key.pem`
-              : `RSA ${cert.keySize}, generated here`}
+              ? `${keyLabel(cert)}, from a CSR: the bundle holds no key.pem`
+              : `${keyLabel(cert)}, generated here`}
           </dd>
           <dt>Issued</dt>
           <dd>

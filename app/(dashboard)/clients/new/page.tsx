@@ -22,7 +22,7 @@ export default async function NewClientPage() {
       <section className="panel">
         <ClientForm
           action={createClientAction}
-          client={{ name: "", kind: "person", notes: "", renewalEnabled: true }}
+          client={{ name: "", kind: "person", notes: "", renewalEnabled: true, keyType: null }}
           submitLabel="Add client"
         />
       </section>

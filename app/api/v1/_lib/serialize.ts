@@ -19,6 +19,7 @@ export function caJson(ca: NonNullable<CaInfo>, warnings?: string[]) {
     serial: ca.serial,
     fingerprintSha256: ca.fingerprint,
     keyAlgorithm: ca.keyAlgorithm,
+    keyType: ca.keyType,
     keySize: ca.keySize,
     notBefore: ca.notBefore.toISOString(),
     notAfter: ca.notAfter.toISOString(),
@@ -80,6 +81,7 @@ export function hostJson(host: Host, probe?: HostProbeResult | null) {
     notes: host.notes,
     renewalEnabled: host.renewalEnabled,
     renewWindow: host.renewWindow,
+    keyType: host.keyType,
     agent: agentJson(host),
     // The list's view of the last probe; GET /api/v1/hosts/{id} adds it in full as `probe`.
     lastProbe: host.lastProbeAt
@@ -116,6 +118,7 @@ export function clientJson(client: Client) {
     kind: client.kind,
     notes: client.notes,
     renewalEnabled: client.renewalEnabled,
+    keyType: client.keyType,
     agent: agentJson(client),
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
@@ -136,6 +139,7 @@ export function certificateJson(cert: Certificate) {
     dnsNames: cert.dnsNames,
     ipAddresses: cert.ipAddresses,
     extKeyUsage: cert.extKeyUsage,
+    keyType: cert.keyType,
     keySize: cert.keySize,
     // Issued from a CSR: the key stayed with its owner, and the bundle has no key.pem.
     fromCsr: cert.fromCsr,

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { createPublicKey } from "node:crypto";
+import { after, test } from "node:test";
+import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
+
+const env = await prepareTempDataDir();
+const { db } = await import("@/lib/db");
+const { createCertificateAuthority } = await import("@/lib/ca/cas");
+const { createHost } = await import("@/lib/hosts");
+const { hostCreateSchema } = await import("@/lib/hosts.schema");
+const { issueHostCertificate } = await import("@/lib/certificates");
+const { claimPooledKey, fillKeyPool, keyPoolCounts, PooledKeyTaken, releasePooledKey, takePooledKey, trimKeyPool } =
+  await import("@/lib/certificates/key-pool");
+const { getSettings, saveSettings } = await import("@/lib/settings");
+
+const actor = { kind: "cli" } as const;
+after(async () => {
+  await db.$disconnect();
+  env.cleanup();
+});
+
+const spki = (pem: string) => createPublicKey(pem).export({ type: "spki", format: "der" }).toString("hex");
+const pooledPublicKeys = async () =>
+  (await db.pooledKey.findMany({ select: { publicKeyPem: true } })).map((k) => spki(k.publicKeyPem));
+
+test("the key pool: filled sealed, each key into one certificate, claimed in the issuing transaction", async () => {
+  await createCertificateAuthority(actor, {
+    commonName: "Pool CA",
+    organization: undefined,
+    organizationalUnit: undefined,
+    days: 365,
+  });
+  const host = await createHost(actor, hostCreateSchema.parse({ name: "pooled", dnsNames: ["pooled.example.com"] }));
+
+  // ECDSA leaves (the default) want no pool
+  assert.equal(await fillKeyPool(), 0);
+  await saveSettings(actor, { ...(await getSettings()), leafKeyType: "rsa", leafKeySize: 2048, keyPoolSize: 3 });
+  assert.equal(await fillKeyPool(), 3);
+  assert.deepEqual(await keyPoolCounts(), [{ keyType: "rsa", keySize: 2048, count: 3 }]);
+  assert.equal(await fillKeyPool(), 0, "a full pool makes nothing");
+  for (const row of await db.pooledKey.findMany()) {
+    assert.ok(!Buffer.from(row.keySealed).toString("latin1").includes("PRIVATE KEY"), "sealed at rest");
+  }
+
+  const before = await pooledPublicKeys();
+  const cert = await issueHostCertificate(actor, host.id, {});
+  assert.equal(cert.keyType, "rsa");
+  assert.equal(cert.keySize, 2048);
+  const used = spki(cert.certPem);
+  assert.ok(before.includes(used), "the certificate's key came from the pool");
+  assert.ok(!(await pooledPublicKeys()).includes(used), "and left it with the certificate");
+  assert.equal((await keyPoolCounts())[0].count, 2);
+
+  // a failed issuance (its transaction rolls back) uses no key up
+  await assert.rejects(
+    issueHostCertificate(
+      actor,
+      host.id,
+      {},
+      {
+        afterStore: async () => {
+          throw new Error("crash before commit");
+        },
+      },
+    ),
+    /crash before commit/,
+  );
+  assert.equal((await keyPoolCounts())[0].count, 2);
+
+  // two issuances at once in this process take two different keys
+  const picked = await pooledPublicKeys();
+  const certs = await Promise.all([issueHostCertificate(actor, host.id, {}), issueHostCertificate(actor, host.id, {})]);
+  assert.notEqual(spki(certs[0].certPem), spki(certs[1].certPem), "two concurrent issuances, two keys");
+  for (const c of certs) assert.ok(picked.includes(spki(c.certPem)));
+  assert.equal((await keyPoolCounts()).length, 0, "the pool is empty now");
+
+  // with the pool empty, issuance generates on the request
+  const fresh = await issueHostCertificate(actor, host.id, {});
+  assert.ok(!picked.includes(spki(fresh.certPem)));
+
+  // 0 turns the pool off and drops what it held
+  await fillKeyPool();
+  assert.equal((await keyPoolCounts())[0].count, 3);
+  await saveSettings(actor, { ...(await getSettings()), keyPoolSize: 0 });
+  assert.equal(await trimKeyPool(), 3);
+  assert.equal(await fillKeyPool(), 0);
+  assert.equal(await db.pooledKey.count(), 0);
+});
+
+test("a pooled key another instance claimed first cannot be claimed again", async () => {
+  await saveSettings(actor, { ...(await getSettings()), leafKeyType: "rsa", leafKeySize: 2048, keyPoolSize: 2 });
+  await fillKeyPool();
+  const mine = await takePooledKey({ keyType: "rsa", keySize: 2048 });
+  assert.ok(mine);
+  const other = await takePooledKey({ keyType: "rsa", keySize: 2048 });
+  assert.notEqual(other?.poolId, mine.poolId, "this process never hands one key out twice");
+  // the other instance's transaction deletes it first
+  await db.$transaction((tx) => claimPooledKey(tx, mine.poolId));
+  await assert.rejects(
+    db.$transaction((tx) => claimPooledKey(tx, mine.poolId)),
+    (err) => err instanceof PooledKeyTaken,
+  );
+  releasePooledKey(mine.poolId);
+  if (other) releasePooledKey(other.poolId);
+});

@@ -1,0 +1,173 @@
+import "server-only";
+import { seal, unseal } from "@/lib/crypto/seal";
+import { db, type Tx } from "@/lib/db";
+import { ConflictError } from "@/lib/errors";
+import type { KeySpec } from "@/lib/pki/key-types";
+import { generateKeyPair } from "@/lib/pki/keys";
+import { getSettings } from "@/lib/settings";
+
+/**
+ * Pre-generated RSA leaf keys. An RSA keygen is the whole cost of an issuance and random (a
+ * 3072-bit key takes 70 to 700 ms); an ECDSA key takes a tenth of a millisecond and is never
+ * pooled. Keys are made one at a time while nothing else is generating, sealed like every key
+ * (bound to their pool row), and each goes into exactly one certificate: the row is deleted in
+ * the transaction that stores that certificate, so a crash before it leaves the key unused, and
+ * one after it leaves no copy.
+ */
+
+export interface PooledKeyPair {
+  /** The pool row to delete when the certificate is stored. */
+  poolId: string;
+  publicKeyPem: string;
+  privateKeyPem: string;
+}
+
+// Keys this process picked and has not stored or given back: two requests here never pick the same one.
+const reserved = new Set<string>();
+
+const boundTo = (id: string) => `pooled-key:${id}`;
+
+/** A pooled key of this type and size, reserved for this process; null when the pool has none. */
+export async function takePooledKey(spec: KeySpec): Promise<PooledKeyPair | null> {
+  if (spec.keyType !== "rsa") return null;
+  const rows = await db.pooledKey.findMany({
+    where: { keyType: spec.keyType, keySize: spec.keySize, id: { notIn: [...reserved] } },
+    select: { id: true, publicKeyPem: true, keySealed: true },
+    orderBy: { createdAt: "asc" },
+    take: 1,
+  });
+  const row = rows[0];
+  if (!row) return null;
+  reserved.add(row.id);
+  scheduleRefill();
+  return { poolId: row.id, publicKeyPem: row.publicKeyPem, privateKeyPem: unseal(row.keySealed, boundTo(row.id)) };
+}
+
+/** Deletes the pooled key in the issuing transaction; another instance that took it first makes this throw. */
+export async function claimPooledKey(tx: Tx, poolId: string): Promise<void> {
+  const { count } = await tx.pooledKey.deleteMany({ where: { id: poolId } });
+  if (count !== 1) throw new PooledKeyTaken();
+}
+
+/** The request is done with the key (stored, or failed): this process may forget it. */
+export function releasePooledKey(poolId: string): void {
+  reserved.delete(poolId);
+}
+
+/** Another dashboard instance used the same pooled key first: the issuance starts again with another key. */
+export class PooledKeyTaken extends ConflictError {
+  constructor() {
+    super("The pooled key was used by another issuance; try again.");
+  }
+}
+
+// ---- filling
+
+let inFlightKeygens = 0;
+let filling: Promise<void> | null = null;
+let refillTimer: NodeJS.Timeout | null = null;
+
+/** Issuances call this around an on-request RSA keygen: the pool waits while requests generate. */
+export async function whileGenerating<T>(work: () => Promise<T>): Promise<T> {
+  inFlightKeygens++;
+  try {
+    return await work();
+  } finally {
+    inFlightKeygens--;
+  }
+}
+
+/** The (type, size) pairs to keep keys for: RSA at the settings' size, when RSA is in use at all. */
+async function wantedSpecs(): Promise<{ spec: KeySpec; size: number }[]> {
+  const settings = await getSettings();
+  if (settings.keyPoolSize === 0) return [];
+  const rsaInUse =
+    settings.leafKeyType === "rsa" ||
+    (await db.host.count({ where: { keyType: "rsa" } })) > 0 ||
+    (await db.client.count({ where: { keyType: "rsa" } })) > 0;
+  return rsaInUse ? [{ spec: { keyType: "rsa", keySize: settings.leafKeySize }, size: settings.keyPoolSize }] : [];
+}
+
+/**
+ * Tops the pool up, one key at a time on libuv's thread pool, pausing while a request is
+ * generating a key of its own (a request never waits behind the pool's keygen for long: one
+ * thread of four is ever the pool's). Answers how many keys it made.
+ */
+export function fillKeyPool(opts: { idleWaitMs?: number } = {}): Promise<number> {
+  // one fill at a time in this process (a scheduled refill and maintenance's would overfill)
+  const run = fillQueue.then(() => fillOnce(opts));
+  fillQueue = run.catch(() => undefined);
+  return run;
+}
+
+let fillQueue: Promise<unknown> = Promise.resolve();
+
+async function fillOnce(opts: { idleWaitMs?: number }): Promise<number> {
+  let made = 0;
+  for (const { spec, size } of await wantedSpecs()) {
+    for (;;) {
+      const have = await db.pooledKey.count({ where: { keyType: spec.keyType, keySize: spec.keySize } });
+      if (have >= size) break;
+      while (inFlightKeygens > 0) await new Promise((r) => setTimeout(r, opts.idleWaitMs ?? 50));
+      const pair = await generateKeyPair(spec);
+      const id = crypto.randomUUID();
+      await db.pooledKey.create({
+        data: {
+          id,
+          keyType: spec.keyType,
+          keySize: spec.keySize,
+          publicKeyPem: pair.publicKeyPem,
+          keySealed: seal(pair.privateKeyPem, boundTo(id)),
+        },
+      });
+      made++;
+    }
+  }
+  return made;
+}
+
+/** Starts a fill unless one runs; errors are logged (the pool is an optimisation, issuance falls back). */
+export function refillKeyPool(): Promise<void> {
+  filling ??= fillKeyPool()
+    .then(() => undefined)
+    .catch((err) => console.error(`dockpki: the key pool could not be filled: ${(err as Error).message}`))
+    .finally(() => {
+      filling = null;
+    });
+  return filling;
+}
+
+/** A refill shortly after a key was taken, so a burst of issuances takes several before the pool refills. */
+function scheduleRefill(): void {
+  if (refillTimer) return;
+  refillTimer = setTimeout(() => {
+    refillTimer = null;
+    void refillKeyPool();
+  }, 1000);
+  refillTimer.unref();
+}
+
+/** Pooled keys by type and size, for the settings page and the metrics. */
+export async function keyPoolCounts(client: Tx | typeof db = db) {
+  const rows = await client.pooledKey.groupBy({ by: ["keyType", "keySize"], _count: true });
+  return rows.map((r) => ({ keyType: r.keyType, keySize: r.keySize, count: r._count }));
+}
+
+/** Drops pooled keys no longer wanted (the size setting lowered, RSA out of use). */
+export async function trimKeyPool(): Promise<number> {
+  const wanted = await wantedSpecs();
+  let removed = 0;
+  const rows = await keyPoolCounts();
+  for (const row of rows) {
+    const keep = wanted.find((w) => w.spec.keyType === row.keyType && w.spec.keySize === row.keySize)?.size ?? 0;
+    if (row.count <= keep) continue;
+    const extra = await db.pooledKey.findMany({
+      where: { keyType: row.keyType, keySize: row.keySize, id: { notIn: [...reserved] } },
+      orderBy: { createdAt: "desc" },
+      take: row.count - keep,
+      select: { id: true },
+    });
+    removed += (await db.pooledKey.deleteMany({ where: { id: { in: extra.map((e) => e.id) } } })).count;
+  }
+  return removed;
+}
