@@ -36,6 +36,21 @@ need_tools() {
   done
 }
 
+# make_key TYPE BITS KEY: a new private key KEY of TYPE: ecdsa-p256, ecdsa-p384, or rsa of BITS bits
+make_key() {
+  case $1 in
+    ecdsa-p256) key_curve=P-256 ;;
+    ecdsa-p384) key_curve=P-384 ;;
+    rsa)
+      must "openssl could not make a key" openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:$2" -out "$3"
+      return 0
+      ;;
+    *) fail "dockpki makes no $1 keys" ;;
+  esac
+  must "openssl could not make a key" openssl genpkey -algorithm EC \
+    -pkeyopt "ec_paramgen_curve:$key_curve" -pkeyopt ec_param_enc:named_curve -out "$3"
+}
+
 # make_csr KEY: a request for KEY in $TMP/csr.der, and CSR_B64 and CSR_SHA256 for the dashboard
 # (which takes the names from its inventory: the subject is only a label)
 make_csr() {
@@ -144,12 +159,14 @@ verify_with() {
   return 1
 }
 
-# check_leaf PURPOSE KEY: the answer's cert.pem is one certificate, for KEY, that the answer's ca.pem
-# vouches for as a PURPOSE (sslserver or sslclient) certificate
+# check_leaf PURPOSE KEY: the answer's cert.pem is a certificate for KEY (followed by the issuing CA
+# when dockpki issues from an intermediate) that the answer's ca.pem vouches for as a PURPOSE
+# (sslserver or sslclient) certificate
 check_leaf() {
-  [ "$(count_certs "$TMP/new-cert.pem")" -eq 1 ] || fail "the dashboard's answer does not hold exactly one certificate in cert.pem"
+  leaf_count=$(count_certs "$TMP/new-cert.pem")
+  [ "$leaf_count" -ge 1 ] && [ "$leaf_count" -le 4 ] || fail "the dashboard's answer does not hold a certificate and its chain in cert.pem"
   [ "$(count_certs "$TMP/new-ca.pem")" -ge 1 ] || fail "the dashboard's answer holds no CA certificate"
-  verify_with "$TMP/new-ca.pem" "$TMP/new-cert.pem" -purpose "$1" ||
+  verify_with "$TMP/new-ca.pem" "$TMP/new-cert.pem" -purpose "$1" -untrusted "$TMP/new-cert.pem" ||
     fail "the new certificate does not chain to the CA certificates of the dashboard's answer ($1): $VERIFY_ERROR"
   is_key_of "$TMP/new-cert.pem" "$2" || fail "the new certificate is not for the key made for it"
 }

@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import type { AgentSettings } from "@/lib/bundles/agent-config";
 import { renderClientEnrollScript, renderHostEnrollScript } from "@/lib/bundles/enroll-sh";
 import { InputError } from "@/lib/errors";
+import { type KeySpec, keyLabel, keySpec } from "@/lib/pki/key-types";
 import { HOSTILE, hostileHosts, sampleHost, shellSyntaxOk } from "@/lib/test-support/bundle-hosts";
 import {
   canSandbox,
@@ -33,6 +34,14 @@ const hasDocker = spawnSync("docker", ["--version"]).status === 0;
 const ssl = (...args: string[]) => execFileSync("openssl", args, { encoding: "utf8", stdio: "pipe" });
 const serialOf = (certFile: string) => ssl("x509", "-in", certFile, "-noout", "-serial").trim().slice(7).toLowerCase();
 const modeOf = (file: string) => (statSync(file).mode & 0o777).toString(8);
+const RSA_2048 = keySpec("rsa", 2048);
+/** Each key type the installers make, and what `openssl pkey -text_pub` says of such a key. */
+const KEYS: { key: KeySpec; text: RegExp }[] = [
+  { key: keySpec("ecdsa-p256"), text: /^Public-Key: \(256 bit\)\n[\s\S]*\nASN1 OID: prime256v1\n/ },
+  { key: keySpec("ecdsa-p384"), text: /^Public-Key: \(384 bit\)\n[\s\S]*\nASN1 OID: secp384r1\n/ },
+  { key: RSA_2048, text: /^Public-Key: \(2048 bit\)\nModulus:/ },
+];
+const keyText = (keyFile: string) => ssl("pkey", "-in", keyFile, "-noout", "-text_pub");
 
 describe("enrollment scripts", () => {
   const agent = agentFor("https://dockpki.example.com");
@@ -44,23 +53,29 @@ describe("enrollment scripts", () => {
         sslDir: "/etc/docker/ssl",
         agent,
         token: newToken(),
-        keySize: 4096,
+        key: keySpec("rsa", 4096),
       }),
       renderHostEnrollScript({
         host: sampleHost({ configStyle: "daemon-json" }),
         sslDir: "/srv/docker-tls",
         agent: { ...agent, renewWindow: "Sat,Sun 01:00-05:00" },
         token: newToken(),
-        keySize: 2048,
+        key: keySpec("ecdsa-p384"),
       }),
       renderClientEnrollScript({
         client: { name: "alice@example.com" },
         hosts: HOSTS,
         agent,
         token: newToken(),
-        keySize: 3072,
+        key: keySpec("rsa", 3072),
       }),
-      renderClientEnrollScript({ client: { name: "ci" }, hosts: [], agent, token: newToken(), keySize: 2048 }),
+      renderClientEnrollScript({
+        client: { name: "ci" },
+        hosts: [],
+        agent,
+        token: newToken(),
+        key: keySpec("ecdsa-p256"),
+      }),
     ]) {
       assert.ok(script.startsWith("#!/bin/sh\n"));
       assert.match(script, /^main "\$@" <\/dev\/null\n$/m);
@@ -69,9 +84,9 @@ describe("enrollment scripts", () => {
     }
   });
 
-  it("refuse hostile input, a malformed token and an odd key size", () => {
-    const host = { host: sampleHost(), sslDir: "/etc/docker/ssl", agent, token: newToken(), keySize: 2048 };
-    const client = { client: { name: "ci" }, hosts: HOSTS, agent, token: newToken(), keySize: 2048 };
+  it("refuse hostile input, a malformed token and a key dockpki does not make", () => {
+    const host = { host: sampleHost(), sslDir: "/etc/docker/ssl", agent, token: newToken(), key: RSA_2048 };
+    const client = { client: { name: "ci" }, hosts: HOSTS, agent, token: newToken(), key: RSA_2048 };
     for (const bad of hostileHosts()) {
       assert.throws(() => renderHostEnrollScript({ ...host, host: bad }), InputError);
       assert.throws(() => renderClientEnrollScript({ ...client, hosts: [bad] }), InputError);
@@ -95,7 +110,15 @@ describe("enrollment scripts", () => {
       assert.throws(() => renderClientEnrollScript({ ...client, token }), InputError, token);
     }
     for (const keySize of [1024, 2047, 8192, Number.NaN]) {
-      assert.throws(() => renderHostEnrollScript({ ...host, keySize }), InputError);
+      assert.throws(() => renderHostEnrollScript({ ...host, key: { keyType: "rsa", keySize } }), InputError);
+    }
+    const odd = [
+      { keyType: "ecdsa-p256", keySize: 384 },
+      { keyType: "ecdsa-p384", keySize: 2048 },
+    ];
+    for (const keyType of ["ed25519", "RSA", "", ...HOSTILE]) odd.push({ keyType, keySize: 2048 });
+    for (const key of odd) {
+      assert.throws(() => renderClientEnrollScript({ ...client, key: key as KeySpec }), InputError, key.keyType);
     }
   });
 
@@ -106,7 +129,7 @@ describe("enrollment scripts", () => {
       sslDir: "/etc/docker/ssl",
       agent,
       token: newToken(),
-      keySize: 2048,
+      key: RSA_2048,
     });
     writeFileSync(join(dir, "enroll.sh"), script);
     writeFileSync(join(dir, "id"), "#!/bin/sh\necho 1000\n", { mode: 0o755 });
@@ -133,17 +156,14 @@ describe("client enrollment against a fake dashboard", () => {
   });
   after(() => fake.close());
 
-  function setUp() {
+  function setUp(key = RSA_2048) {
     const home = tempDir("dockpki-home-");
     const tmp = join(home, "tmp");
     mkdirSync(tmp);
     const token = newToken();
     const script = join(home, "enroll.sh");
     const client = { name: "alice@example.com" };
-    writeFileSync(
-      script,
-      renderClientEnrollScript({ client, hosts: HOSTS, agent: agentFor(fake.url), token, keySize: 2048 }),
-    );
+    writeFileSync(script, renderClientEnrollScript({ client, hosts: HOSTS, agent: agentFor(fake.url), token, key }));
     const env = { PATH: process.env.PATH, HOME: home, TMPDIR: tmp };
     // as `curl ... | sh` runs it: the script on sh's stdin
     const run = (more: Env = {}) => runAsync("sh", ["-c", `sh <${script}`], { ...env, ...more });
@@ -193,6 +213,21 @@ describe("client enrollment against a fake dashboard", () => {
     assert.match(renewed.stdout, /; docker contexts updated: docker1\n$/);
   });
 
+  for (const { key, text } of KEYS) {
+    it(`makes the ${keyLabel(key)} key it was written for, and gets a certificate for it`, async () => {
+      const s = setUp(key);
+      fake.addToken(s.token, "client");
+      const r = await s.run();
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(keyText(join(s.dir, "key.pem")), text);
+      assert.equal(
+        ssl("x509", "-in", join(s.dir, "cert.pem"), "-noout", "-pubkey"),
+        ssl("pkey", "-in", join(s.dir, "key.pem"), "-pubout"),
+      );
+      assert.ok(fake.certificates.has(serialOf(join(s.dir, "cert.pem"))));
+    });
+  }
+
   it("a used or expired token: one line with the dashboard's message, and nothing changed", async () => {
     const s = setUp();
     const r = await s.run();
@@ -231,14 +266,14 @@ describe("host enrollment in a sandbox", { skip: !canSandbox && "needs root and 
   });
   after(() => fake.close());
 
-  async function enroll(token: string) {
+  async function enroll(token: string, key = RSA_2048) {
     const port = await freePort();
     const out = tempDir("dockpki-result-");
     const script = join(out, "enroll.sh");
     const host = sampleHost({ port });
     writeFileSync(
       script,
-      renderHostEnrollScript({ host, sslDir: "/etc/docker/ssl", agent: agentFor(fake.url), token, keySize: 2048 }),
+      renderHostEnrollScript({ host, sslDir: "/etc/docker/ssl", agent: agentFor(fake.url), token, key }),
     );
     const bin = dockerBin(port);
     const r = await inSandbox(`set +e
@@ -265,26 +300,28 @@ ls -A /var/tmp >${out}/var-tmp`);
     };
   }
 
-  it("installs a certificate for a key made on the host, the agent and its timer; docker serves it", async () => {
-    const token = newToken();
-    fake.addToken(token, "server");
-    const r = await enroll(token);
-    assert.equal(r.rc, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /^dockpki-enroll: host docker1 is enrolled; dockpki-renew renews its certificate/m);
-    const certFile = join(r.out, "docker/ssl/cert.pem");
-    assert.equal(r.served, serialOf(certFile));
-    assert.ok(fake.certificates.has(r.served));
-    const keyFile = join(r.out, "docker/ssl/key.pem");
-    assert.equal(ssl("x509", "-in", certFile, "-noout", "-pubkey"), ssl("pkey", "-in", keyFile, "-pubout"));
-    assert.match(ssl("pkey", "-in", keyFile, "-noout", "-text_pub"), /^Public-Key: \(2048 bit\)/);
-    assert.equal(modeOf(keyFile), "600");
-    assert.equal(
-      r.modes,
-      "/usr/local/sbin/dockpki-renew 755\n/etc/systemd/system/dockpki-renew.service 644\n/etc/systemd/system/dockpki-renew.timer 644\n",
-    );
-    assert.equal(r.systemctl, "daemon-reload\nrestart docker\nenable --now dockpki-renew.timer\n");
-    assert.equal(r.varTmp, "", "the private folder is gone");
-  });
+  for (const { key, text } of KEYS) {
+    it(`installs a certificate for an ${keyLabel(key)} key made on the host, the agent and its timer; docker serves it`, async () => {
+      const token = newToken();
+      fake.addToken(token, "server");
+      const r = await enroll(token, key);
+      assert.equal(r.rc, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /^dockpki-enroll: host docker1 is enrolled; dockpki-renew renews its certificate/m);
+      const certFile = join(r.out, "docker/ssl/cert.pem");
+      assert.equal(r.served, serialOf(certFile));
+      assert.ok(fake.certificates.has(r.served));
+      const keyFile = join(r.out, "docker/ssl/key.pem");
+      assert.equal(ssl("x509", "-in", certFile, "-noout", "-pubkey"), ssl("pkey", "-in", keyFile, "-pubout"));
+      assert.match(keyText(keyFile), text);
+      assert.equal(modeOf(keyFile), "600");
+      assert.equal(
+        r.modes,
+        "/usr/local/sbin/dockpki-renew 755\n/etc/systemd/system/dockpki-renew.service 644\n/etc/systemd/system/dockpki-renew.timer 644\n",
+      );
+      assert.equal(r.systemctl, "daemon-reload\nrestart docker\nenable --now dockpki-renew.timer\n");
+      assert.equal(r.varTmp, "", "the private folder is gone");
+    });
+  }
 
   it("a used token: one line with the dashboard's message, and nothing changed", async () => {
     const r = await enroll(newToken());

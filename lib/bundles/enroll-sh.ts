@@ -8,17 +8,21 @@ import { DASHBOARD_SHELL, SAY_AND_WARN } from "@/lib/bundles/dashboard-shell";
 import { CA_FILE, CERT_FILE, KEY_FILE, RENEW_AGENT } from "@/lib/bundles/docker-files";
 import { shellQuote } from "@/lib/bundles/quote";
 import { InputError } from "@/lib/errors";
+import { EC_CURVES, KEY_TYPES, type KeySpec, RSA_SIZES } from "@/lib/pki/key-types";
 
 // What GET <publicUrl>/enroll/<token> answers: `curl -fsSL URL | sudo sh` on a host, `| sh` for a
 // client. The key is made where it is used and never leaves; the one-time token is the credential.
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const KEY_SIZES = [2048, 3072, 4096];
 const END = "DOCKPKI_END_OF_FILE";
 
-function checkEnrollment(token: string, keySize: number): void {
+function checkEnrollment(token: string, key: KeySpec): void {
   if (!TOKEN.test(token)) throw new InputError("That is not an enrollment token.");
-  if (!KEY_SIZES.includes(keySize)) throw new InputError(`The key size must be one of ${KEY_SIZES.join(", ")} bits.`);
+  if (!KEY_TYPES.includes(key.keyType)) throw new InputError(`The key type must be one of ${KEY_TYPES.join(", ")}.`);
+  const sizes: readonly number[] = key.keyType === "rsa" ? RSA_SIZES : [EC_CURVES[key.keyType].bits];
+  if (!sizes.includes(key.keySize)) {
+    throw new InputError(`The size of a ${key.keyType} key must be one of ${sizes.join(", ")} bits.`);
+  }
 }
 
 /** Shell lines that write one bundle file into the folder "$1", byte for byte, with its mode. */
@@ -29,7 +33,7 @@ function writeFile(file: BundleFile): string {
   return `cat >"$1/${file.name}" <<'${END}'\n${file.content}${END}\nchmod ${file.mode.toString(8).padStart(4, "0")} "$1/${file.name}"`;
 }
 
-// After DASHBOARD_SHELL; the script sets TOKEN and KEY_BITS.
+// After DASHBOARD_SHELL; the script sets TOKEN, KEY_TYPE and KEY_BITS.
 const ENROLL_SHELL = `# --- enrollment
 
 fail() {
@@ -40,7 +44,7 @@ fail() {
 # enroll PURPOSE KEY: makes KEY, asks the dashboard for its certificate with the token, and checks the
 # answer: $TMP/new-cert.pem is KEY's and verifies against $TMP/new-ca.pem as a PURPOSE certificate
 enroll() {
-  must "openssl could not make a key" openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:$KEY_BITS" -out "$2"
+  make_key "$KEY_TYPE" "$KEY_BITS" "$2"
   make_csr "$2"
   printf '{"token":"%s","csr":"%s","name":"%s"}' "$TOKEN" "$CSR_B64" "$HOLDER_NAME" >"$TMP/request.json"
   post_json /api/v1/enroll "$TMP/request.json" "$TMP/answer" || fail "$(unreachable)"
@@ -57,7 +61,7 @@ put_certificates() {
 }
 `;
 
-function header(what: string, run: string, agent: AgentSettings, token: string, keySize: number, name: string): string {
+function header(what: string, run: string, agent: AgentSettings, token: string, key: KeySpec, name: string): string {
   return `#!/bin/sh
 # dockpki: ${what}
 # Run it as: curl -fsSL ${shellQuote(`${agent.dashboardUrl}/enroll/${token}`)} | ${run}
@@ -66,7 +70,9 @@ set -eu
 SCRIPT_NAME=dockpki-enroll
 ${dashboardVariables(agent)}
 TOKEN=${token}
-KEY_BITS=${keySize}
+# The key this host or client is to have (ecdsa-p256, ecdsa-p384 or rsa), and its size in bits.
+KEY_TYPE=${key.keyType}
+KEY_BITS=${key.keySize}
 # The dashboard refuses the token when it was made for another host or client.
 HOLDER_NAME=${shellQuote(name)}
 
@@ -82,11 +88,11 @@ export function renderHostEnrollScript(input: {
   sslDir: string;
   agent: AgentSettings;
   token: string;
-  keySize: number;
+  key: KeySpec;
 }): string {
   const host = checkHost(input.host);
   const agent = checkAgentSettings(input.agent);
-  checkEnrollment(input.token, input.keySize);
+  checkEnrollment(input.token, input.key);
   const files = serverConfigFiles({ host, sslDir: checkSslDir(input.sslDir), hasKey: true, agent });
   const url = `${agent.dashboardUrl}/enroll/${input.token}`;
   return `${header(
@@ -95,7 +101,7 @@ export function renderHostEnrollScript(input: {
     "sudo sh",
     agent,
     input.token,
-    input.keySize,
+    input.key,
     host.name,
   )}
 # write_bundle DIR: the server bundle of ${host.name}, but for the certificates
@@ -135,12 +141,12 @@ export function renderClientEnrollScript(input: {
   hosts: BundleHost[];
   agent: AgentSettings;
   token: string;
-  keySize: number;
+  key: KeySpec;
 }): string {
   const client = checkClient(input.client);
   const hosts = input.hosts.map(checkHost);
   const agent = checkAgentSettings(input.agent);
-  checkEnrollment(input.token, input.keySize);
+  checkEnrollment(input.token, input.key);
   const files = clientConfigFiles({ client, hosts, hasKey: true, agent });
   const names = clientBundleNames(hosts);
   // The contexts take the files from the folder they are created in (the CLI copies them).
@@ -160,7 +166,7 @@ export function renderClientEnrollScript(input: {
     "sh",
     agent,
     input.token,
-    input.keySize,
+    input.key,
     client.name,
   )}
 CLIENT_DIR=\${DOCKPKI_DIR:-\${HOME:-}/.docker/dockpki/${client.name}}

@@ -17,6 +17,7 @@ import type { AgentSettings } from "@/lib/bundles/agent-config";
 import { renderRenewAgent } from "@/lib/bundles/renew-agent";
 import { renderRenewService, renderRenewTimer } from "@/lib/bundles/renew-units";
 import { InputError } from "@/lib/errors";
+import { type KeyType, keySpec } from "@/lib/pki/key-types";
 import { HOSTILE, hostileHosts, parseUnit, sampleHost, shellSyntaxOk } from "@/lib/test-support/bundle-hosts";
 import { makeTestPki } from "@/lib/test-support/bundle-pki";
 import {
@@ -156,13 +157,16 @@ interface Folder {
 }
 
 /** A client bundle folder with a certificate from fake, and the agent in it. */
-function clientFolder(fake: FakeDashboard, options: { ec?: boolean; agent?: Partial<AgentSettings> } = {}): Folder {
+function clientFolder(
+  fake: FakeDashboard,
+  options: { keyType?: KeyType; agent?: Partial<AgentSettings> } = {},
+): Folder {
   const base = tempDir("dockpki-agent-");
   const dir = join(base, "alice@example.com");
   const tmp = join(base, "tmp");
   mkdirSync(dir);
   mkdirSync(tmp);
-  const issued = fake.issue("client", { ec: options.ec });
+  const issued = fake.issue("client", { keyType: options.keyType });
   writeFileSync(join(dir, "ca.pem"), fake.caPems().join(""), { mode: 0o644 });
   writeFileSync(join(dir, "cert.pem"), issued.certPem, { mode: 0o644 });
   writeFileSync(join(dir, "key.pem"), issued.keyPem, { mode: 0o600 });
@@ -209,6 +213,7 @@ describe("dockpki-renew, client mode, against a fake dashboard", () => {
   beforeEach(() => {
     fake.behaviour = { kind: "ok" };
     fake.refuseReports = null;
+    fake.wantedKey = null;
   });
 
   it("renews when due: a new key, a certificate that chains to ca.pem and matches it, reported", async () => {
@@ -440,11 +445,69 @@ describe("dockpki-renew, client mode, against a fake dashboard", () => {
     assert.deepEqual(files(folder.dir), before);
   });
 
-  it("renews an EC P-256 key with an EC P-256 key", async () => {
-    const folder = clientFolder(fake, { ec: true });
+  const keyText = (folder: Folder) => ssl("pkey", "-in", join(folder.dir, "key.pem"), "-noout", "-text_pub");
+  const certKey = (folder: Folder) => ssl("x509", "-in", join(folder.dir, "cert.pem"), "-noout", "-pubkey");
+  const keyOf = (folder: Folder) => ssl("pkey", "-in", join(folder.dir, "key.pem"), "-pubout");
+  /** The key of each renewal request's CSR: its curve, or its RSA size. */
+  const renewalKeys = () =>
+    fake.requests
+      .filter((r) => r.path === "/api/v1/renew")
+      .map((r) => {
+        const der = Buffer.from(String(r.body.csr), "base64");
+        const text = execFileSync("openssl", ["req", "-inform", "DER", "-noout", "-text"], { input: der }).toString();
+        return /ASN1 OID: (\w+)/.exec(text)?.[1] ?? /Public-Key: \((\d+) bit\)/.exec(text)?.[1];
+      });
+
+  for (const [keyType, curve] of [
+    ["ecdsa-p256", "prime256v1"],
+    ["ecdsa-p384", "secp384r1"],
+  ] as const) {
+    it(`renews an ${keyType} key with a new ${keyType} key`, async () => {
+      const folder = clientFolder(fake, { keyType });
+      const oldKey = keyOf(folder);
+      const r = await runAgent(folder, ["--now"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(keyText(folder), new RegExp(`\nASN1 OID: ${curve}\n`));
+      assert.notEqual(keyOf(folder), oldKey);
+      assert.equal(certKey(folder), keyOf(folder));
+    });
+  }
+
+  it("makes the key type the dashboard asks for (409), and only when it asks", async () => {
+    const folder = clientFolder(fake);
+    const asked = renewalKeys().length;
+    fake.wantedKey = keySpec("ecdsa-p384");
     const r = await runAgent(folder, ["--now"]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(ssl("pkey", "-in", join(folder.dir, "key.pem"), "-noout", "-text_pub"), /prime256v1/);
+    assert.match(
+      r.stdout,
+      /^dockpki-renew: renewed: serial \w+, valid until .* UTC, with a new ecdsa-p384 key of 384 bits as the dashboard asks; /,
+    );
+    assert.match(keyText(folder), /\nASN1 OID: secp384r1\n/);
+    assert.equal(certKey(folder), keyOf(folder));
+    assert.deepEqual(renewalKeys().slice(asked), ["2048", "secp384r1"], "an RSA 2048 key first, then P-384");
+    assert.match(fake.reports.at(-1)?.message ?? "", /, with a new ecdsa-p384 key of 384 bits as the dashboard asks$/);
+    assert.ok(!existsSync(join(folder.dir, "dockpki-renew.next-key.pem")));
+    // Asked for the key it has: one request, the same type again.
+    const again = await runAgent(folder, ["--now"]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /as the dashboard asks/);
+    assert.deepEqual(renewalKeys().slice(asked + 2), ["secp384r1"]);
+    // RSA of a given size, asked of an ECDSA key.
+    fake.wantedKey = keySpec("rsa", 3072);
+    assert.equal((await runAgent(folder, ["--now"])).status, 0);
+    assert.match(keyText(folder), /^Public-Key: \(3072 bit\)\nModulus:/);
+    // A 409 that names no key it makes is a refusal like any other, and the new key is kept for next time.
+    fake.behaviour = { kind: "refuse", status: 409, message: "Something else conflicts." };
+    const before = files(folder.dir);
+    const refused = await runAgent(folder, ["--now"]);
+    assert.equal(refused.status, 1);
+    assert.equal(
+      refused.stderr,
+      "dockpki-renew: the dashboard refused the renewal (HTTP 409): Something else conflicts.\n",
+    );
+    assert.deepEqual(files(folder.dir), before);
+    assert.ok(existsSync(join(folder.dir, "dockpki-renew.next-key.pem")));
   });
 
   it("puts the files back when one cannot be moved in place", async () => {

@@ -155,21 +155,51 @@ fail() {
   exit 1
 }
 
-# make_key_like KEY NEW: NEW, a key of KEY's type and size (RSA, or EC P-256)
+# make_key_like KEY NEW: NEW, a key of KEY's type and size (ECDSA P-256 or P-384, or RSA)
 make_key_like() {
   key_text=$(openssl pkey -in "$1" -noout -text_pub 2>/dev/null) || fail "cannot read the key $CERT_DIR/${KEY_FILE}"
   case $key_text in
-    *"ASN1 OID: prime256v1"*)
-      must "openssl could not make a new key" openssl genpkey -algorithm EC \
-        -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve -out "$2"
-      ;;
+    *"ASN1 OID: prime256v1"*) make_key ecdsa-p256 256 "$2" ;;
+    *"ASN1 OID: secp384r1"*) make_key ecdsa-p384 384 "$2" ;;
     *Modulus*)
       bits=$(printf '%s\n' "$key_text" | sed -n '1s/^.*(\([0-9][0-9]*\) bit.*$/\1/p')
       [ -n "$bits" ] || fail "cannot tell the size of the RSA key $CERT_DIR/${KEY_FILE}"
-      must "openssl could not make a new key" openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:$bits" -out "$2"
+      make_key rsa "$bits" "$2"
       ;;
-    *) fail "$CERT_DIR/${KEY_FILE} is neither an RSA key nor an EC P-256 key, which are what dockpki renews" ;;
+    *) fail "$CERT_DIR/${KEY_FILE} is not an ECDSA P-256, ECDSA P-384 or RSA key, the keys dockpki renews" ;;
   esac
+}
+
+# keep_next_key: the new key outlives an answer that never arrived (a timeout): asked again with the
+# same key, the dashboard answers the certificate it already issued for it instead of refusing
+keep_next_key() {
+  cp -- "$TMP/new-key.pem" "$NEXT_KEY.tmp" 2>/dev/null && mv -f -- "$NEXT_KEY.tmp" "$NEXT_KEY" ||
+    warn "warning: could not keep the new key in $NEXT_KEY until the dashboard answers"
+}
+
+# wanted_key ANSWER: WANTED_TYPE and WANTED_BITS, the key a 409 ANSWER asks for (an admin chose
+# another key type for this host or client); 1 when ANSWER names no key dockpki makes
+wanted_key() {
+  WANTED_TYPE=$(sed -n 's/^.*"keyType" *: *"\([a-z0-9-]*\)".*$/\1/p' "$1" | head -n 1)
+  WANTED_BITS=$(sed -n 's/^.*"keySize" *: *\([0-9]*\).*$/\1/p' "$1" | head -n 1)
+  case $WANTED_TYPE:$WANTED_BITS in
+    ecdsa-p256:256 | ecdsa-p384:384 | rsa:2048 | rsa:3072 | rsa:4096) ;;
+    *) return 1 ;;
+  esac
+}
+
+# ask_renewal: POST /api/v1/renew for $TMP/new-key.pem, proven with the current key; the answer in
+# $TMP/answer and HTTP_STATUS. keyTypes says which keys this agent can make when the dashboard asks.
+ask_renewal() {
+  make_csr "$TMP/new-key.pem"
+  renew_time=$(date +%s)
+  printf 'dockpki-renew-v1\n%s\n%s\n%s' "$SERIAL" "$renew_time" "$CSR_SHA256" >"$TMP/canonical"
+  must "openssl could not sign the request" \
+    openssl dgst -sha256 -sign "$TMP/cur-key.pem" -out "$TMP/signature" "$TMP/canonical"
+  printf '{"serial":"%s","time":%s,"csr":"%s","signature":"%s","keyTypes":["ecdsa-p256","ecdsa-p384","rsa"]}' \
+    "$SERIAL" "$renew_time" "$CSR_B64" "$(openssl base64 -A -in "$TMP/signature")" >"$TMP/request.json"
+  post_json /api/v1/renew "$TMP/request.json" "$TMP/answer" || fail "$(unreachable)"
+  REACHED=yes
 }
 
 # vouched CA COUNT: one of the COUNT cross certificates $TMP/cross.N has CA's subject and public key
@@ -251,7 +281,7 @@ install_pending() {
     must "cannot read the kept renewal in $PENDING" cp -p -- "$PENDING/new-$f.pem" "$TMP/new-$f.pem"
   done
   INSTALLING_PENDING=yes
-  if ! verify_with "$TMP/new-ca.pem" "$TMP/new-cert.pem" -purpose "$PURPOSE" || ! is_key_of "$TMP/new-cert.pem" "$TMP/new-key.pem"; then
+  if ! verify_with "$TMP/new-ca.pem" "$TMP/new-cert.pem" -purpose "$PURPOSE" -untrusted "$TMP/new-cert.pem" || ! is_key_of "$TMP/new-cert.pem" "$TMP/new-key.pem"; then
     rm -rf -- "$PENDING"
     fail "the kept renewal in $PENDING does not check out any more; it was removed, and the next run renews again"
   fi
@@ -274,24 +304,22 @@ renew() {
     must "cannot read $CERT_DIR/$f.pem" cp -p -- "$CERT_DIR/$f.pem" "$TMP/cur-$f.pem"
   done
   is_key_of "$TMP/cur-cert.pem" "$TMP/cur-key.pem" || fail "$CERT_DIR/${KEY_FILE} is not the key of $CERT_DIR/${CERT_FILE}"
-  # The new key outlives an answer that never arrived (a timeout): asked again with the same key,
-  # the dashboard answers the certificate it already issued for it instead of refusing.
   if [ -f "$NEXT_KEY" ] && openssl pkey -in "$NEXT_KEY" -noout 2>/dev/null; then
     must "cannot read $NEXT_KEY" cp -- "$NEXT_KEY" "$TMP/new-key.pem"
   else
     make_key_like "$TMP/cur-key.pem" "$TMP/new-key.pem"
-    cp -- "$TMP/new-key.pem" "$NEXT_KEY.tmp" 2>/dev/null && mv -f -- "$NEXT_KEY.tmp" "$NEXT_KEY" ||
-      warn "warning: could not keep the new key in $NEXT_KEY until the dashboard answers"
+    keep_next_key
   fi
-  make_csr "$TMP/new-key.pem"
-  renew_time=$(date +%s)
-  printf 'dockpki-renew-v1\n%s\n%s\n%s' "$SERIAL" "$renew_time" "$CSR_SHA256" >"$TMP/canonical"
-  must "openssl could not sign the request" \
-    openssl dgst -sha256 -sign "$TMP/cur-key.pem" -out "$TMP/signature" "$TMP/canonical"
-  printf '{"serial":"%s","time":%s,"csr":"%s","signature":"%s"}' \
-    "$SERIAL" "$renew_time" "$CSR_B64" "$(openssl base64 -A -in "$TMP/signature")" >"$TMP/request.json"
-  post_json /api/v1/renew "$TMP/request.json" "$TMP/answer" || fail "$(unreachable)"
-  REACHED=yes
+  ask_renewal
+  key_note=
+  # The dashboard wants another type of key for this host or client: once, a new key of that type
+  if [ "$HTTP_STATUS" = 409 ] && wanted_key "$TMP/answer"; then
+    rm -f -- "$NEXT_KEY"
+    make_key "$WANTED_TYPE" "$WANTED_BITS" "$TMP/new-key.pem"
+    keep_next_key
+    ask_renewal
+    key_note=", with a new $WANTED_TYPE key of $WANTED_BITS bits as the dashboard asks"
+  fi
   case $HTTP_STATUS in
     200) ;;
     # Refused for good (revoked, superseded, a bad key...): the kept key can never be used.
@@ -308,7 +336,7 @@ renew() {
   read_cert "$TMP/new-cert.pem" || fail "cannot read the new certificate"
   install_new
   rm -f -- "$NEXT_KEY"
-  message="renewed: serial $CERT_SERIAL, valid until $(show_time "$CERT_NOT_AFTER")"
+  message="renewed: serial $CERT_SERIAL, valid until $(show_time "$CERT_NOT_AFTER")$key_note"
   ATTEMPT=no
   record ok "$message" "$CERT_SERIAL"
   report ok "$SERVED" "$message" "$CERT_SERIAL" "$TMP/new-key.pem" ||

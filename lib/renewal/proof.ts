@@ -39,8 +39,8 @@ const PROVEN_FIELDS = {
   supersededById: true,
   certPem: true,
   ca: { select: { status: true } },
-  host: { select: { name: true, renewalEnabled: true } },
-  client: { select: { name: true, renewalEnabled: true } },
+  host: { select: { name: true, renewalEnabled: true, keyType: true } },
+  client: { select: { name: true, renewalEnabled: true, keyType: true } },
 } as const;
 
 export type ProvenCertificate = Prisma.CertificateGetPayload<{ select: typeof PROVEN_FIELDS }>;

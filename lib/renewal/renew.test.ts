@@ -52,6 +52,12 @@ function newKey(): { keyPem: string; csr: string } {
   return { keyPem: readFileSync(key, "utf8"), csr: der.toString("base64") };
 }
 
+/** An ECDSA key on a curve (P-256, P-384) and a CSR for it. */
+function newEcKey(namedCurve: string): { keyPem: string; csr: string } {
+  const keyPem = generateKeyPairSync("ec", { namedCurve }).privateKey.export({ type: "pkcs8", format: "pem" });
+  return { keyPem: keyPem.toString(), csr: csrFor(keyPem.toString()) };
+}
+
 /** A CSR for an existing key. */
 function csrFor(keyPem: string): string {
   const key = path.join(work, `existing${++n}.pem`);
@@ -262,6 +268,58 @@ describe("renewCertificate", () => {
     const x509 = new X509Certificate(answer.certificate.certPem);
     const days = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 86_400_000;
     assert.ok(days > 29.9 && days < 30.1, `30-day server lifetime when renewal is on, got ${days}`);
+  });
+});
+
+describe("the key type a renewal makes", () => {
+  // What dockpki-renew says it can make; the settings' key type is ECDSA P-256 (the default).
+  const keyTypes = ["ecdsa-p256", "ecdsa-p384", "rsa"];
+  const wants = (keyType: string, keySize: number, message: RegExp) => (err: unknown) => {
+    assert.equal((err as Error).name, "ConflictError");
+    assert.deepEqual((err as { details?: unknown }).details, { keyType, keySize });
+    assert.match((err as Error).message, message);
+    return true;
+  };
+
+  test("an agent that can make its holder's key type is asked for it (409) and then renews with it", async () => {
+    const { cert, keyPem } = await enrolledClient("ci-14");
+    await assert.rejects(
+      renewCertificate({ ...request(cert.serial, keyPem, newKey().csr), keyTypes }),
+      wants("ecdsa-p256", 256, /^ci-14 is to have an ECDSA P-256 key now, not RSA 2048; make the new key/),
+    );
+    assert.equal((await db.certificate.findUniqueOrThrow({ where: { id: cert.id } })).status, "active");
+    const answer = await renewCertificate({ ...request(cert.serial, keyPem, newEcKey("P-256").csr), keyTypes });
+    assert.equal(answer.certificate.keyType, "ecdsa-p256");
+  });
+
+  test("the holder's own key type comes before the settings', and an RSA size counts", async () => {
+    const { client, cert, keyPem } = await enrolledClient("ci-15");
+    await updateClient(actor, client.id, { keyType: "ecdsa-p384" });
+    await assert.rejects(
+      renewCertificate({ ...request(cert.serial, keyPem, newEcKey("P-256").csr), keyTypes }),
+      wants("ecdsa-p384", 384, /ECDSA P-384 key now, not ECDSA P-256/),
+    );
+    const p384 = newEcKey("P-384");
+    const answer = await renewCertificate({ ...request(cert.serial, keyPem, p384.csr), keyTypes });
+    assert.equal(answer.certificate.keyType, "ecdsa-p384");
+    await updateClient(actor, client.id, { keyType: "rsa" });
+    const rsa3072 = generateKeyPairSync("rsa", { modulusLength: 3072 }).privateKey.export({
+      type: "pkcs8",
+      format: "pem",
+    });
+    await assert.rejects(
+      renewCertificate({ ...request(answer.certificate.serial, p384.keyPem, csrFor(rsa3072.toString())), keyTypes }),
+      wants("rsa", 2048, /RSA 2048 key now, not RSA 3072/),
+    );
+  });
+
+  test("an agent that does not say it can make that type keeps the key type it has", async () => {
+    const older = await enrolledClient("ci-16");
+    const renewed = await renewCertificate(request(older.cert.serial, older.keyPem, newKey().csr));
+    assert.equal(renewed.certificate.keyType, "rsa");
+    const newer = await enrolledClient("ci-17");
+    const req = { ...request(newer.cert.serial, newer.keyPem, newKey().csr), keyTypes: ["rsa", "ml-dsa-65"] };
+    assert.equal((await renewCertificate(req)).certificate.keyType, "rsa");
   });
 });
 

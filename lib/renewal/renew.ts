@@ -5,12 +5,14 @@ import { takeSlot } from "@/lib/auth/throttle";
 import { trustedCas } from "@/lib/ca/cas";
 import { type Certificate, getCertificate, issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
 import { db, type Tx } from "@/lib/db";
-import { ForbiddenError, InputError, TooManyRequestsError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, InputError, TooManyRequestsError } from "@/lib/errors";
 import { parseCsr } from "@/lib/pki/csr";
+import { chooseKeySpec, type KeySpec, type KeyType, keyLabel } from "@/lib/pki/key-types";
 import { spkiSha256 } from "@/lib/pki/keys";
 import { derToPem } from "@/lib/pki/pem";
 import { type ProvenCertificate, proveHolder, renewCanonical } from "@/lib/renewal/proof";
 import type { RenewRequest } from "@/lib/renewal/renewal.schema";
+import { getSettings } from "@/lib/settings";
 
 /** At most this many renewals per certificate per hour: an agent renews once per lifetime. */
 export const RENEWALS_PER_HOUR = 6;
@@ -57,6 +59,27 @@ function renewalRefusal(cert: ProvenCertificate, now: Date): string | null {
 }
 
 /**
+ * A new key not of its holder's key type (or the settings') is refused with a 409 that names the
+ * wanted key, when the agent says it can make that type: it then asks again with such a key. An
+ * agent that says nothing (those from before key types) keeps the type it has.
+ */
+async function checkKeyType(cert: ProvenCertificate, key: KeySpec, agentKeyTypes: string[] | undefined) {
+  const holder = cert.host ?? cert.client;
+  if (!agentKeyTypes || !holder) return;
+  const settings = await getSettings();
+  const wanted = chooseKeySpec(
+    { keyType: holder.keyType as KeyType | null },
+    { keyType: settings.leafKeyType, keySize: settings.leafKeySize },
+  );
+  if (!agentKeyTypes.includes(wanted.keyType)) return;
+  if (key.keyType === wanted.keyType && key.keySize === wanted.keySize) return;
+  throw new ConflictError(
+    `${holder.name} is to have an ${keyLabel(wanted)} key now, not ${keyLabel(key)}; make the new key of that type.`,
+    { keyType: wanted.keyType, keySize: wanted.keySize },
+  );
+}
+
+/**
  * The answer to a renewal that was lost on its way back (a timeout, a dropped connection): the
  * agent asks again with the same new key, and gets the certificate already issued for it. Only
  * while that certificate is the holder's current one, for exactly that key: it grants nothing new.
@@ -76,7 +99,7 @@ async function repeatedRenewal(cert: ProvenCertificate, csrPem: string, now: Dat
 export async function trustAnswer(tx: Tx | typeof db): Promise<{ caPems: string[]; crossPems: string[] }> {
   const cas = await trustedCas(tx);
   return {
-    caPems: cas.map((ca) => ca.certPem),
+    caPems: [...new Set(cas.map((ca) => ca.certPem))], // two issuing CAs under one root: the root once
     crossPems: cas.flatMap((ca) => (ca.crossCertPem ? [ca.crossCertPem] : [])),
   };
 }
@@ -129,6 +152,7 @@ export async function renewCertificate(
       "The request reuses the current certificate's key; make a new key for each renewal.",
     );
   }
+  await checkKeyType(cert, csr.key, req.keyTypes);
 
   let trust: { caPems: string[]; crossPems: string[] } = { caPems: [], crossPems: [] };
   const opts = {

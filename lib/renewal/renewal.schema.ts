@@ -18,6 +18,9 @@ export const renewRequestSchema = z.object({
   time,
   csr: base64("csr", 64 * 1024),
   signature: base64("signature", 4096),
+  /** The key types the agent can make: the dashboard may then ask for its holder's (409). Plain
+   * strings, so that an agent knowing a newer type is not refused by an older dashboard. */
+  keyTypes: z.array(z.string().max(40)).max(20).optional(),
 });
 
 /** POST /api/v1/renew/report. */

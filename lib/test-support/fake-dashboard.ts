@@ -1,12 +1,14 @@
 // Shared by the lib/bundles tests only: the dashboard's side of lib/renewal/PROTOCOL.md, played with
 // the openssl CLI and throw-away CAs, on 127.0.0.1.
 import { execFileSync } from "node:child_process";
-import { createHash, randomBytes, verify, X509Certificate } from "node:crypto";
+import { createHash, createPublicKey, randomBytes, verify, X509Certificate } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { EC_CURVES, type KeySpec, type KeyType } from "@/lib/pki/key-types";
+import { keySpecOf } from "@/lib/pki/keys";
 import { makeTestPki } from "@/lib/test-support/bundle-pki";
 
 export type HolderKind = "server" | "client";
@@ -43,6 +45,9 @@ export interface FakeDashboard {
   behaviour: Behaviour;
   /** Answer reports with 403 and this message, instead of taking them. */
   refuseReports: string | null;
+  /** The key its holders are to have: a renewal for another key, from an agent that says it can
+   * make this one, gets the dashboard's 409 naming it. */
+  wantedKey: KeySpec | null;
   /** Every request, in order: path and JSON body. */
   readonly requests: { path: string; body: Record<string, unknown> }[];
   readonly reports: Report[];
@@ -50,8 +55,8 @@ export interface FakeDashboard {
   readonly certificates: Map<string, { kind: HolderKind; certPem: string }>;
   /** The CA certificates a holder trusts after its next renewal, active first. */
   caPems(): string[];
-  /** A certificate (and its key) from the active CA, to start from. */
-  issue(kind: HolderKind, options?: { ec?: boolean }): Issued;
+  /** A certificate (and its key, RSA 2048 unless told) from the active CA, to start from. */
+  issue(kind: HolderKind, options?: { keyType?: KeyType }): Issued;
   addToken(token: string, kind: HolderKind): void;
   /** A new active CA: answers then hold every CA and a cross certificate for the new one, signed by
    * the previous active CA (or by a CA no holder trusts). */
@@ -74,6 +79,8 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** More fields of the error object, as the dashboard's ConflictError details. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -162,15 +169,16 @@ export async function startFakeDashboard(
     url: "",
     behaviour: { kind: "ok" },
     refuseReports: null,
+    wantedKey: null,
     requests,
     reports,
     certificates,
     caPems: () => cas.map((ca) => read(`${ca}.pem`)),
-    issue(kind, { ec = false } = {}) {
+    issue(kind, { keyType = "rsa" } = {}) {
       const key = fresh("-key.pem");
       const csr = fresh(".csr");
-      if (ec) ssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key);
-      else ssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key);
+      if (keyType === "rsa") ssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key);
+      else ssl("genpkey", "-algorithm", "EC", "-pkeyopt", `ec_paramgen_curve:${EC_CURVES[keyType].curve}`, "-out", key);
       ssl("req", "-new", "-key", key, "-subj", `/CN=test ${kind}`, "-out", csr);
       return { ...sign(csr, kind, cas[0]), keyPem: read(key) };
     },
@@ -220,6 +228,12 @@ export async function startFakeDashboard(
     if (behaviour.kind === "refuse") throw new HttpError(behaviour.status, behaviour.message);
     const current = new X509Certificate(holder.certPem).publicKey.export({ type: "spki", format: "pem" });
     if (current === csr.publicKey) throw new HttpError(400, "The new key is the current one: make a new key.");
+    const wanted = api.wantedKey;
+    const key = keySpecOf(createPublicKey(csr.publicKey));
+    const canMake = Array.isArray(body.keyTypes) && body.keyTypes.includes(wanted?.keyType);
+    if (wanted && canMake && (key?.keyType !== wanted.keyType || key.keySize !== wanted.keySize)) {
+      throw new HttpError(409, `The holder is to have a ${wanted.keyType} key now.`, { ...wanted });
+    }
     const { certPem } = sign(csr.file, holder.kind, behaviour.kind === "foreign-cert" ? "other-ca" : cas[0]);
     if (behaviour.kind === "lose-answer") {
       res.socket?.destroy();
@@ -276,7 +290,10 @@ export async function startFakeDashboard(
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof Error ? err.message : String(err);
-      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message } }));
+      const details = err instanceof HttpError ? err.details : {};
+      res
+        .writeHead(status, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { ...details, message } }));
     }
   }
 

@@ -1,12 +1,18 @@
 import { renderClientEnrollScript, renderHostEnrollScript } from "@/lib/bundles/enroll-sh";
-import { db } from "@/lib/db";
+import { getClient } from "@/lib/clients";
 import { describeError } from "@/lib/errors";
 import { getHost, listAllHosts } from "@/lib/hosts";
+import { chooseKeySpec, type KeyChoice } from "@/lib/pki/key-types";
 import { agentSettingsFor } from "@/lib/renewal/agent-settings";
 import { findEnrollment } from "@/lib/renewal/enrollment";
 import { getSettings } from "@/lib/settings";
+import type { Settings } from "@/lib/settings.schema";
 
 const SCRIPT_HEADERS = { "content-type": "text/x-shellscript; charset=utf-8", "cache-control": "no-store" };
+
+/** The key the installer makes: the host's or client's key type, else the settings'. */
+const keyFor = (holder: KeyChoice, settings: Settings) =>
+  chooseKeySpec({ keyType: holder.keyType }, { keyType: settings.leafKeyType, keySize: settings.leafKeySize });
 
 /**
  * The installer behind the one-line enrollment command (curl -fsSL URL | sudo sh). The token in
@@ -27,15 +33,16 @@ export async function GET(_request: Request, context: { params: Promise<{ token:
         sslDir: settings.sslDir,
         agent,
         token,
-        keySize: settings.leafKeySize,
+        key: keyFor(host, settings),
       });
       return new Response(script, { headers: SCRIPT_HEADERS });
     }
-    const client = await db.client.findUniqueOrThrow({ where: { id: holder.id }, select: { name: true } });
+    const client = await getClient(holder.id);
     const { agent, agentMissing } = agentSettingsFor(settings, { kind: "client", renewalEnabled: true });
     if (!agent) throw new Error(agentMissing);
     const hosts = await listAllHosts();
-    const script = renderClientEnrollScript({ client, hosts, agent, token, keySize: settings.leafKeySize });
+    const key = keyFor(client, settings);
+    const script = renderClientEnrollScript({ client, hosts, agent, token, key });
     return new Response(script, { headers: SCRIPT_HEADERS });
   } catch (err) {
     const report = describeError(err);
