@@ -5,7 +5,7 @@ import {
   NO_CONTROL_CHARACTERS,
   NO_INVISIBLE_CHARACTERS,
 } from "@/lib/pki/name-text";
-import { daysSchema } from "@/lib/validation";
+import { daysSchema, KEY_SIZE_IS_FOR_RSA, keyChoiceFields } from "@/lib/validation";
 
 // Printable subject text: shown on pages and copied as the issuer into every certificate, so no
 // control characters (they break PEM-to-text tools) and nothing invisible (bidi controls can
@@ -18,23 +18,19 @@ const subjectText = (label: string, max: number) =>
     .regex(NO_CONTROL_CHARACTERS, `${label} ${CONTROL_CHARACTERS_REFUSED}`)
     .regex(NO_INVISIBLE_CHARACTERS, `${label} ${INVISIBLE_CHARACTERS_REFUSED}`);
 
-export const KEY_SIZES = [2048, 3072, 4096] as const;
-
-export const caCreateSchema = z.object({
-  commonName: subjectText("The common name", 64).min(1, "Name the CA, e.g. Docker CA."),
-  organization: subjectText("The organization", 64)
-    .optional()
-    .transform((v) => v || undefined),
-  organizationalUnit: subjectText("The organizational unit", 64)
-    .optional()
-    .transform((v) => v || undefined),
-  keySize: z.coerce
-    .number()
-    .refine((n) => (KEY_SIZES as readonly number[]).includes(n), "Choose a key size of 2048, 3072 or 4096 bits.")
-    .default(4096)
-    .transform((n) => n as (typeof KEY_SIZES)[number]),
-  days: daysSchema.default(3650),
-});
+export const caCreateSchema = z
+  .object({
+    commonName: subjectText("The common name", 64).min(1, "Name the CA, e.g. Docker CA."),
+    organization: subjectText("The organization", 64)
+      .optional()
+      .transform((v) => v || undefined),
+    organizationalUnit: subjectText("The organizational unit", 64)
+      .optional()
+      .transform((v) => v || undefined),
+    ...keyChoiceFields,
+    days: daysSchema.default(3650),
+  })
+  .refine(KEY_SIZE_IS_FOR_RSA.check, { message: KEY_SIZE_IS_FOR_RSA.message, path: ["keySize"] });
 
 const pemField = (label: string) =>
   z
@@ -55,3 +51,21 @@ export const caImportSchema = z.object({
 
 export type CaCreateInput = z.infer<typeof caCreateSchema>;
 export type CaImportInput = z.infer<typeof caImportSchema>;
+
+/** POST /api/v1/ca/intermediate: the issuing CA's name and key; five years unless said. */
+export const intermediateRequestSchema = z
+  .object({
+    commonName: subjectText("The common name", 64).min(1, "Name the issuing CA, e.g. Docker Issuing CA 1."),
+    ...keyChoiceFields,
+    days: daysSchema.default(1825),
+  })
+  .refine(KEY_SIZE_IS_FOR_RSA.check, { message: KEY_SIZE_IS_FOR_RSA.message, path: ["keySize"] });
+
+/** POST /api/v1/ca/intermediate/certificate: what the offline root signed, and the root itself. */
+export const intermediateActivateSchema = z.object({
+  certPem: pemField("the signed intermediate certificate (intermediate.pem)"),
+  rootPem: pemField("the root certificate (root.pem)"),
+});
+
+export type IntermediateRequestInput = z.infer<typeof intermediateRequestSchema>;
+export type IntermediateActivateInput = z.infer<typeof intermediateActivateSchema>;

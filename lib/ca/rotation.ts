@@ -1,5 +1,6 @@
 import "server-only";
 import { stillTrustsRetired, trustsAll, trustsCa } from "@/lib/ca/bundle-trust";
+import { trustAnchorPem, trustedCaPems } from "@/lib/ca/cas";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 
@@ -51,6 +52,7 @@ export interface RotationProgress {
 
 /** Progress of the rotation from `previousCaId` to `activeCaId`, step by step. */
 export async function getRotationProgress(activeCaId: string, previousCaId: string, at = now()) {
+  if (await sameTrustAnchor(activeCaId, previousCaId)) return sameRootProgress(previousCaId, at);
   // Those the overview will name once the old CA is retired now.
   const previousWhere = stillTrustsRetired([{ id: previousCaId, retiredAt: at }]) ?? trustsCa(previousCaId);
   const [trust, certificates, install, trustingHosts, trustingSample] = await Promise.all([
@@ -73,12 +75,49 @@ export async function getRotationProgress(activeCaId: string, previousCaId: stri
   } satisfies RotationProgress;
 }
 
+/** Two issuing CAs under one offline root: every ca.pem holds the root already. */
+async function sameTrustAnchor(a: string, b: string): Promise<boolean> {
+  const cas = await db.certificateAuthority.findMany({
+    where: { id: { in: [a, b] } },
+    select: { certPem: true, rootCertPem: true },
+  });
+  return cas.length === 2 && trustAnchorPem(cas[0]) === trustAnchorPem(cas[1]);
+}
+
+/**
+ * A new issuing CA under the same root: nothing to trust anew, and no bundle makes hosts stop
+ * trusting the old one (the root vouches for it until its certificates expire), so only the
+ * re-issue and its installation are steps.
+ */
+async function sameRootProgress(previousCaId: string, at: Date): Promise<RotationProgress> {
+  const certificates = await db.certificate.count({
+    where: { caId: previousCaId, status: "active", purpose: "", notAfter: { gt: at } },
+  });
+  const active = await db.certificateAuthority.findFirstOrThrow({ where: { status: "active" }, select: { id: true } });
+  return {
+    trust: { hosts: 0, clients: 0, sampleHosts: [] },
+    reissue: { certificates },
+    install: await awaitingInstall(active.id, at),
+    trustingPrevious: { hosts: 0, sampleHosts: [] },
+  };
+}
+
+/** Retired CAs whose ca.pem entry still leaves bundles (an issuing CA under a root still in use): no
+ * new bundle changes what a host trusts, so they make no host "need its new bundle". */
+async function retiredNeedingBundles() {
+  const [retired, anchors] = await Promise.all([
+    db.certificateAuthority.findMany({
+      where: { status: "retired" },
+      select: { id: true, retiredAt: true, certPem: true, rootCertPem: true },
+    }),
+    trustedCaPems(),
+  ]);
+  return retired.filter((ca) => !anchors.includes(trustAnchorPem(ca)));
+}
+
 /** Hosts that still trust a retired CA: "needs its new bundle" on the overview, the host list and the host page. */
 export async function hostsNeedingNewBundle(take = SAMPLE) {
-  const retired = await db.certificateAuthority.findMany({
-    where: { status: "retired" },
-    select: { id: true, retiredAt: true },
-  });
+  const retired = await retiredNeedingBundles();
   const where = stillTrustsRetired(retired);
   if (!where) return { count: 0, hosts: [] as { id: string; name: string }[] };
   const [count, hosts] = await Promise.all([
@@ -91,10 +130,7 @@ export async function hostsNeedingNewBundle(take = SAMPLE) {
 /** Which of these hosts still trust a retired CA (for a page of the host list, or one host's page). */
 export async function hostIdsNeedingNewBundle(hostIds: string[]): Promise<Set<string>> {
   if (hostIds.length === 0) return new Set();
-  const retired = await db.certificateAuthority.findMany({
-    where: { status: "retired" },
-    select: { id: true, retiredAt: true },
-  });
+  const retired = await retiredNeedingBundles();
   const where = stillTrustsRetired(retired);
   if (!where) return new Set();
   const rows = await db.host.findMany({ where: { id: { in: hostIds }, ...where }, select: { id: true } });

@@ -8,13 +8,19 @@ const HELP = `dockpki <command>
   token create --name N [--scope admin|metrics]  create an API token (printed once); metrics: /metrics only
   token revoke --name N | --id ID                revoke API tokens
   token list
-  ca create --cn NAME [--o ORG] [--ou UNIT] [--key-size N] [--days N]
-                                                 create the first CA (default RSA 4096, 3650 days)
+  ca create --cn NAME [--o ORG] [--ou UNIT] [--key-type T] [--key-size N] [--days N]
+                                                 create the first CA (default ECDSA P-256, 3650 days;
+                                                 T: ecdsa-p256|ecdsa-p384|rsa, N: RSA bits, default 4096)
   ca rotate --cn NAME [...the same options]      create the successor of the active CA
   ca retire [--id ID]                            retire the previous CA once nothing depends on it
-  issue host NAME [--days N] [--out FILE.zip]    issue a server certificate; --out also writes the bundle
+  ca intermediate request --cn NAME [--key-type T] [--key-size N] [--days N] [--out FILE.csr]
+                                                 an issuing CA's key (kept here) and CSR for an offline root
+  ca intermediate activate --cert FILE --root FILE
+                                                 activate it with what the root signed (first CA or rotation)
+  issue host NAME [--days N] [--key-type T [--key-size N]] [--out FILE.zip]
+                                                 issue a server certificate; --out also writes the bundle
         [--p12 FILE.p12 [--passphrase-stdin]]    also a .p12 (key, certificate, CA); a passphrase is made and printed once
-  issue client NAME [--days N] [--csr FILE] [--out FILE.zip] [--p12 FILE.p12 [--passphrase-stdin]]
+  issue client NAME [--days N] [--key-type T [--key-size N] | --csr FILE] [--out FILE.zip] [--p12 FILE.p12 [--passphrase-stdin]]
   enroll host NAME | enroll client NAME          print a one-time enrollment command (stdout only)
   probe HOST                                     what the host's daemon serves now; exit 1 unless current
   alerts run                                     the alert check now; exit 1 when a channel failed

@@ -5,8 +5,15 @@ import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { requireAdmin } from "@/lib/auth/current";
-import { caCreateSchema, caImportSchema } from "@/lib/ca/ca.schema";
+import {
+  caCreateSchema,
+  caImportSchema,
+  intermediateActivateSchema,
+  intermediateRequestSchema,
+} from "@/lib/ca/ca.schema";
 import { createCertificateAuthority, importCertificateAuthority, retireCertificateAuthority } from "@/lib/ca/cas";
+import { activateIntermediate, requestIntermediate } from "@/lib/ca/intermediate";
+import { splitKeyChoice } from "@/lib/pki/key-types";
 
 export async function createCaAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const actor = await requireAdmin();
@@ -15,7 +22,7 @@ export async function createCaAction(_prev: FormState, formData: FormData): Prom
     commonName: formData.get("commonName"),
     organization: formData.get("organization") ?? undefined,
     organizationalUnit: formData.get("organizationalUnit") ?? undefined,
-    keySize: formData.get("keySize") ?? undefined,
+    ...splitKeyChoice(formData.get("key")),
     days: formData.get("days") ?? undefined,
   });
   if (!parsed.ok) return parsed.state;
@@ -68,4 +75,42 @@ export async function retireCaAction(_prev: FormState, formData: FormData): Prom
       ? ` ${hostsStillTrusting} host${hostsStillTrusting === 1 ? "" : "s"} still trust it until they get a new bundle: see Hosts.`
       : "";
   return { ok: true, message: `The previous CA is retired: bundles no longer carry it.${left}` };
+}
+
+export async function requestIntermediateAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(intermediateRequestSchema, {
+    commonName: formData.get("commonName"),
+    ...splitKeyChoice(formData.get("key")),
+    days: formData.get("days") ?? undefined,
+  });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await requestIntermediate(actor, parsed.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/ca");
+  return { ok: true, message: "The issuing CA's key is made and waits here, sealed. Sign its CSR with the root." };
+}
+
+export async function activateIntermediateAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(intermediateActivateSchema, {
+    certPem: formData.get("certPem"),
+    rootPem: formData.get("rootPem"),
+  });
+  if (!parsed.ok) return parsed.state;
+  let result: Awaited<ReturnType<typeof activateIntermediate>>;
+  try {
+    result = await activateIntermediate(actor, parsed.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/", "layout");
+  const done =
+    result.mode === "rotate"
+      ? "The issuing CA is active and signs from now on; the previous CA stays trusted until you retire it."
+      : "The issuing CA is active: leaves carry it in cert.pem, and ca.pem is the root.";
+  return { ok: true, message: [done, ...result.warnings].join(" ") };
 }

@@ -1,6 +1,7 @@
 import { CopyButton } from "@/app/_components/copy-button";
 import type { CaInfo } from "@/lib/ca/cas";
 import { formatDateTime, formatRelativeDays } from "@/lib/dates";
+import { type KeyType, keyLabel } from "@/lib/pki/key-types";
 
 /** Subject, fingerprint, serial, validity and key of a CA. */
 export function CaFacts({ ca }: { ca: NonNullable<CaInfo> }) {
@@ -23,7 +24,8 @@ export function CaFacts({ ca }: { ca: NonNullable<CaInfo> }) {
       </dd>
       <dt>Key</dt>
       <dd>
-        {ca.keyAlgorithm} {ca.keySize} bits{ca.imported ? ", imported" : ""}
+        {keyLabel({ keyType: ca.keyType as KeyType, keySize: ca.keySize })}
+        {ca.imported ? ", imported" : ""}
       </dd>
     </dl>
   );

@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
+import { CaKeySelect } from "@/app/_components/key-type-select";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
@@ -37,13 +37,10 @@ export function CreateCaForm({ rotate = false }: { rotate?: boolean }) {
           errors={err.organizationalUnit}
           defaultValue={memory.value("organizationalUnit")}
         />
-        <Field name="keySize" label="Key size" errors={err.keySize}>
-          <select id="keySize" name="keySize" defaultValue={memory.value("keySize", "4096")}>
-            <option value="4096">RSA 4096 (recommended)</option>
-            <option value="3072">RSA 3072</option>
-            <option value="2048">RSA 2048</option>
-          </select>
-        </Field>
+        <CaKeySelect
+          errors={[...(err.keyType ?? []), ...(err.keySize ?? [])]}
+          defaultValue={memory.value("key", "ecdsa-p256")}
+        />
         <TextField
           name="days"
           label="Validity (days)"

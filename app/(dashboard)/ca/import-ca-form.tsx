@@ -27,8 +27,8 @@ export function ImportCaForm() {
     <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       <h2>Import an existing CA</h2>
       <p className="muted">
-        Bring the <code>ca.pem</code> and <code>ca-key.pem</code> of the classic openssl recipe (RSA keys, PEM, PKCS#1
-        or PKCS#8, optionally passphrase-protected). The key is encrypted at rest.
+        Bring the <code>ca.pem</code> and <code>ca-key.pem</code> of the classic openssl recipe (ECDSA P-256/P-384 or
+        RSA keys, PEM, PKCS#1, SEC1 or PKCS#8, optionally passphrase-protected). The key is encrypted at rest.
       </p>
       <FormMessage state={state} />
       <Field name="certPem" label="CA certificate (ca.pem)" errors={err.certPem}>

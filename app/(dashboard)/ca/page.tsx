@@ -3,17 +3,22 @@ import Link from "next/link";
 import { CopyButton } from "@/app/_components/copy-button";
 import { requireAdmin } from "@/lib/auth/current";
 import { getCaOverview } from "@/lib/ca/cas";
+import { getPendingIntermediate } from "@/lib/ca/intermediate";
 import { formatDateTime, formatRelativeDays } from "@/lib/dates";
 import { CaFacts } from "./ca-facts";
 import { CreateCaForm } from "./create-ca-form";
 import { ImportCaForm } from "./import-ca-form";
+import { IntermediatePanel } from "./intermediate-panel";
 import { RotationSteps } from "./rotation-steps";
 
 export const metadata: Metadata = { title: "Certificate authority" };
 
 export default async function CaPage() {
   await requireAdmin();
-  const { active, previous, rotation, retired, bundleCaPem, activeWarnings } = await getCaOverview();
+  const [{ active, previous, rotation, retired, bundleCaPem, activeWarnings }, pending] = await Promise.all([
+    getCaOverview(),
+    getPendingIntermediate(),
+  ]);
   if (!active) {
     return (
       <>
@@ -31,6 +36,7 @@ export default async function CaPage() {
             <ImportCaForm />
           </section>
         </div>
+        <IntermediatePanel pending={pending} rotate={false} sameRootNote={false} />
       </>
     );
   }
@@ -110,6 +116,7 @@ export default async function CaPage() {
           <CreateCaForm rotate />
         </section>
       )}
+      {previous ? null : <IntermediatePanel pending={pending} rotate sameRootNote={active.rootCertPem !== null} />}
 
       <section className="panel">
         <h2>ca.pem</h2>
