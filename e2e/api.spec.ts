@@ -223,6 +223,8 @@ test("CA: validation, creation when there is none, 409 when there is one, no key
     [{ commonName: "x".repeat(65) }, ["commonName"]],
     [{ commonName: "a\nb" }, ["commonName"]],
     [{ commonName: "ok", keySize: 1024 }, ["keySize"]],
+    [{ commonName: "ok", keyType: "ed25519" }, ["keyType"]],
+    [{ commonName: "ok", keyType: "ecdsa-p256", keySize: 2048 }, ["keySize"]],
     [{ commonName: "ok", days: 0 }, ["days"]],
     [{ commonName: "ok", days: 100000 }, ["days"]],
     [{ commonName: "ok", days: 1.5 }, ["days"]],
@@ -242,6 +244,7 @@ test("CA: validation, creation when there is none, 409 when there is one, no key
     expect(created.status(), await created.text()).toBe(201);
     expect(await created.json()).toMatchObject({
       commonName: "api Docker CA",
+      keyType: "rsa",
       keySize: 2048,
       status: "active",
       imported: false,
@@ -259,6 +262,7 @@ test("CA: validation, creation when there is none, 409 when there is one, no key
     commonName: expect.any(String),
     serial: expect.stringMatching(/^[0-9a-f]+$/),
     fingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    keyType: expect.stringMatching(/^(ecdsa-p256|ecdsa-p384|rsa)$/),
     keySize: expect.any(Number),
     certPem: expect.stringContaining("-----BEGIN CERTIFICATE-----"),
   });
@@ -609,6 +613,22 @@ test("issuing a server certificate returns the record, never the key", async () 
   expect(certs.server365).toMatchObject({ dnsNames: [], ipAddresses: ["10.20.30.60"], extKeyUsage: ["serverAuth"] });
 });
 
+test("issuing picks the key type asked for: ECDSA P-256 by default, P-384 and RSA on request", async () => {
+  for (const [data, keyType, keySize, curve] of [
+    [{}, "ecdsa-p256", 256, "prime256v1"],
+    [{ keyType: "ecdsa-p384" }, "ecdsa-p384", 384, "secp384r1"],
+    [{ keyType: "rsa", keySize: 2048 }, "rsa", 2048, null],
+  ] as const) {
+    const res = await api.post(`/api/v1/clients/${ids.client}/certificates`, { data });
+    expect(res.status(), await res.text()).toBe(201);
+    const cert: Cert = await res.json();
+    expect(cert).toMatchObject({ keyType, keySize });
+    const key = new X509Certificate(cert.certPem).publicKey;
+    expect(key.asymmetricKeyDetails?.namedCurve ?? null).toBe(curve);
+    if (!curve) expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
+  }
+});
+
 test("issuing refuses bad days, unknown holders and bad CSRs, and stores nothing", async () => {
   const hostCerts = async () =>
     (await (await api.get(`/api/v1/hosts/${ids.hostA}/certificates`)).json()).certificates.length;
@@ -619,6 +639,9 @@ test("issuing refuses bad days, unknown holders and bad CSRs, and stores nothing
     await expectError(await api.post(`/api/v1/clients/${ids.client}/certificates`, { data: { days } }), 400, ["days"]);
   }
   await expectError(await api.post(`/api/v1/hosts/${ids.hostA}/certificates`, raw("days=1")), 400);
+  for (const data of [{ keyType: "dsa" }, { keySize: 1024 }, { keyType: "ecdsa-p384", keySize: 4096 }]) {
+    await expectError(await api.post(`/api/v1/hosts/${ids.hostA}/certificates`, { data }), 400);
+  }
   await expectError(await api.post(`/api/v1/hosts/${UNKNOWN_ID}/certificates`, { data: { days: 30 } }), 404);
   await expectError(await api.post("/api/v1/hosts/not-a-uuid/certificates", { data: { days: 30 } }), 404);
   await expectError(await api.post(`/api/v1/clients/${UNKNOWN_ID}/certificates`, { data: { days: 30 } }), 404);
@@ -669,7 +692,7 @@ test("issuing client certificates, with a server-side key and from a CSR", async
   noKeyMaterial(csrText);
   const csrCert: Cert = JSON.parse(csrText);
   // The CN is dockpki's client name, not what the CSR asked for; the key is the CSR's.
-  expect(csrCert).toMatchObject({ commonName: "api-csr-client", keySize: 2048 });
+  expect(csrCert).toMatchObject({ commonName: "api-csr-client", keyType: "rsa", keySize: 2048 });
   const csrX509 = new X509Certificate(csrCert.certPem);
   expect(csrX509.subject).toContain("CN=api-csr-client");
   expect(spki(csrX509.publicKey)).toBe(spki(keyPem));
