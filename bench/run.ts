@@ -1,6 +1,6 @@
 // Runs the benchmarks one after the other, each in a process of its own: each opens a temporary
 // data directory before lib/db.ts is imported, and two at once would share the 2 cores.
-// Run: npm run bench [-- issue|lists|bulk|crl|hardening|renewal ...] [-- --runs N]   (all six by default)
+// Run: npm run bench [-- issue|lists|bulk|crl|hardening|renewal ...] [-- --runs N]   (all of them by default)
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

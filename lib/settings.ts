@@ -41,7 +41,17 @@ export async function getSettings(client: Tx | typeof db = db): Promise<Settings
 }
 
 export async function saveSettings(actor: Principal, values: Settings): Promise<void> {
-  await db.$transaction(async (tx) => {
+  const changed = await storeSettings(actor, values);
+  // The key pool follows at once: filled for RSA leaves, emptied when turned off or out of use.
+  if (changed.some((k) => k === "leafKeyType" || k === "leafKeySize" || k === "keyPoolSize")) {
+    const { refillKeyPool, trimKeyPool } = await import("@/lib/certificates/key-pool");
+    await trimKeyPool();
+    void refillKeyPool();
+  }
+}
+
+async function storeSettings(actor: Principal, values: Settings): Promise<(keyof Settings)[]> {
+  return db.$transaction(async (tx) => {
     const before = await getSettings(tx);
     const changed = KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]));
     for (const key of changed) {
@@ -55,5 +65,6 @@ export async function saveSettings(actor: Principal, values: Settings): Promise<
         detail: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: values[k] }])),
       });
     }
+    return changed;
   });
 }

@@ -24,6 +24,13 @@ export function summarize(times: number[]): { median: number; p90: number } {
   return { median: sorted[Math.floor((sorted.length - 1) / 2)], p90: sorted[Math.ceil(sorted.length * 0.9) - 1] };
 }
 
+/** Nearest-rank percentile (p from 0 to 1) of some timings; NaN when there are none. */
+export function percentile(times: number[], p: number): number {
+  if (times.length === 0) return Number.NaN;
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)];
+}
+
 export function createRecorder(defaults: { runs: number; warmup: number }) {
   const rows: Row[] = [];
 

@@ -135,7 +135,7 @@ function certificateRows(
 async function templateCertificate() {
   const ca = await loadActiveCaSigner();
   const key = await generateRsaKeyPair(3072);
-  const built = buildServerCertificate({
+  const built = await buildServerCertificate({
     publicKeyPem: key.publicKeyPem,
     ca,
     commonName: "host-1.example.com",
