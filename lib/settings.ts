@@ -36,12 +36,22 @@ export async function readSettings(
   return { settings: settingsSchema.parse(raw), problems };
 }
 
+// Every issuance and download reads the settings: outside a transaction they are kept for a
+// moment (another instance's change shows within CACHE_MS; this process's at once).
+const CACHE_MS = 2000;
+let cached: { settings: Settings; at: number } | null = null;
+
 export async function getSettings(client: Tx | typeof db = db): Promise<Settings> {
-  return (await readSettings(client)).settings;
+  if (client !== db) return (await readSettings(client)).settings;
+  if (cached && performance.now() - cached.at < CACHE_MS) return cached.settings;
+  const settings = (await readSettings(client)).settings;
+  cached = { settings, at: performance.now() };
+  return settings;
 }
 
 export async function saveSettings(actor: Principal, values: Settings): Promise<void> {
   const changed = await storeSettings(actor, values);
+  cached = null; // once committed: a read during the transaction saw the old values
   // The key pool follows at once: filled for RSA leaves, emptied when turned off or out of use.
   if (changed.some((k) => k === "leafKeyType" || k === "leafKeySize" || k === "keyPoolSize")) {
     const { refillKeyPool, trimKeyPool } = await import("@/lib/certificates/key-pool");
@@ -51,6 +61,7 @@ export async function saveSettings(actor: Principal, values: Settings): Promise<
 }
 
 async function storeSettings(actor: Principal, values: Settings): Promise<(keyof Settings)[]> {
+  cached = null;
   return db.$transaction(async (tx) => {
     const before = await getSettings(tx);
     const changed = KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { buildClientBundle, buildServerBundle, bundleFileName, toWebStream } from "@/lib/bundles/zip";
+import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 import { sampleHost } from "@/lib/test-support/bundle-hosts";
 import { makeTestPki, type TestPki } from "@/lib/test-support/bundle-pki";
@@ -75,8 +75,7 @@ describe("zip bundles", () => {
       "alice@example.com/env-edge.sh": "644",
       "alice@example.com/README.txt": "644",
     });
-    const web = toWebStream(buildClientBundle({ ...base, hosts, selectedHost: hosts[1], keyPem: null }));
-    const chosen = await unzip(Buffer.from(await new Response(web).arrayBuffer()));
+    const chosen = await unzip(buildClientBundle({ ...base, hosts, selectedHost: hosts[1], keyPem: null }));
     assert.ok(chosen.has("alice@example.com/env.sh") && chosen.has("alice@example.com/env-docker1.sh"));
     assert.ok(!chosen.has("alice@example.com/key.pem") && !chosen.has("alice@example.com/env-edge.sh"));
     assert.match(chosen.get("alice@example.com/env.sh")?.content ?? "", /DOCKER_HOST=tcp:\/\/docker1\.example\.com/);

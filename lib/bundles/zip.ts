@@ -1,6 +1,4 @@
 import "server-only";
-import { Readable } from "node:stream";
-import { ZipArchive } from "archiver";
 import {
   type BundleFile,
   type ClientBundleInput,
@@ -9,31 +7,25 @@ import {
   serverBundleFiles,
 } from "@/lib/bundles/bundle-files";
 import { checkClient, checkHost, checkName } from "@/lib/bundles/bundle-input";
+import { writeZip } from "@/lib/bundles/zip-write";
 
 /** A zip whose entries sit in one top-level folder, so unzipping does not spill files. Rendering
  * happens before this returns, so bad input throws here rather than mid-download. */
-function zipFolder(folder: string, files: BundleFile[]): ZipArchive {
-  const zip = new ZipArchive({ zlib: { level: 9 } });
-  zip.append(Buffer.alloc(0), { name: `${folder}/`, type: "directory", mode: 0o755 });
-  for (const file of files) zip.append(file.content, { name: `${folder}/${file.name}`, mode: file.mode });
-  // Failures also arrive as an "error" event on the stream, which is where the reader sees them.
-  zip.finalize().catch(() => {});
-  return zip;
+function zipFolder(folder: string, files: BundleFile[]): Buffer {
+  return writeZip([
+    { name: `${folder}/`, content: "", mode: 0o755 },
+    ...files.map((file) => ({ name: `${folder}/${file.name}`, content: file.content, mode: file.mode })),
+  ]);
 }
 
-/** The server bundle as a Node readable stream (a ZipArchive). */
-export function buildServerBundle(input: ServerBundleInput): ZipArchive {
+/** The server bundle's zip. */
+export function buildServerBundle(input: ServerBundleInput): Buffer {
   return zipFolder(checkHost(input.host).name, serverBundleFiles(input));
 }
 
-/** The client bundle as a Node readable stream (a ZipArchive). */
-export function buildClientBundle(input: ClientBundleInput): ZipArchive {
+/** The client bundle's zip. */
+export function buildClientBundle(input: ClientBundleInput): Buffer {
   return zipFolder(checkClient(input.client).name, clientBundleFiles(input));
-}
-
-/** For a route handler: `new Response(toWebStream(zip), { headers })`. */
-export function toWebStream(stream: NodeJS.ReadableStream): ReadableStream<Uint8Array> {
-  return Readable.toWeb(Readable.from(stream, { objectMode: false })) as ReadableStream<Uint8Array>;
 }
 
 /** The download name, e.g. dockpki-server-docker1.zip. Names are limited to [A-Za-z0-9._@-] by

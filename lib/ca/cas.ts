@@ -77,13 +77,25 @@ export function caState(status: string): "active" | "overlap" | "retired" {
 
 /** The active CA with its key unsealed, for signing. Never leaves the server. */
 export async function loadActiveCaSigner(client: Tx | typeof db = db) {
+  if (client === db && activeCache && performance.now() - activeCache.at < ACTIVE_CACHE_MS) return activeCache.signer;
   const ca = await client.certificateAuthority.findFirst({
     where: { status: "active" },
     select: SIGNER_FIELDS,
   });
   if (!ca) throw new ConflictError("There is no certificate authority yet. Create or import one first.");
-  return toSigner(ca);
+  const signer = toSigner(ca);
+  if (client === db) activeCache = { signer, at: performance.now() };
+  return signer;
 }
+
+// The active CA, read by every issuance, kept for a moment outside transactions; dropped at once
+// when this process stores or retires a CA. Another instance's rotation shows within the moment,
+// and a certificate signed by the CA it just succeeded is still trusted (both are, until retirement).
+const ACTIVE_CACHE_MS = 2000;
+let activeCache: { signer: ReturnType<typeof toSigner>; at: number } | null = null;
+const forgetActiveCa = () => {
+  activeCache = null;
+};
 
 const SIGNER_FIELDS = { id: true, certPem: true, rootCertPem: true, keySealed: true, notAfter: true } as const;
 
@@ -132,7 +144,8 @@ export async function storeCa(
   const crossCertPem = predecessor
     ? vouchFor(trustAnchorPem({ certPem: pems.certPem, rootCertPem: pems.rootCertPem ?? null }), predecessor)
     : null;
-  return db.$transaction(async (tx) => {
+  forgetActiveCa();
+  const stored = db.$transaction(async (tx) => {
     await assertCanStore(tx, mode);
     if (
       predecessor &&
@@ -168,6 +181,7 @@ export async function storeCa(
       select: PUBLIC_FIELDS,
     });
     await inTransaction?.(tx);
+    forgetActiveCa();
     await recordAudit(tx, {
       actor,
       action: mode === "rotate" ? "ca.rotate" : imported ? "ca.import" : "ca.create",
@@ -176,6 +190,8 @@ export async function storeCa(
     });
     return ca;
   });
+  // again once committed: a request between the two may have read the old state
+  return stored.finally(forgetActiveCa);
 }
 
 /**
@@ -260,6 +276,7 @@ export async function retireCertificateAuthority(actor: Principal, id: string, n
     const stillTrusting = anchorStays ? null : stillTrustsRetired([{ id, retiredAt: now }]);
     const hostsStillTrusting = stillTrusting ? await tx.host.count({ where: stillTrusting }) : 0;
     await tx.certificateAuthority.update({ where: { id }, data: { status: "retired", retiredAt: now } });
+    forgetActiveCa();
     await tx.certificate.updateMany({
       where: { caId: id, purpose: "monitor", status: "active" },
       data: { status: "superseded" },

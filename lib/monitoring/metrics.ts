@@ -1,6 +1,7 @@
 import "server-only";
 import { Gauge, Histogram, Registry } from "prom-client";
 import { caState } from "@/lib/ca/cas";
+import { keyPoolCounts } from "@/lib/certificates/key-pool";
 import { db } from "@/lib/db";
 
 // Prometheus metrics. Everything about the PKI is read from the database at each scrape, so every
@@ -60,7 +61,13 @@ function createMetrics() {
     labelNames: ["channel", "state"] as const,
     registers: [registry],
   });
-  return { registry, issuance, requests, byStatus, caExpiry, agents, jobs, probes, deliveries };
+  const pool = new Gauge({
+    name: "dockpki_key_pool_keys",
+    help: "Pre-generated keys waiting in the key pool, by key type and size (bits).",
+    labelNames: ["key_type", "key_size"] as const,
+    registers: [registry],
+  });
+  return { registry, issuance, requests, byStatus, caExpiry, agents, jobs, probes, deliveries, pool };
 }
 
 function metrics() {
@@ -129,23 +136,37 @@ async function probeFamily(): Promise<string> {
 /** The metrics text for one scrape. */
 export async function renderMetrics(now = new Date()): Promise<{ contentType: string; body: string }> {
   const m = metrics();
-  const [expiry, probed, probeStates, deliveryStates, counts, expired, cas, hostReports, clientReports, jobItems] =
-    await Promise.all([
-      expiryFamily(),
-      probeFamily(),
-      db.host.groupBy({ by: ["lastProbeStatus"], _count: true }),
-      db.alertDelivery.groupBy({ by: ["channelId", "status"], _count: true }),
-      db.certificate.groupBy({ by: ["status"], _count: true }),
-      db.certificate.count({ where: { status: "active", notAfter: { lte: now } } }),
-      db.certificateAuthority.findMany({ select: { commonName: true, status: true, notAfter: true } }),
-      db.host.groupBy({ by: ["agentReportOutcome"], _count: true }),
-      db.client.groupBy({ by: ["agentReportOutcome"], _count: true }),
-      db.jobItem.groupBy({
-        by: ["jobId", "status"],
-        where: { job: { status: { in: ["queued", "running"] } } },
-        _count: true,
-      }),
-    ]);
+  const [
+    expiry,
+    probed,
+    probeStates,
+    deliveryStates,
+    counts,
+    expired,
+    cas,
+    hostReports,
+    clientReports,
+    jobItems,
+    pooled,
+  ] = await Promise.all([
+    expiryFamily(),
+    probeFamily(),
+    db.host.groupBy({ by: ["lastProbeStatus"], _count: true }),
+    db.alertDelivery.groupBy({ by: ["channelId", "status"], _count: true }),
+    db.certificate.groupBy({ by: ["status"], _count: true }),
+    db.certificate.count({ where: { status: "active", notAfter: { lte: now } } }),
+    db.certificateAuthority.findMany({ select: { commonName: true, status: true, notAfter: true } }),
+    db.host.groupBy({ by: ["agentReportOutcome"], _count: true }),
+    db.client.groupBy({ by: ["agentReportOutcome"], _count: true }),
+    db.jobItem.groupBy({
+      by: ["jobId", "status"],
+      where: { job: { status: { in: ["queued", "running"] } } },
+      _count: true,
+    }),
+    keyPoolCounts(),
+  ]);
+  m.pool.reset();
+  for (const p of pooled) m.pool.set({ key_type: p.keyType, key_size: String(p.keySize) }, p.count);
   m.byStatus.reset();
   const count = (status: string) => counts.find((c) => c.status === status)?._count ?? 0;
   m.byStatus.set({ state: "valid" }, count("active") - expired);

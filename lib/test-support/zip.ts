@@ -7,7 +7,8 @@ export interface ZipEntry {
   content: string;
 }
 
-export async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export async function collect(stream: NodeJS.ReadableStream | Buffer): Promise<Buffer> {
+  if (Buffer.isBuffer(stream)) return stream;
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);

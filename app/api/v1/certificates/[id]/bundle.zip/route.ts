@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { clientIp } from "@/lib/auth/current";
 import { checkBundleAvailable, openBundle } from "@/lib/bundle-downloads";
-import { toWebStream } from "@/lib/bundles/zip";
 import { InputError } from "@/lib/errors";
 import { apiRoute } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";
@@ -18,11 +17,13 @@ export const GET = apiRoute<{ id: string }>(
       hostId: host.data,
       ip: await clientIp(),
     });
-    return new Response(toWebStream(zip), {
+    return new Response(new Uint8Array(zip), {
       headers: {
         "Content-Type": "application/zip",
         "Content-Disposition": `attachment; filename="${fileName}"`,
-        "Cache-Control": "no-store",
+        "Content-Length": String(zip.length),
+        // no-transform: the zip is deflated already, and the server's gzip would only spend time
+        "Cache-Control": "no-store, no-transform",
         "X-Content-Type-Options": "nosniff",
       },
     });
