@@ -1,8 +1,9 @@
 // Bulk re-issue through the app's own path: N hosts, N server certificates issued 2 at a time with
-// a short validity ("initial issue"), then a re-issue job for everything expiring, awaited. RSA-3072
-// leaves (the leafKeySize default) under an RSA-4096 CA. Each phase is set against N x the median
-// single RSA-3072 keygen measured in the same run: a ratio below 1 means both cores did the work.
-// Run: node --conditions=react-server --import tsx bench/bulk.ts [--plan 1000x1,200x3]
+// a short validity ("initial issue"), then a re-issue job for everything expiring, awaited. Leaves
+// of --leaf (rsa-3072, the default, rsa-2048, or ecdsa-p256) under an RSA-4096 CA, the key pool off.
+// Each phase is set against N x the median single keygen of the leaf's type measured in the same
+// run: a ratio below 1 means both cores did the work.
+// Run: node --conditions=react-server --import tsx bench/bulk.ts [--plan 1000x1,200x3] [--leaf rsa-2048]
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 import { createRecorder, describeMachine, loadAverage, summarize } from "./support/measure";
@@ -13,6 +14,9 @@ const PLAN = (planArg > 0 ? process.argv[planArg + 1] : "1000x1,200x3").split(",
   const [count, runs] = p.split("x").map(Number);
   return { count, runs: runs || 1 };
 });
+const leafArg = process.argv.indexOf("--leaf");
+const LEAF = leafArg > 0 ? process.argv[leafArg + 1] : "rsa-3072";
+if (!/^(rsa-(2048|3072|4096)|ecdsa-p256|ecdsa-p384)$/.test(LEAF)) throw new Error(`--leaf ${LEAF}: rsa-BITS or ecdsa-p256/p384`);
 const CONCURRENCY = 2;
 const KEYGEN_RUNS = 20;
 
@@ -24,7 +28,8 @@ const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
 const { issueHostCertificate } = await import("@/lib/certificates");
 const { createReissueJob, getJob, runJobInBackground } = await import("@/lib/jobs");
-const { generateRsaKeyPair } = await import("@/lib/pki/keys");
+const { generateKeyPair } = await import("@/lib/pki/keys");
+const { keyLabel, keySpec, splitKeyChoice } = await import("@/lib/pki/key-types");
 const { getSettings, saveSettings } = await import("@/lib/settings");
 
 const cli = { kind: "cli" } as const;
@@ -32,9 +37,15 @@ const bench = createRecorder({ runs: KEYGEN_RUNS, warmup: 2 });
 // RSA-4096 CA and RSA leaves at the default size without the key pool (the set-up before ECDSA
 // P-256 became the default), so the figures stay comparable with the earlier runs.
 const ca = await createCertificateAuthority(cli, caCreateSchema.parse({ commonName: "Bench CA", keyType: "rsa" }));
-await saveSettings(cli, { ...(await getSettings()), leafKeyType: "rsa", keyPoolSize: 0 });
-const { leafKeySize } = await getSettings();
-const keygen = await bench.measure(`keygen RSA-${leafKeySize}, one at a time`, () => generateRsaKeyPair(leafKeySize));
+const choice = splitKeyChoice(LEAF);
+const leaf = keySpec(choice.keyType ?? "rsa", choice.keySize ?? undefined);
+await saveSettings(cli, {
+  ...(await getSettings()),
+  leafKeyType: leaf.keyType,
+  ...(leaf.keyType === "rsa" ? { leafKeySize: leaf.keySize as 2048 | 3072 | 4096 } : {}),
+  keyPoolSize: 0,
+});
+const keygen = await bench.measure(`keygen ${keyLabel(leaf)}, one at a time`, () => generateKeyPair(leaf));
 
 interface Phase {
   count: number;
@@ -114,7 +125,7 @@ const keygenMs = keygen.median;
 const fmt = (ms: number) => (ms / 1000).toFixed(1);
 console.log(`\n${describeMachine()}`);
 console.log(
-  `CA RSA-${ca.keySize}, leaves RSA-${leafKeySize} (keyPoolSize 0); median single keygen ${keygenMs.toFixed(0)} ms ` +
+  `CA RSA-${ca.keySize}, leaves ${keyLabel(leaf)} (keyPoolSize 0); median single keygen ${keygenMs.toFixed(0)} ms ` +
     `(p90 ${keygen.p90.toFixed(0)} ms, ${KEYGEN_RUNS} runs, load ${keygen.load.toFixed(2)}); load average at the end ${loadAverage()}\n`,
 );
 console.log(
