@@ -16,7 +16,8 @@ const PLAN = (planArg > 0 ? process.argv[planArg + 1] : "1000x1,200x3").split(",
 });
 const leafArg = process.argv.indexOf("--leaf");
 const LEAF = leafArg > 0 ? process.argv[leafArg + 1] : "rsa-3072";
-if (!/^(rsa-(2048|3072|4096)|ecdsa-p256|ecdsa-p384)$/.test(LEAF)) throw new Error(`--leaf ${LEAF}: rsa-BITS or ecdsa-p256/p384`);
+if (!/^(rsa-(2048|3072|4096)|ecdsa-p256|ecdsa-p384)$/.test(LEAF))
+  throw new Error(`--leaf ${LEAF}: rsa-BITS or ecdsa-p256/p384`);
 const CONCURRENCY = 2;
 const KEYGEN_RUNS = 20;
 

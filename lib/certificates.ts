@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { loadActiveCaSigner, loadCaSigner } from "@/lib/ca/cas";
 import type { CertificateQuery } from "@/lib/certificate-query.schema";
+import { issuanceSlots } from "@/lib/certificates/issue-slots";
 import {
   claimPooledKey,
   PooledKeyTaken,
@@ -232,10 +233,10 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
   });
 }
 
-/** Times an issuance for the metrics. */
+/** Runs an issuance in its turn (issuanceSlots) and times it, the wait included, for the metrics. */
 async function timedIssuance<T>(kind: "server" | "client", input: IssueInput, issue: () => Promise<T>): Promise<T> {
   const started = performance.now();
-  const result = await issue();
+  const result = await issuanceSlots.run(issue);
   observeIssuance(kind, input.csrPem ? "csr" : "keygen", (performance.now() - started) / 1000);
   return result;
 }

@@ -266,6 +266,26 @@ describe("dockpki-renew, client mode, against a fake dashboard", () => {
     assert.equal(check.status, 0, check.stdout);
   });
 
+  it("under an issuing CA: installs leaf + intermediate as cert.pem, which verifies against the root in ca.pem", async () => {
+    const folder = clientFolder(fake);
+    fake.behaviour = { kind: "intermediate" };
+    const r = await runAgent(folder, [], { DOCKPKI_NOW: dueTime() });
+    assert.equal(r.status, 0, r.stderr);
+    const cert = readFileSync(join(folder.dir, "cert.pem"), "utf8");
+    assert.equal(cert.match(/BEGIN CERTIFICATE/g)?.length, 2, "the leaf, then the intermediate");
+    assert.match(ssl("x509", "-in", join(folder.dir, "cert.pem"), "-noout", "-issuer"), /Fake Issuing CA/);
+    const verified = ssl(
+      ...["verify", "-no-CApath", "-CAfile", join(folder.dir, "ca.pem"), "-untrusted", join(folder.dir, "cert.pem")],
+      ...["-purpose", "sslclient", join(folder.dir, "cert.pem")],
+    );
+    assert.match(verified, /: OK/);
+    assert.equal(fake.reports.at(-1)?.outcome, "ok");
+    assertClean(folder);
+    // and the next renewal, from a folder whose cert.pem holds a chain, works as well
+    const again = await runAgent(folder, ["--now"]);
+    assert.equal(again.status, 0, again.stderr);
+  });
+
   it("asks the dashboard nothing while it is not due", async () => {
     const folder = clientFolder(fake);
     const before = files(folder.dir);

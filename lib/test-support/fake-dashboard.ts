@@ -2,7 +2,7 @@
 // the openssl CLI and throw-away CAs, on 127.0.0.1.
 import { execFileSync } from "node:child_process";
 import { createHash, createPublicKey, randomBytes, verify, X509Certificate } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -25,7 +25,9 @@ export type Behaviour =
    * which openssl would trust and a check that looks for CERTIFICATE blocks would not see */
   | { kind: "trusted-block" }
   /** issues the certificate, then drops the connection: the answer is lost on its way */
-  | { kind: "lose-answer" };
+  | { kind: "lose-answer" }
+  /** issues from an intermediate under the usual CA: cert.pem is leaf + intermediate, ca.pem the root */
+  | { kind: "intermediate" };
 
 export interface Report {
   serial: string;
@@ -108,6 +110,19 @@ export async function startFakeDashboard(
   const certificates = new Map<string, { kind: HolderKind; certPem: string }>();
   const requests: { path: string; body: Record<string, unknown> }[] = [];
   const reports: Report[] = [];
+
+  /** An issuing CA "int" under the first CA, made once: what an offline root's dashboard signs with. */
+  function intermediate(): string {
+    if (!existsSync(join(dir, "int.pem"))) {
+      ssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "int-key.pem");
+      ssl("req", "-new", "-key", "int-key.pem", "-subj", "/CN=Fake Issuing CA", "-out", "int.csr");
+      ssl(
+        ...["x509", "-req", "-in", "int.csr", "-CA", `${cas[0]}.pem`, "-CAkey", `${cas[0]}-key.pem`],
+        ...["-CAcreateserial", "-days", "30", "-sha256", "-extfile", "ca.ext", "-out", "int.pem"],
+      );
+    }
+    return "int";
+  }
 
   /** Signs the CSR (PEM file in dir) as a leaf of the given kind from CA `ca`. */
   function sign(csrFile: string, kind: HolderKind, ca: string): { serial: string; certPem: string } {
@@ -234,7 +249,10 @@ export async function startFakeDashboard(
     if (wanted && canMake && (key?.keyType !== wanted.keyType || key.keySize !== wanted.keySize)) {
       throw new HttpError(409, `The holder is to have a ${wanted.keyType} key now.`, { ...wanted });
     }
-    const { certPem } = sign(csr.file, holder.kind, behaviour.kind === "foreign-cert" ? "other-ca" : cas[0]);
+    const issuer =
+      behaviour.kind === "foreign-cert" ? "other-ca" : behaviour.kind === "intermediate" ? intermediate() : cas[0];
+    let { certPem } = sign(csr.file, holder.kind, issuer);
+    if (behaviour.kind === "intermediate") certPem += read("int.pem");
     if (behaviour.kind === "lose-answer") {
       res.socket?.destroy();
       return;

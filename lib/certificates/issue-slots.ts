@@ -1,0 +1,32 @@
+import "server-only";
+
+/**
+ * At most `size` issuances run at once in this process; the others wait their turn, in order,
+ * without holding anything. An issuance is CPU on the event loop (building, SQLite) and, for RSA,
+ * a keygen on the thread pool: sixteen at once leave every other request (a host list, a zip
+ * download) queued behind all of their steps, and sixteen RSA keygens take every core from the
+ * event loop. Two at a time keep both cores busy and the dashboard answering.
+ */
+export function createSlots(size: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      if (running >= size) await new Promise<void>((resume) => waiting.push(resume));
+      else running++;
+      try {
+        return await work();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      }
+    },
+    get waiting() {
+      return waiting.length;
+    },
+  };
+}
+
+const configured = Number(process.env.DOCKPKI_ISSUE_CONCURRENCY);
+export const issuanceSlots = createSlots(Number.isInteger(configured) && configured > 0 ? configured : 2);
