@@ -5,7 +5,7 @@ export async function register() {
     const { prepareServer } = await import("./lib/startup");
     await prepareServer();
     // Only the server runs bulk jobs and maintenance; the CLI prepares the data directory only.
-    const { resumeJobs } = await import("./lib/jobs");
+    const { resumeJobs } = await import("./lib/certificates/jobs");
     const resumed = await resumeJobs();
     if (resumed > 0) console.info(`dockpki: resumed ${resumed} bulk job(s)`);
     const { startMaintenance } = await import("./lib/maintenance");

@@ -24,7 +24,7 @@ console.error(`load average at the start: ${loadAverage()}`);
 const temp = await prepareTempDataDir();
 const { createCertificateAuthority, loadActiveCaSigner } = await import("@/lib/ca/cas");
 const { caCreateSchema } = await import("@/lib/ca/ca.schema");
-const { currentCrl, regenerateCrl, revokeCertificate } = await import("@/lib/revocations");
+const { currentCrl, regenerateCrl, revokeCertificate } = await import("@/lib/certificates/revocations");
 const { db } = await import("@/lib/db");
 const { seedCertificates } = await import("./support/seed");
 

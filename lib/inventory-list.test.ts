@@ -16,8 +16,8 @@ const { db } = await import("@/lib/db");
 const { listHosts } = await import("@/lib/hosts");
 const { listClients } = await import("@/lib/clients");
 const { listQuerySchema } = await import("@/lib/list-query.schema");
-const { listCertificates } = await import("@/lib/certificates");
-const { certificateQuerySchema } = await import("@/lib/certificate-query.schema");
+const { listCertificates } = await import("@/lib/certificates/certificates");
+const { certificateQuerySchema } = await import("@/lib/certificates/query.schema");
 after(async () => {
   await db.$disconnect();
   env.cleanup();

@@ -1,6 +1,6 @@
 import "server-only";
 import { trustedProxies } from "@/lib/auth/client-address";
-import { backfillPublicKeyHashes } from "@/lib/certificates";
+import { backfillPublicKeyHashes } from "@/lib/certificates/certificates";
 import { databasePath, masterKeyPath, migrationsDir } from "@/lib/config";
 import { checkMasterKey, ensureMasterKey } from "@/lib/crypto/key-check";
 import { MasterKeyError } from "@/lib/crypto/master-key";

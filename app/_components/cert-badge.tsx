@@ -1,4 +1,4 @@
-import { certificateState } from "@/lib/certificate-status";
+import { certificateState } from "@/lib/certificates/status";
 import { formatDate } from "@/lib/dates";
 
 const TONE = { valid: "ok", expiring: "warn", expired: "danger", revoked: "danger", superseded: "" } as const;

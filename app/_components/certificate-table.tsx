@@ -1,6 +1,6 @@
 import { CertBadge } from "@/app/_components/cert-badge";
 import { describeActor } from "@/lib/audit";
-import type { Certificate } from "@/lib/certificates";
+import type { Certificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
 import { keyLabel } from "@/lib/pki/key-types";
 

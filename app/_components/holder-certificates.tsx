@@ -3,7 +3,7 @@ import { CertBadge } from "@/app/_components/cert-badge";
 import { CertificateTable } from "@/app/_components/certificate-table";
 import type { FormState } from "@/app/_components/form-state";
 import { IssueForm } from "@/app/_components/issue-form";
-import type { Certificate } from "@/lib/certificates";
+import type { Certificate } from "@/lib/certificates/certificates";
 
 /** The certificate panels of a host or client page: the current one, issuing, and the history. */
 export function HolderCertificates({

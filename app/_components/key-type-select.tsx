@@ -39,19 +39,28 @@ export function KeyTypeSelect({
 }
 
 /** A CA's key, type and size in one choice ("ecdsa-p256", "rsa-4096"). */
-export function CaKeySelect({ errors, defaultValue }: { errors?: string[]; defaultValue: string }) {
+export function CaKeySelect({
+  errors,
+  defaultValue,
+  id = "key",
+}: {
+  errors?: string[];
+  defaultValue: string;
+  /** When two forms on one page have it. */
+  id?: string;
+}) {
   const choices = [
     ...KEY_TYPES.filter((t) => t !== "rsa").map((t) => ({ value: t, label: keyLabel(keySpec(t)) })),
     ...[...RSA_SIZES].reverse().map((bits) => ({ value: `rsa-${bits}`, label: `RSA ${bits}` })),
   ];
   return (
     <Field
-      name="key"
+      name={id}
       label="Key"
       hint="ECDSA P-256 signs fastest and Docker takes it everywhere; a CA of either kind signs leaves of any kind."
       errors={errors}
     >
-      <select id="key" name="key" defaultValue={defaultValue}>
+      <select id={id} name="key" defaultValue={defaultValue}>
         {choices.map((c) => (
           <option key={c.value} value={c.value}>
             {c.value === "ecdsa-p256" ? `${c.label} (recommended)` : c.label}

@@ -19,9 +19,9 @@ const { intermediateRequestSchema } = await import("@/lib/ca/ca.schema");
 const { createClient } = await import("@/lib/clients");
 const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
-const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");
-const { openBundle, openPkcs12 } = await import("@/lib/bundle-downloads");
-const { reissueCertificate } = await import("@/lib/reissue");
+const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
+const { openBundle, openPkcs12 } = await import("@/lib/certificates/downloads");
+const { reissueCertificate } = await import("@/lib/certificates/reissue");
 const { getRotationProgress } = await import("@/lib/ca/rotation");
 const { InputError } = await import("@/lib/errors");
 

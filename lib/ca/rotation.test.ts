@@ -9,11 +9,11 @@ const { createCertificateAuthority, getCaOverview, retireCertificateAuthority } 
 const { createClient } = await import("@/lib/clients");
 const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
-const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");
-const { openBundle } = await import("@/lib/bundle-downloads");
-const { reissueCertificate } = await import("@/lib/reissue");
+const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
+const { openBundle } = await import("@/lib/certificates/downloads");
+const { reissueCertificate } = await import("@/lib/certificates/reissue");
 const { getRotationProgress, hostIdsNeedingNewBundle, hostsNeedingNewBundle } = await import("@/lib/ca/rotation");
-const { trustedCrls } = await import("@/lib/revocations");
+const { trustedCrls } = await import("@/lib/certificates/revocations");
 
 const actor = { kind: "cli" } as const;
 after(async () => {

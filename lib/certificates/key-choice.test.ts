@@ -9,7 +9,7 @@ const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createClient, updateClient } = await import("@/lib/clients");
 const { createHost, updateHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
-const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");
+const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
 const { chooseKeySpec } = await import("@/lib/pki/key-types");
 const { getSettings, saveSettings } = await import("@/lib/settings");
 

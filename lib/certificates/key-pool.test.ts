@@ -8,7 +8,7 @@ const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
-const { issueHostCertificate } = await import("@/lib/certificates");
+const { issueHostCertificate } = await import("@/lib/certificates/certificates");
 const { claimPooledKey, fillKeyPool, keyPoolCounts, PooledKeyTaken, releasePooledKey, takePooledKey, trimKeyPool } =
   await import("@/lib/certificates/key-pool");
 const { getSettings, saveSettings } = await import("@/lib/settings");

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { hostChoiceRequired, MAX_ENV_FILES, openBundle, openPkcs12 } from "@/lib/bundle-downloads";
-import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
-import { issueSchema, pkcs12RequestSchema } from "@/lib/certificates.schema";
+import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates/certificates";
+import { issueSchema, pkcs12RequestSchema } from "@/lib/certificates/certificates.schema";
+import { hostChoiceRequired, MAX_ENV_FILES, openBundle, openPkcs12 } from "@/lib/certificates/downloads";
 import { readStdin, refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
 import { db } from "@/lib/db";
 import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";

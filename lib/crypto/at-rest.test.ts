@@ -15,7 +15,7 @@ const { unseal } = await import("@/lib/crypto/seal");
 const { createCertificateAuthority, importCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/hosts");
 const { createClient } = await import("@/lib/clients");
-const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");
+const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
 
 const actor = { kind: "cli" } as const;
 after(async () => {

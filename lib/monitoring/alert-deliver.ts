@@ -26,7 +26,7 @@ const KEY_CHUNK = 500;
 export async function recordAlerts(candidates: AlertCandidate[], now = new Date()): Promise<Alert[]> {
   if (candidates.length === 0) return [];
   return db.$transaction(async (tx) => {
-    // A write first, so SQLite's write lock is held before the keys are read (see lib/certificates.ts).
+    // A write first, so SQLite's write lock is held before the keys are read (see lib/certificates/certificates.ts).
     await tx.alertEvent.deleteMany({ where: { key: "" } });
     const known = new Set<string>();
     const keys = [...new Set(candidates.map((c) => c.key))];

@@ -1,7 +1,7 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { trustedCas } from "@/lib/ca/cas";
-import { issueMonitorCertificate } from "@/lib/certificates";
+import { issueMonitorCertificate } from "@/lib/certificates/certificates";
 import { unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 import { InputError, NotFoundError } from "@/lib/errors";

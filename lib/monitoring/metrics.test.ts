@@ -10,8 +10,8 @@ const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/hosts");
 const { createClient } = await import("@/lib/clients");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
-const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");
-const { revokeCertificate } = await import("@/lib/revocations");
+const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
+const { revokeCertificate } = await import("@/lib/certificates/revocations");
 const { renderMetrics } = await import("@/lib/monitoring/metrics");
 const { authenticateBearer, createApiToken } = await import("@/lib/api-tokens");
 

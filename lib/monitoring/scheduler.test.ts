@@ -97,7 +97,7 @@ test("a fleet probe that takes long does not hold up the ticks, and is not start
 test("the monitoring certificate never holds up a CA rotation, and is not on the expiry lists", async () => {
   const { retireCertificateAuthority } = await import("@/lib/ca/cas");
   const { getRotationProgress } = await import("@/lib/ca/rotation");
-  const { listExpiring } = await import("@/lib/expiry");
+  const { listExpiring } = await import("@/lib/certificates/expiry");
   const monitor = await db.certificate.findFirstOrThrow({ where: { purpose: "monitor", status: "active" } });
   assert.equal((await listExpiring(3650)).certificates.length, 0, "only hosts' and clients' certificates are listed");
   const next = await createCertificateAuthority(

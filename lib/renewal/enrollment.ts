@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
 import { trustedCas } from "@/lib/ca/cas";
-import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
+import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates/certificates";
 import { db, type Tx } from "@/lib/db";
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/errors";
 import { parseCsr } from "@/lib/pki/csr";

@@ -3,7 +3,12 @@ import type { Principal } from "@/lib/audit";
 import { recordAudit } from "@/lib/audit";
 import { takeSlot } from "@/lib/auth/throttle";
 import { trustedCas } from "@/lib/ca/cas";
-import { type Certificate, getCertificate, issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
+import {
+  type Certificate,
+  getCertificate,
+  issueClientCertificate,
+  issueHostCertificate,
+} from "@/lib/certificates/certificates";
 import { db, type Tx } from "@/lib/db";
 import { ConflictError, ForbiddenError, InputError, TooManyRequestsError } from "@/lib/errors";
 import { parseCsr } from "@/lib/pki/csr";

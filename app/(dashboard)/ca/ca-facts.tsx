@@ -1,10 +1,12 @@
 import { CopyButton } from "@/app/_components/copy-button";
 import type { CaInfo } from "@/lib/ca/cas";
 import { formatDateTime, formatRelativeDays } from "@/lib/dates";
+import { describeCertificate } from "@/lib/pki/inspect";
 import { type KeyType, keyLabel } from "@/lib/pki/key-types";
 
 /** Subject, fingerprint, serial, validity and key of a CA. */
 export function CaFacts({ ca }: { ca: NonNullable<CaInfo> }) {
+  const root = ca.rootCertPem ? describeCertificate(ca.rootCertPem) : null;
   return (
     <dl className="facts">
       <dt>Subject</dt>
@@ -27,6 +29,16 @@ export function CaFacts({ ca }: { ca: NonNullable<CaInfo> }) {
         {keyLabel({ keyType: ca.keyType as KeyType, keySize: ca.keySize })}
         {ca.imported ? ", imported" : ""}
       </dd>
+      {root ? (
+        <>
+          <dt>Issued by</dt>
+          <dd data-testid="ca-root">
+            the offline root <span className="mono">{root.subject}</span>, valid until {formatDateTime(root.notAfter)} (
+            {formatRelativeDays(root.notAfter)}); bundles carry it as <code>ca.pem</code>, and this issuing CA after
+            each leaf in <code>cert.pem</code>
+          </dd>
+        </>
+      ) : null}
     </dl>
   );
 }

@@ -21,16 +21,19 @@ export function RequestIntermediateForm({ again }: { again?: boolean }) {
       <div className="grid cols-2">
         <TextField
           name="commonName"
+          id="intermediateCommonName"
           label="Issuing CA name"
           errors={err.commonName}
           defaultValue={memory.value("commonName", `Docker Issuing CA ${new Date().getFullYear()}`)}
         />
         <CaKeySelect
+          id="intermediateKey"
           errors={[...(err.keyType ?? []), ...(err.keySize ?? [])]}
           defaultValue={memory.value("key", "ecdsa-p256")}
         />
         <TextField
           name="days"
+          id="intermediateDays"
           label="Validity the root should give it (days)"
           hint="Goes into the signing command; 1825 is five years."
           errors={err.days}
@@ -56,9 +59,9 @@ export function ActivateIntermediateForm() {
   return (
     <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       <FormMessage state={state} />
-      <Field name="certPem" label="Signed intermediate certificate (intermediate.pem)" errors={err.certPem}>
+      <Field name="intermediateCertPem" label="Signed intermediate certificate (intermediate.pem)" errors={err.certPem}>
         <textarea
-          id="certPem"
+          id="intermediateCertPem"
           name="certPem"
           defaultValue={memory.value("certPem")}
           placeholder="-----BEGIN CERTIFICATE-----"
@@ -66,9 +69,9 @@ export function ActivateIntermediateForm() {
           spellCheck={false}
         />
       </Field>
-      <Field name="rootPem" label="Root certificate (root.pem)" errors={err.rootPem}>
+      <Field name="intermediateRootPem" label="Root certificate (root.pem)" errors={err.rootPem}>
         <textarea
-          id="rootPem"
+          id="intermediateRootPem"
           name="rootPem"
           defaultValue={memory.value("rootPem")}
           placeholder="-----BEGIN CERTIFICATE-----"

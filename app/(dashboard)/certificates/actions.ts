@@ -6,10 +6,10 @@ import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { requireAdmin } from "@/lib/auth/current";
-import { type ReissueScope, startReissueJob } from "@/lib/jobs";
-import { reissueCertificate } from "@/lib/reissue";
-import { revokeCertificate } from "@/lib/revocations";
-import { revocationReasonSchema } from "@/lib/revocations.schema";
+import { type ReissueScope, startReissueJob } from "@/lib/certificates/jobs";
+import { reissueCertificate } from "@/lib/certificates/reissue";
+import { revokeCertificate } from "@/lib/certificates/revocations";
+import { revocationReasonSchema } from "@/lib/certificates/revocations.schema";
 import { daysSchema } from "@/lib/validation";
 
 const idSchema = z.uuid("Unknown certificate.");

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { CertBadge } from "@/app/_components/cert-badge";
 import { Pagination } from "@/app/_components/pagination";
 import { requireAdmin } from "@/lib/auth/current";
-import { certificateQuerySchema } from "@/lib/certificate-query.schema";
-import { listCertificates } from "@/lib/certificates";
+import { listCertificates } from "@/lib/certificates/certificates";
+import { certificateQuerySchema } from "@/lib/certificates/query.schema";
 import { formatDateTime } from "@/lib/dates";
 
 export const metadata: Metadata = { title: "Certificates" };

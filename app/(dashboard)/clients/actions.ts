@@ -8,8 +8,8 @@ import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { enrollmentResult } from "@/app/_lib/enrollment-result";
 import { requireAdmin } from "@/lib/auth/current";
-import { issueClientCertificate } from "@/lib/certificates";
-import { issueSchema } from "@/lib/certificates.schema";
+import { issueClientCertificate } from "@/lib/certificates/certificates";
+import { issueSchema } from "@/lib/certificates/certificates.schema";
 import { createClient, deleteClient, updateClient } from "@/lib/clients";
 import { clientCreateSchema } from "@/lib/clients.schema";
 

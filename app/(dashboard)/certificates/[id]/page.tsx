@@ -5,7 +5,7 @@ import { CertBadge } from "@/app/_components/cert-badge";
 import { CopyButton } from "@/app/_components/copy-button";
 import { describeActor } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/current";
-import { getCertificate } from "@/lib/certificates";
+import { getCertificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";

@@ -9,7 +9,7 @@ import { RowAction } from "@/app/_components/row-action";
 import { requireAdmin } from "@/lib/auth/current";
 import { getActiveCa } from "@/lib/ca/cas";
 import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
-import { listHolderCertificates } from "@/lib/certificates";
+import { listHolderCertificates } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { getHost } from "@/lib/hosts";

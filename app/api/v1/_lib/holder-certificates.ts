@@ -1,6 +1,6 @@
 import "server-only";
-import { issueClientCertificate, issueHostCertificate, listHolderCertificates } from "@/lib/certificates";
-import { issueSchema } from "@/lib/certificates.schema";
+import { issueClientCertificate, issueHostCertificate, listHolderCertificates } from "@/lib/certificates/certificates";
+import { issueSchema } from "@/lib/certificates/certificates.schema";
 import { getClient } from "@/lib/clients";
 import { getHost } from "@/lib/hosts";
 import { apiRoute, readJson } from "./handler";

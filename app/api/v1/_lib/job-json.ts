@@ -1,5 +1,5 @@
 import "server-only";
-import type { getJob } from "@/lib/jobs";
+import type { getJob } from "@/lib/certificates/jobs";
 
 export function jobJson(job: Awaited<ReturnType<typeof getJob>>) {
   return {

@@ -1,8 +1,8 @@
 import "server-only";
 import type { listApiTokens } from "@/lib/api-tokens";
 import { type CaInfo, caState } from "@/lib/ca/cas";
-import { certificateState } from "@/lib/certificate-status";
-import type { Certificate } from "@/lib/certificates";
+import type { Certificate } from "@/lib/certificates/certificates";
+import { certificateState } from "@/lib/certificates/status";
 import type { Client } from "@/lib/clients";
 import type { Host } from "@/lib/hosts";
 import type { AlertChannel } from "@/lib/monitoring/alert-channels";

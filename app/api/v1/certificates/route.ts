@@ -1,6 +1,6 @@
-import { certificateQuerySchema } from "@/lib/certificate-query.schema";
-import { listCertificates } from "@/lib/certificates";
-import { listExpiring } from "@/lib/expiry";
+import { listCertificates } from "@/lib/certificates/certificates";
+import { listExpiring } from "@/lib/certificates/expiry";
+import { certificateQuerySchema } from "@/lib/certificates/query.schema";
 import { apiRoute, parseQuery } from "../_lib/handler";
 import { certificateJson } from "../_lib/serialize";
 

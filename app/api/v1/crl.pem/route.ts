@@ -1,6 +1,6 @@
 import { getActiveCa } from "@/lib/ca/cas";
+import { trustedCrls } from "@/lib/certificates/revocations";
 import { NotFoundError } from "@/lib/errors";
-import { trustedCrls } from "@/lib/revocations";
 import { apiRoute } from "../_lib/handler";
 import { pemResponse } from "../_lib/pem-response";
 

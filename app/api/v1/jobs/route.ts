@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getJob, startReissueJob } from "@/lib/jobs";
+import { getJob, startReissueJob } from "@/lib/certificates/jobs";
 import { daysSchema } from "@/lib/validation";
 import { apiRoute, readJson } from "../_lib/handler";
 import { jobJson } from "../_lib/job-json";

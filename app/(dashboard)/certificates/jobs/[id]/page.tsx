@@ -3,9 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { jobJson } from "@/app/api/v1/_lib/job-json";
 import { requireAdmin } from "@/lib/auth/current";
+import { getJob } from "@/lib/certificates/jobs";
 import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
-import { getJob } from "@/lib/jobs";
 import { JobProgress } from "./job-progress";
 
 export const metadata: Metadata = { title: "Bulk re-issue" };

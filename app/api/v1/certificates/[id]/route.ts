@@ -1,4 +1,4 @@
-import { getCertificate } from "@/lib/certificates";
+import { getCertificate } from "@/lib/certificates/certificates";
 import { apiRoute } from "../../_lib/handler";
 import { routeId } from "../../_lib/params";
 import { certificateJson } from "../../_lib/serialize";

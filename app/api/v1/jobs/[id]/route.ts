@@ -1,4 +1,4 @@
-import { getJob } from "@/lib/jobs";
+import { getJob } from "@/lib/certificates/jobs";
 import { apiRoute } from "../../_lib/handler";
 import { jobJson } from "../../_lib/job-json";
 import { routeId } from "../../_lib/params";

@@ -1,4 +1,4 @@
-import { currentCrl } from "@/lib/revocations";
+import { currentCrl } from "@/lib/certificates/revocations";
 import { apiRoute } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";
 import { pemResponse } from "../../../_lib/pem-response";

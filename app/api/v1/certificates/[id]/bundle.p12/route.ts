@@ -1,6 +1,6 @@
 import { clientIp } from "@/lib/auth/current";
-import { openPkcs12 } from "@/lib/bundle-downloads";
-import { pkcs12RequestSchema } from "@/lib/certificates.schema";
+import { pkcs12RequestSchema } from "@/lib/certificates/certificates.schema";
+import { openPkcs12 } from "@/lib/certificates/downloads";
 import { apiRoute, readJson } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clientIp } from "@/lib/auth/current";
-import { checkBundleAvailable, openBundle } from "@/lib/bundle-downloads";
+import { checkBundleAvailable, openBundle } from "@/lib/certificates/downloads";
 import { InputError } from "@/lib/errors";
 import { apiRoute } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";

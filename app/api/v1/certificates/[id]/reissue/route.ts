@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { reissueCertificate } from "@/lib/reissue";
+import { reissueCertificate } from "@/lib/certificates/reissue";
 import { apiRoute, readJson } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";
 import { certificateJson } from "../../../_lib/serialize";

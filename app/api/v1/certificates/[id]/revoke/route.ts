@@ -1,6 +1,6 @@
-import { getCertificate } from "@/lib/certificates";
-import { revokeCertificate } from "@/lib/revocations";
-import { revokeSchema } from "@/lib/revocations.schema";
+import { getCertificate } from "@/lib/certificates/certificates";
+import { revokeCertificate } from "@/lib/certificates/revocations";
+import { revokeSchema } from "@/lib/certificates/revocations.schema";
 import { apiRoute, readJson } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";
 import { certificateJson } from "../../../_lib/serialize";

@@ -13,9 +13,9 @@ const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createClient } = await import("@/lib/clients");
 const { createHost } = await import("@/lib/hosts");
 const { hostCreateSchema } = await import("@/lib/hosts.schema");
-const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates");
-const { reissueCertificate } = await import("@/lib/reissue");
-const { revokeCertificate } = await import("@/lib/revocations");
+const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
+const { reissueCertificate } = await import("@/lib/certificates/reissue");
+const { revokeCertificate } = await import("@/lib/certificates/revocations");
 const { spkiSha256 } = await import("@/lib/pki/keys");
 
 const actor = { kind: "cli" } as const;

@@ -8,8 +8,8 @@ const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createClient } = await import("@/lib/clients");
-const { issueClientCertificate } = await import("@/lib/certificates");
-const { createReissueJob, resumeJobs, runJobInBackground } = await import("@/lib/jobs");
+const { issueClientCertificate } = await import("@/lib/certificates/certificates");
+const { createReissueJob, resumeJobs, runJobInBackground } = await import("@/lib/certificates/jobs");
 
 const actor = { kind: "cli" } as const;
 const CLIENTS = 24;

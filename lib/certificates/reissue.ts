@@ -1,6 +1,6 @@
 import "server-only";
 import type { Principal } from "@/lib/audit";
-import { type IssueOptions, issueClientCertificate, issueHostCertificate } from "@/lib/certificates";
+import { type IssueOptions, issueClientCertificate, issueHostCertificate } from "@/lib/certificates/certificates";
 import { db } from "@/lib/db";
 import { ConflictError, GoneError, InputError, NotFoundError } from "@/lib/errors";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { loadActiveCaSigner, loadCaSigner } from "@/lib/ca/cas";
-import type { CertificateQuery } from "@/lib/certificate-query.schema";
+import type { IssueInput } from "@/lib/certificates/certificates.schema";
 import { issuanceSlots } from "@/lib/certificates/issue-slots";
 import {
   claimPooledKey,
@@ -11,7 +11,8 @@ import {
   takePooledKey,
   whileGenerating,
 } from "@/lib/certificates/key-pool";
-import type { IssueInput } from "@/lib/certificates.schema";
+import type { CertificateQuery } from "@/lib/certificates/query.schema";
+import { revokeCertificate } from "@/lib/certificates/revocations";
 import { getClient } from "@/lib/clients";
 import { seal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
@@ -26,7 +27,6 @@ import { chooseKeySpec, type KeySpec, type KeyType, keySpec } from "@/lib/pki/ke
 import { generateKeyPair, spkiSha256 } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate, type IssuedCertificate } from "@/lib/pki/profiles";
 import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
-import { revokeCertificate } from "@/lib/revocations";
 import { getSettings } from "@/lib/settings";
 import type { Settings } from "@/lib/settings.schema";
 

@@ -1,9 +1,9 @@
 import "server-only";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
+import { reissueCertificate } from "@/lib/certificates/reissue";
 import { db } from "@/lib/db";
 import { ConflictError, describeError, NotFoundError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { reissueCertificate } from "@/lib/reissue";
 
 const DAY_MS = 86_400_000;
 // Two at a time: key generation runs on libuv's thread pool, so two jobs keep both cores busy
