@@ -10,6 +10,8 @@ import { type OwnDashboard, startOwnDashboard } from "../lib/test-support/own-da
 // its own here), the signed certificate and the root uploaded; then the API says the same.
 test.describe.configure({ mode: "serial" });
 test.setTimeout(120_000);
+// Signed in to this spec's own dashboard, not the suite's (cookies do not tell ports apart).
+test.use({ storageState: { cookies: [], origins: [] } });
 
 let dash: OwnDashboard;
 const root = mkdtempSync(path.join(tmpdir(), "dockpki-e2e-root-"));
@@ -35,6 +37,7 @@ test("the CA page: request, sign with the command shown, a wrong upload refused,
   await page.getByLabel("Username").fill("offline-root-admin");
   await page.getByLabel("Password").fill("a long enough password here");
   await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
   await page.goto(`${dash.base}/ca`);
   await expect(page.getByRole("heading", { name: "Issue from an offline root" })).toBeVisible();
   await page.getByLabel("Issuing CA name").fill("E2E Issuing CA");
@@ -58,8 +61,8 @@ test("the CA page: request, sign with the command shown, a wrong upload refused,
 
   await page.getByLabel("Root certificate (root.pem)").fill(readFileSync(path.join(root, "root.pem"), "utf8"));
   await page.getByRole("button", { name: "Activate the issuing CA" }).click();
-  await expect(page.getByText("The issuing CA is active")).toBeVisible();
-  await page.goto(`${dash.base}/ca`);
+  // the page becomes the active CA's, naming its root
+  await expect(page.getByRole("heading", { name: "E2E Issuing CA active" })).toBeVisible();
   await expect(page.getByTestId("ca-root")).toContainText("CN=Offline Root E2E");
 
   const ca = await (await dash.api.get("/api/v1/ca")).json();

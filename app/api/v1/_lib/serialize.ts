@@ -27,6 +27,8 @@ export function caJson(ca: NonNullable<CaInfo>, warnings?: string[]) {
     retiredAt: ca.retiredAt?.toISOString() ?? null,
     crlUrl: `/api/v1/cas/${ca.id}/crl.pem`,
     certPem: ca.certPem,
+    // An issuing CA's offline root (what bundles carry as ca.pem); null for a root CA.
+    rootCertPem: ca.rootCertPem,
     ...(warnings ? { warnings } : {}),
   };
 }
