@@ -5,9 +5,9 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 // Searches are substring matches of what was typed, wildcards of SQL's LIKE included as text.
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
-const { createHost, listHosts } = await import("@/lib/hosts");
-const { hostCreateSchema } = await import("@/lib/hosts.schema");
-const { createClient, listClients } = await import("@/lib/clients");
+const { createHost, listHosts } = await import("@/lib/inventory/hosts");
+const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
+const { createClient, listClients } = await import("@/lib/inventory/clients");
 const { listQuerySchema } = await import("@/lib/list-query.schema");
 const { listAuditEvents, auditQuerySchema } = await import("@/lib/audit-log");
 

@@ -23,7 +23,7 @@ import { TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
 import { renderAgentMissing } from "@/lib/bundles/renew-agent";
 import { describeRenewWindow } from "@/lib/bundles/renew-units";
 import { renderSwarmManageCommand, SWARM_MANAGER_PORT } from "@/lib/bundles/swarm-command";
-import { hostCertificateNames } from "@/lib/hosts.schema";
+import { hostCertificateNames } from "@/lib/inventory/hosts.schema";
 
 export const TLS_ONLY_WARNING = `WARNING: this host uses TLS without client verification (tls-only). The connection is
 encrypted, but dockerd does not ask for a client certificate: ANY client that can reach port PORT

@@ -13,14 +13,14 @@ import {
 } from "@/lib/certificates/key-pool";
 import type { CertificateQuery } from "@/lib/certificates/query.schema";
 import { revokeCertificate } from "@/lib/certificates/revocations";
-import { getClient } from "@/lib/clients";
 import { seal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
 import { InputError, NotFoundError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { getHost } from "@/lib/hosts";
-import { hostCertificateNames } from "@/lib/hosts.schema";
+import { getClient } from "@/lib/inventory/clients";
+import { getHost } from "@/lib/inventory/hosts";
+import { hostCertificateNames } from "@/lib/inventory/hosts.schema";
 import { observeIssuance } from "@/lib/monitoring/metrics";
 import { parseCsr } from "@/lib/pki/csr";
 import { chooseKeySpec, type KeySpec, type KeyType, keySpec } from "@/lib/pki/key-types";

@@ -8,7 +8,7 @@ import { unseal } from "@/lib/crypto/seal";
 import { formatDate } from "@/lib/dates";
 import { db } from "@/lib/db";
 import { ConflictError, ForbiddenError, GoneError, InputError, NotFoundError } from "@/lib/errors";
-import { getHost, listAllHosts } from "@/lib/hosts";
+import { getHost, listAllHosts } from "@/lib/inventory/hosts";
 import { derToPem, pemBlocks } from "@/lib/pki/pem";
 import { agentSettingsFor } from "@/lib/renewal/agent-settings";
 import { getSettings } from "@/lib/settings";

@@ -7,7 +7,7 @@ import { prepareTempDataDir, repoRoot } from "@/lib/test-support/temp-data-dir";
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
-const { createClient } = await import("@/lib/clients");
+const { createClient } = await import("@/lib/inventory/clients");
 const { issueClientCertificate } = await import("@/lib/certificates/certificates");
 const { createReissueJob, resumeJobs, runJobInBackground } = await import("@/lib/certificates/jobs");
 

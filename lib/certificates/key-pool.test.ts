@@ -6,8 +6,8 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
-const { createHost } = await import("@/lib/hosts");
-const { hostCreateSchema } = await import("@/lib/hosts.schema");
+const { createHost } = await import("@/lib/inventory/hosts");
+const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
 const { issueHostCertificate } = await import("@/lib/certificates/certificates");
 const { claimPooledKey, fillKeyPool, keyPoolCounts, PooledKeyTaken, releasePooledKey, takePooledKey, trimKeyPool } =
   await import("@/lib/certificates/key-pool");

@@ -103,9 +103,9 @@ after(() => rmSync(root, { recursive: true, force: true }));
 async function addInventory() {
   process.env.DOCKPKI_DATA_DIR = dataA;
   delete process.env.DOCKPKI_MASTER_KEY;
-  const { createHost } = await import("@/lib/hosts");
-  const { hostCreateSchema } = await import("@/lib/hosts.schema");
-  const { createClient } = await import("@/lib/clients");
+  const { createHost } = await import("@/lib/inventory/hosts");
+  const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
+  const { createClient } = await import("@/lib/inventory/clients");
   const { db } = await import("@/lib/db");
   const host = hostCreateSchema.parse({
     name: "docker1",
@@ -331,8 +331,8 @@ test("probe reports what a host's daemon serves; alerts run checks now", async (
   // Nothing listens on the port; the fixture hosts' 10.x addresses must not even be tried.
   process.env.DOCKPKI_PROBE_LOOPBACK_ONLY = "1";
   process.env.DOCKPKI_DATA_DIR = dataA;
-  const { createHost } = await import("@/lib/hosts");
-  const { hostCreateSchema } = await import("@/lib/hosts.schema");
+  const { createHost } = await import("@/lib/inventory/hosts");
+  const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
   const { db } = await import("@/lib/db");
   const { freePort } = await import("@/lib/test-support/docker-sandbox");
   const port = await freePort();

@@ -6,7 +6,7 @@ import { hostChoiceRequired, MAX_ENV_FILES, openBundle, openPkcs12 } from "@/lib
 import { readStdin, refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
 import { db } from "@/lib/db";
 import { InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
-import { nameKeyOf } from "@/lib/name-key";
+import { nameKeyOf } from "@/lib/inventory/name-key";
 import { type KeySpec, keyLabel } from "@/lib/pki/key-types";
 
 const USAGE =

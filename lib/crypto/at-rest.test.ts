@@ -13,8 +13,8 @@ const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { unseal } = await import("@/lib/crypto/seal");
 const { createCertificateAuthority, importCertificateAuthority } = await import("@/lib/ca/cas");
-const { createHost } = await import("@/lib/hosts");
-const { createClient } = await import("@/lib/clients");
+const { createHost } = await import("@/lib/inventory/hosts");
+const { createClient } = await import("@/lib/inventory/clients");
 const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
 
 const actor = { kind: "cli" } as const;

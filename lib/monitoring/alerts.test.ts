@@ -12,8 +12,8 @@ import { startWebhookReceiver, type WebhookReceiver } from "@/lib/test-support/w
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
-const { createHost } = await import("@/lib/hosts");
-const { hostCreateSchema } = await import("@/lib/hosts.schema");
+const { createHost } = await import("@/lib/inventory/hosts");
+const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
 const { issueHostCertificate } = await import("@/lib/certificates/certificates");
 const { createAlertChannel, setAlertChannelEnabled } = await import("@/lib/monitoring/alert-channels");
 const { runAlerts, retryDue, sendTestAlert, MAX_ATTEMPTS } = await import("@/lib/monitoring/alert-deliver");

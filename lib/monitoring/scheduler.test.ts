@@ -11,8 +11,8 @@ process.env.DOCKPKI_PROBE_LOOPBACK_ONLY = "1";
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
-const { createHost } = await import("@/lib/hosts");
-const { hostCreateSchema } = await import("@/lib/hosts.schema");
+const { createHost } = await import("@/lib/inventory/hosts");
+const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
 const { getSettings, saveSettings } = await import("@/lib/settings");
 const { schedulerTick, scheduledProbeDone } = await import("@/lib/monitoring/scheduler");
 

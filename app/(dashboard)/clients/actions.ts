@@ -10,8 +10,8 @@ import { enrollmentResult } from "@/app/_lib/enrollment-result";
 import { requireAdmin } from "@/lib/auth/current";
 import { issueClientCertificate } from "@/lib/certificates/certificates";
 import { issueSchema } from "@/lib/certificates/certificates.schema";
-import { createClient, deleteClient, updateClient } from "@/lib/clients";
-import { clientCreateSchema } from "@/lib/clients.schema";
+import { createClient, deleteClient, updateClient } from "@/lib/inventory/clients";
+import { clientCreateSchema } from "@/lib/inventory/clients.schema";
 
 const idSchema = z.uuid("Unknown client.");
 

@@ -8,7 +8,7 @@ import { KeyTypeSelect } from "@/app/_components/key-type-select";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
-import type { ClientInput } from "@/lib/clients.schema";
+import type { ClientInput } from "@/lib/inventory/clients.schema";
 
 export function ClientForm({
   action,

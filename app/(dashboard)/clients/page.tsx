@@ -5,7 +5,7 @@ import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { Pagination } from "@/app/_components/pagination";
 import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { requireAdmin } from "@/lib/auth/current";
-import { listClients } from "@/lib/clients";
+import { listClients } from "@/lib/inventory/clients";
 import { pageListQuery } from "@/lib/list-query.schema";
 
 export const metadata: Metadata = { title: "Clients" };

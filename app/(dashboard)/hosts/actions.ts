@@ -10,8 +10,8 @@ import { enrollmentResult } from "@/app/_lib/enrollment-result";
 import { requireAdmin } from "@/lib/auth/current";
 import { issueHostCertificate } from "@/lib/certificates/certificates";
 import { issueSchema } from "@/lib/certificates/certificates.schema";
-import { createHost, deleteHost, updateHost } from "@/lib/hosts";
-import { hostCreateSchema } from "@/lib/hosts.schema";
+import { createHost, deleteHost, updateHost } from "@/lib/inventory/hosts";
+import { hostCreateSchema } from "@/lib/inventory/hosts.schema";
 import { alertOnMismatch, probeHost } from "@/lib/monitoring/host-probe";
 import { hostFormValues } from "./form-values";
 

@@ -1,4 +1,4 @@
-import type { HostInput } from "@/lib/hosts.schema";
+import type { HostInput } from "@/lib/inventory/hosts.schema";
 import { splitList } from "@/lib/validation";
 
 /** The host form's fields as the schema expects them. */

@@ -8,7 +8,7 @@ import { ProbeBadge } from "@/app/_components/probe-badge";
 import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
-import { listHosts } from "@/lib/hosts";
+import { listHosts } from "@/lib/inventory/hosts";
 import { pageListQuery } from "@/lib/list-query.schema";
 
 export const metadata: Metadata = { title: "Hosts" };

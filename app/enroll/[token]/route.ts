@@ -1,7 +1,7 @@
 import { renderClientEnrollScript, renderHostEnrollScript } from "@/lib/bundles/enroll-sh";
-import { getClient } from "@/lib/clients";
 import { describeError } from "@/lib/errors";
-import { getHost, listAllHosts } from "@/lib/hosts";
+import { getClient } from "@/lib/inventory/clients";
+import { getHost, listAllHosts } from "@/lib/inventory/hosts";
 import { chooseKeySpec, type KeyChoice } from "@/lib/pki/key-types";
 import { agentSettingsFor } from "@/lib/renewal/agent-settings";
 import { findEnrollment } from "@/lib/renewal/enrollment";

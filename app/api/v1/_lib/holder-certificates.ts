@@ -1,8 +1,8 @@
 import "server-only";
 import { issueClientCertificate, issueHostCertificate, listHolderCertificates } from "@/lib/certificates/certificates";
 import { issueSchema } from "@/lib/certificates/certificates.schema";
-import { getClient } from "@/lib/clients";
-import { getHost } from "@/lib/hosts";
+import { getClient } from "@/lib/inventory/clients";
+import { getHost } from "@/lib/inventory/hosts";
 import { apiRoute, readJson } from "./handler";
 import { routeId } from "./params";
 import { certificateJson } from "./serialize";

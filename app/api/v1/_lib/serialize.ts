@@ -3,8 +3,8 @@ import type { listApiTokens } from "@/lib/api-tokens";
 import { type CaInfo, caState } from "@/lib/ca/cas";
 import type { Certificate } from "@/lib/certificates/certificates";
 import { certificateState } from "@/lib/certificates/status";
-import type { Client } from "@/lib/clients";
-import type { Host } from "@/lib/hosts";
+import type { Client } from "@/lib/inventory/clients";
+import type { Host } from "@/lib/inventory/hosts";
 import type { AlertChannel } from "@/lib/monitoring/alert-channels";
 import type { HostProbeResult } from "@/lib/monitoring/host-probe";
 

@@ -1,5 +1,5 @@
-import { createClient, listClients } from "@/lib/clients";
-import { clientCreateSchema } from "@/lib/clients.schema";
+import { createClient, listClients } from "@/lib/inventory/clients";
+import { clientCreateSchema } from "@/lib/inventory/clients.schema";
 import { listQuerySchema } from "@/lib/list-query.schema";
 import { apiRoute, parseQuery, readJson } from "../_lib/handler";
 import { clientJson } from "../_lib/serialize";

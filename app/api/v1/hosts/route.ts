@@ -1,5 +1,5 @@
-import { createHost, listHosts } from "@/lib/hosts";
-import { hostCreateSchema } from "@/lib/hosts.schema";
+import { createHost, listHosts } from "@/lib/inventory/hosts";
+import { hostCreateSchema } from "@/lib/inventory/hosts.schema";
 import { listQuerySchema } from "@/lib/list-query.schema";
 import { apiRoute, parseQuery, readJson } from "../_lib/handler";
 import { hostJson } from "../_lib/serialize";

@@ -1,5 +1,5 @@
-import { deleteClient, getClient, updateClient } from "@/lib/clients";
-import { clientPatchSchema } from "@/lib/clients.schema";
+import { deleteClient, getClient, updateClient } from "@/lib/inventory/clients";
+import { clientPatchSchema } from "@/lib/inventory/clients.schema";
 import { apiRoute, readJson } from "../../_lib/handler";
 import { routeId } from "../../_lib/params";
 import { clientJson } from "../../_lib/serialize";

@@ -1,5 +1,5 @@
-import { deleteHost, getHost, updateHost } from "@/lib/hosts";
-import { hostPatchSchema } from "@/lib/hosts.schema";
+import { deleteHost, getHost, updateHost } from "@/lib/inventory/hosts";
+import { hostPatchSchema } from "@/lib/inventory/hosts.schema";
 import { listHostProbes } from "@/lib/monitoring/host-probe";
 import { apiRoute, readJson } from "../../_lib/handler";
 import { routeId } from "../../_lib/params";

@@ -1,13 +1,13 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
-import { type ClientInput, type ClientPatch, clientCreateSchema } from "@/lib/clients.schema";
 import { db } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
 import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory-list";
+import { type ClientInput, type ClientPatch, clientCreateSchema } from "@/lib/inventory/clients.schema";
+import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory/list";
+import { nameKeyOf } from "@/lib/inventory/name-key";
 import type { ListQuery } from "@/lib/list-query.schema";
-import { nameKeyOf } from "@/lib/name-key";
 
 const CLIENT_FIELDS = {
   id: true,

@@ -4,10 +4,10 @@ import { db } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
 import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { type HostInput, type HostPatch, hostCreateSchema, NEEDS_A_SAN } from "@/lib/hosts.schema";
-import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory-list";
+import { type HostInput, type HostPatch, hostCreateSchema, NEEDS_A_SAN } from "@/lib/inventory/hosts.schema";
+import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory/list";
+import { nameKeyOf } from "@/lib/inventory/name-key";
 import type { ListQuery } from "@/lib/list-query.schema";
-import { nameKeyOf } from "@/lib/name-key";
 
 const HOST_FIELDS = {
   id: true,

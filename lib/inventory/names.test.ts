@@ -4,10 +4,10 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
-const { createHost, updateHost } = await import("@/lib/hosts");
-const { createClient, updateClient } = await import("@/lib/clients");
-const { hostCreateSchema } = await import("@/lib/hosts.schema");
-const { clientCreateSchema } = await import("@/lib/clients.schema");
+const { createHost, updateHost } = await import("@/lib/inventory/hosts");
+const { createClient, updateClient } = await import("@/lib/inventory/clients");
+const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
+const { clientCreateSchema } = await import("@/lib/inventory/clients.schema");
 
 const actor = { kind: "cli" } as const;
 after(async () => {

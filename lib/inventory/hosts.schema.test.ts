@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clientPatchSchema } from "@/lib/clients.schema";
-import { hostCreateSchema, hostPatchSchema } from "@/lib/hosts.schema";
+import { clientPatchSchema } from "@/lib/inventory/clients.schema";
+import { hostCreateSchema, hostPatchSchema } from "@/lib/inventory/hosts.schema";
 
 test("a PATCH carries only the fields it names (no defaults filled in)", () => {
   assert.deepEqual(hostPatchSchema.parse({ ipAddresses: ["10.0.0.1"] }), { ipAddresses: ["10.0.0.1"] });
