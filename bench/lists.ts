@@ -161,7 +161,7 @@ async function probeWhile(slow: () => Promise<unknown>, probeUrl: string) {
 async function measureHttp(): Promise<void> {
   const admin = await createAdmin(cli, { username: "bench", password: "bench-password-0123456789" });
   const { token: session } = await createSession(admin.id);
-  const { token: apiToken } = await createApiToken(cli, "bench");
+  const { token: apiToken } = await createApiToken(cli, { name: "bench", scope: "admin", expires: null });
   const logFile = path.join(mkdtempSync(path.join(os.tmpdir(), "dockpki-bench-server-")), "server.log");
   const t = performance.now();
   console.error(`starting the production server from ${APP_DIR} on port ${PORT} (log: ${logFile})`);

@@ -186,7 +186,7 @@ const agents = await seedAgents("agent", AGENTS, 0);
 const splitAgents = await seedAgents("split", SPLIT, 7);
 const warmAgents = await seedAgents("warm", WARM, 13);
 const seedMs = performance.now() - t;
-const { token: apiToken } = await createApiToken(cli, "bench");
+const { token: apiToken } = await createApiToken(cli, { name: "bench", scope: "admin", expires: null });
 console.error(
   `seeded ${AGENTS + SPLIT + WARM} holders with a certificate each from a CSR in ${seconds(seedMs)} s ` +
     `(${(seedMs / (AGENTS + SPLIT + WARM)) | 0 || "<1"} ms each)`,

@@ -942,6 +942,7 @@ test("admins and tokens through the API: the same rules as Settings", async () =
   expect(admin).toEqual({
     id: expect.stringMatching(UUID),
     username: "api-admin-x",
+    role: "admin",
     createdAt: expect.any(String),
     lastLoginAt: null,
   });
@@ -964,6 +965,54 @@ test("admins and tokens through the API: the same rules as Settings", async () =
   await expectError(await anon.get("/api/v1/hosts", { headers: { Authorization: `Bearer ${secret}` } }), 401);
 });
 
+test("roles through the API: an operator account and an auditor token, refused with the role that would do", async () => {
+  const made = await api.post("/api/v1/admins", {
+    data: { username: "api-operator", password: "an operator's long password", role: "operator" },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const operator = await made.json();
+  expect(operator.role).toBe("operator");
+  await expectError(
+    await api.post("/api/v1/admins", {
+      data: { username: "x-role", password: "a long and fine password", role: "root" },
+    }),
+    400,
+    ["role"],
+  );
+  const patched = await api.patch(`/api/v1/admins/${operator.id}`, { data: { role: "auditor" } });
+  expect((await patched.json()).role).toBe("auditor");
+  expect((await api.delete(`/api/v1/admins/${operator.id}`)).status()).toBe(204);
+
+  const minted = await api.post("/api/v1/tokens", { data: { name: "api-auditor", role: "auditor", expires: "7d" } });
+  expect(minted.status(), await minted.text()).toBe(201);
+  const auditor = await minted.json();
+  expect(auditor.scope).toBe("auditor");
+  expect(Date.parse(auditor.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+  await expectError(await api.post("/api/v1/tokens", { data: { name: "api-auditor" } }), 400, ["name"]);
+  await expectError(await api.post("/api/v1/tokens", { data: { name: "api-later", expires: "someday" } }), 400, [
+    "expires",
+  ]);
+  const headers = { Authorization: `Bearer ${auditor.token}` };
+  expect((await anon.get("/api/v1/hosts", { headers })).status()).toBe(200);
+  expect((await anon.get("/api/v1/audit.json", { headers })).status()).toBe(200);
+  const refused = await anon.post("/api/v1/hosts", { headers, data: { name: "auditor-made" } });
+  await expectError(refused, 403);
+  const { error } = await refused.json();
+  expect(error).toEqual({
+    message: "Changing hosts and clients needs the operator or admin role; this API token has the auditor role.",
+    requiredRole: "operator",
+  });
+  const admins = await anon.get("/api/v1/admins", { headers });
+  await expectError(admins, 403);
+  expect((await admins.json()).error.requiredRole).toBe("admin");
+  const listed = (await (await api.get("/api/v1/tokens")).json()).tokens.find(
+    (t: { id: string }) => t.id === auditor.id,
+  );
+  expect(listed).toMatchObject({ name: "api-auditor", scope: "auditor", expiresAt: auditor.expiresAt });
+  expect(listed.lastUsedAt).not.toBeNull();
+  expect((await api.delete(`/api/v1/tokens/${auditor.id}`)).status()).toBe(204);
+});
+
 test("/metrics: a metrics-scope token reads it and nothing else; without a token it is 401", async () => {
   const made = await api.post("/api/v1/tokens", { data: { name: "prometheus-e2e", scope: "metrics" } });
   expect(made.status(), await made.text()).toBe(201);
@@ -979,7 +1028,9 @@ test("/metrics: a metrics-scope token reads it and nothing else; without a token
     /^dockpki_certificate_expiry_timestamp_seconds\{holder="[^"]+",kind="(server|client)",ca="[^"]+"\} \d+$/m,
   );
   expect(text).toMatch(/^dockpki_api_request_duration_seconds_count\{/m);
-  await expectError(await anon.get("/api/v1/hosts", { headers: auth }), 401);
+  const refused = await anon.get("/api/v1/hosts", { headers: auth });
+  await expectError(refused, 403);
+  expect((await refused.json()).error.requiredRole).toBe("auditor");
   await expectError(await anon.get("/metrics"), 401);
   // An admin token reads it too.
   expect((await api.get("/metrics")).status()).toBe(200);

@@ -159,6 +159,72 @@ test.describe("anonymous callers", () => {
   });
 });
 
+// What each API route needs, written down here rather than read from the routes, so a route that
+// declares too little fails. Checked for every route and method with a token of each role and scope.
+type Need = "read" | "audit" | "inventory" | "issue" | "download" | "revoke" | "admin";
+function needOf(url: string, method: string): Need {
+  const write = method !== "GET" && method !== "HEAD";
+  const at = (re: RegExp) => re.test(url);
+  if (at(/^\/api\/v1\/(admins|tokens)(\/|$)/)) return "admin";
+  if (at(/^\/api\/v1\/audit\.(csv|json)$/)) return "audit";
+  if (at(/\/bundle\.(zip|p12)$/)) return "download";
+  if (!write) return "read";
+  if (at(/^\/api\/v1\/(ca|cas|settings|alert-channels|alerts)(\/|$)/)) return "admin";
+  if (at(/\/revoke$/)) return "revoke";
+  if (at(/\/(certificates|reissue)$|^\/api\/v1\/jobs$/)) return "issue";
+  return "inventory";
+}
+const GRANTS: Record<string, Need[]> = {
+  operator: ["read", "audit", "inventory", "issue", "download", "revoke"],
+  auditor: ["read", "audit"],
+  read: ["read"],
+  issue: ["read", "issue", "download"],
+  metrics: [],
+};
+
+test.describe("each role and scope", () => {
+  const tokens: Record<string, string> = {};
+  test.beforeAll(async ({ browser }) => {
+    const page = await browser.newPage({ storageState: "e2e/.auth/admin.json" });
+    for (const scope of Object.keys(GRANTS)) {
+      await page.goto("/settings");
+      await page.getByLabel("Name", { exact: true }).fill(`routes-${scope}`);
+      await page.getByLabel("What it may do").selectOption(scope);
+      await page.getByRole("button", { name: "Create token" }).click();
+      tokens[scope] = ((await page.getByTestId("new-token").textContent()) ?? "").trim();
+    }
+    await page.close();
+  });
+
+  for (const { url, methods } of routes.filter((r) => !PUBLIC_ROUTES.has(r.url))) {
+    for (const method of methods) {
+      const need = url === "/metrics" ? null : needOf(url, method);
+      test(`${method} ${url}: refused (403) to every token that may not ${need ?? "read metrics"}`, async ({
+        request,
+      }) => {
+        for (const [scope, token] of Object.entries(tokens)) {
+          const allowed = need === null ? scope !== "read" && scope !== "issue" : GRANTS[scope].includes(need);
+          // Only refusals are sent a body-less request that could act; an allowed caller gets a dummy id or an empty body.
+          if (allowed && method !== "GET" && method !== "HEAD" && scope !== "operator") continue;
+          const response = await request.fetch(url, {
+            method,
+            headers: { authorization: `Bearer ${token}` },
+            data: method === "GET" || method === "HEAD" ? undefined : {},
+            maxRedirects: 0,
+          });
+          const label = `${method} ${url} with a ${scope} token`;
+          if (allowed) {
+            expect([401, 403], label).not.toContain(response.status());
+          } else {
+            expect(response.status(), label).toBe(403);
+            if (method !== "HEAD") expect((await response.json()).error.requiredRole, label).toBeTruthy();
+          }
+        }
+      });
+    }
+  }
+});
+
 test("every exported server action checks the session first", () => {
   for (const file of actionFiles) {
     const source = readFileSync(file, "utf8");

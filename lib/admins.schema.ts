@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { ROLES } from "@/lib/auth/roles";
+
+export const roleSchema = z.enum(ROLES, `Choose one of ${ROLES.join(", ")}.`);
 
 export const usernameSchema = z
   .string()
@@ -27,7 +30,12 @@ export function passwordRepeatsUsername(password: string, username: string): boo
 export const PASSWORD_IS_USERNAME = "The password cannot be the username.";
 
 export const adminCreateSchema = z
-  .object({ username: usernameSchema, password: passwordSchema, confirm: z.string().optional() })
+  .object({
+    username: usernameSchema,
+    password: passwordSchema,
+    confirm: z.string().optional(),
+    role: roleSchema.optional(),
+  })
   .refine((v) => !passwordRepeatsUsername(v.password, v.username), {
     message: PASSWORD_IS_USERNAME,
     path: ["password"],

@@ -17,8 +17,8 @@ test("removing an admin revokes the API tokens they made, in the same step", asy
   const cli = { kind: "cli" } as const;
   await createAdmin(cli, { username: "keeper", password: "a long enough password" });
   const leaver = await createAdmin(cli, { username: "leaver", password: "another long password" });
-  const principal = { kind: "admin", id: leaver.id, username: leaver.username } as const;
-  const { token } = await createApiToken(principal, "leaver-ci");
+  const principal = { kind: "admin", id: leaver.id, username: leaver.username, role: "admin" } as const;
+  const { token } = await createApiToken(principal, { name: "leaver-ci", scope: "admin", expires: null });
   assert.equal((await authenticateBearer(`Bearer ${token}`)).ok, true);
   await deleteAdmin(cli, leaver.id);
   const after = await authenticateBearer(`Bearer ${token}`);

@@ -1,28 +1,28 @@
 import "server-only";
 import type { AdminCreateInput } from "@/lib/admins.schema";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/lib/auth/roles";
 import { clearAccountThrottle } from "@/lib/auth/throttle";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { ConflictError, InputError, NotFoundError } from "@/lib/errors";
 
 export async function countAdmins(): Promise<number> {
   return db.admin.count();
 }
 
-const ADMIN_FIELDS = { id: true, username: true, createdAt: true, lastLoginAt: true } as const;
+const ADMIN_FIELDS = { id: true, username: true, role: true, createdAt: true, lastLoginAt: true } as const;
 
 export async function getAdmin(id: string) {
   const admin = await db.admin.findUnique({ where: { id }, select: ADMIN_FIELDS });
   if (!admin) throw new NotFoundError("That admin does not exist.");
-  return admin;
+  return { ...admin, role: admin.role as Role };
 }
 
 export async function listAdmins() {
-  return db.admin.findMany({
-    select: ADMIN_FIELDS,
-    orderBy: { username: "asc" },
-  });
+  const admins = await db.admin.findMany({ select: ADMIN_FIELDS, orderBy: { username: "asc" } });
+  return admins.map((a) => ({ ...a, role: a.role as Role }));
 }
 
 async function insertAdmin(actor: Principal, input: AdminCreateInput, onlyIfFirst: boolean) {
@@ -34,11 +34,13 @@ async function insertAdmin(actor: Principal, input: AdminCreateInput, onlyIfFirs
     if (await tx.admin.findUnique({ where: { username: input.username }, select: { id: true } })) {
       throw InputError.forField("username", `The username ${input.username} is taken.`);
     }
+    // The first account can do everything: someone has to be able to add the others.
+    const role = onlyIfFirst ? "admin" : (input.role ?? "admin");
     const admin = await tx.admin.create({
-      data: { username: input.username, passwordHash },
-      select: { id: true, username: true },
+      data: { username: input.username, passwordHash, role },
+      select: { id: true, username: true, role: true },
     });
-    await recordAudit(tx, { actor, action: "admin.create", target: admin.username });
+    await recordAudit(tx, { actor, action: "admin.create", target: admin.username, detail: { role } });
     return admin;
   });
 }
@@ -48,18 +50,46 @@ export function createFirstAdmin(input: AdminCreateInput) {
   return insertAdmin({ kind: "system" }, input, true);
 }
 
-export function createAdmin(actor: Principal, input: AdminCreateInput) {
+export async function createAdmin(actor: Principal, input: AdminCreateInput) {
+  authorize(actor, "admins");
   return insertAdmin(actor, input, false);
+}
+
+/** Someone must always be able to manage the rest: the last admin-role account stays one. */
+async function assertAnotherAdminRemains(tx: Tx, id: string, doing: string): Promise<void> {
+  const others = await tx.admin.count({ where: { role: "admin", id: { not: id } } });
+  if (others === 0)
+    throw new ConflictError(`dockpki needs at least one admin: give another the admin role before ${doing}.`);
+}
+
+/** Changes an admin's role; their sessions and tokens follow at once (roles are read on every request). */
+export async function setAdminRole(actor: Principal, id: string, role: Role): Promise<void> {
+  authorize(actor, "admins");
+  await db.$transaction(async (tx) => {
+    const admin = await tx.admin.findUnique({ where: { id }, select: { username: true, role: true } });
+    if (!admin) throw new NotFoundError("That admin does not exist.");
+    if (admin.role === role) return;
+    if (admin.role === "admin") await assertAnotherAdminRemains(tx, id, `making ${admin.username} ${role}`);
+    await tx.admin.update({ where: { id }, data: { role } });
+    await recordAudit(tx, {
+      actor,
+      action: "admin.role",
+      target: admin.username,
+      detail: { role, previous: admin.role },
+    });
+  });
 }
 
 /** Removes an admin with everything that acts as them: sessions end, their API tokens are revoked. */
 export async function deleteAdmin(actor: Principal, id: string): Promise<void> {
+  authorize(actor, "admins");
   await db.$transaction(async (tx) => {
     const admin = await tx.admin.findUnique({ where: { id }, select: { username: true } });
     if (!admin) throw new NotFoundError("That admin does not exist.");
     if ((await tx.admin.count()) <= 1) {
       throw new ConflictError("dockpki needs at least one admin: add another before removing this one.");
     }
+    await assertAnotherAdminRemains(tx, id, `removing ${admin.username}`);
     // Revoked before the delete, which would otherwise only unlink them (createdById SetNull).
     const { count: tokensRevoked } = await tx.apiToken.updateMany({
       where: { createdById: id, revokedAt: null },
@@ -71,6 +101,7 @@ export async function deleteAdmin(actor: Principal, id: string): Promise<void> {
 }
 
 export async function setAdminPassword(actor: Principal, username: string, password: string): Promise<void> {
+  authorize(actor, "admins");
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     const admin = await tx.admin.findUnique({ where: { username }, select: { id: true } });

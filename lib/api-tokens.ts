@@ -1,29 +1,45 @@
 import "server-only";
-import { bearerTokenSchema, type TokenScope } from "@/lib/api-tokens.schema";
+import { bearerTokenSchema, type TokenCreateInput } from "@/lib/api-tokens.schema";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
+import type { TokenScope } from "@/lib/auth/roles";
 import { hashSecret, newSecret } from "@/lib/auth/tokens";
+import { formatDateTime } from "@/lib/dates";
 import { db } from "@/lib/db";
-import { NotFoundError } from "@/lib/errors";
+import { ConflictError, InputError, NotFoundError } from "@/lib/errors";
 
 const TOKEN_PREFIX = "dpk_";
 // lastUsedAt is written at most once a minute per token.
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Creates a token. The secret is returned once and only its hash is stored. */
-export async function createApiToken(actor: Principal, name: string, scope: TokenScope = "admin") {
+/**
+ * Creates a token. The secret is returned once and only its hash is stored. Names are unique among
+ * live tokens, so `token revoke --name` means exactly one.
+ */
+export async function createApiToken(actor: Principal, input: TokenCreateInput) {
+  authorize(actor, "tokens");
   const token = TOKEN_PREFIX + newSecret();
   const row = await db.$transaction(async (tx) => {
+    if (await tx.apiToken.findFirst({ where: { name: input.name, revokedAt: null }, select: { id: true } })) {
+      throw InputError.forField("name", `A token called ${input.name} exists; choose another name or revoke it first.`);
+    }
     const created = await tx.apiToken.create({
       data: {
-        name,
+        name: input.name,
         prefix: token.slice(0, 10),
         tokenHash: hashSecret(token),
-        scope,
+        scope: input.scope,
+        expiresAt: input.expires,
         createdById: actor.kind === "admin" ? actor.id : null,
       },
-      select: { id: true, name: true, prefix: true, scope: true },
+      select: { id: true, name: true, prefix: true, scope: true, expiresAt: true },
     });
-    await recordAudit(tx, { actor, action: "token.create", target: name, detail: { scope } });
+    await recordAudit(tx, {
+      actor,
+      action: "token.create",
+      target: input.name,
+      detail: { scope: input.scope, ...(input.expires ? { expiresAt: input.expires.toISOString() } : {}) },
+    });
     return created;
   });
   return { ...row, token };
@@ -38,6 +54,7 @@ export async function listApiTokens() {
       scope: true,
       createdAt: true,
       lastUsedAt: true,
+      expiresAt: true,
       revokedAt: true,
       createdBy: { select: { username: true } },
     },
@@ -45,26 +62,27 @@ export async function listApiTokens() {
   });
 }
 
-/** Revokes by id, or by name (the CLI's way); every live token of that name is revoked. */
-export async function revokeApiToken(actor: Principal, by: { id: string } | { name: string }): Promise<number> {
-  return db.$transaction(async (tx) => {
-    const where = { ...by, revokedAt: null };
-    const tokens = await tx.apiToken.findMany({ where, select: { name: true } });
+/** Revokes one live token, by id or by name (the CLI's way). */
+export async function revokeApiToken(actor: Principal, by: { id: string } | { name: string }): Promise<void> {
+  authorize(actor, "tokens");
+  await db.$transaction(async (tx) => {
+    const tokens = await tx.apiToken.findMany({ where: { ...by, revokedAt: null }, select: { id: true, name: true } });
     if (tokens.length === 0) throw new NotFoundError("No active token matches.");
-    await tx.apiToken.updateMany({ where, data: { revokedAt: new Date() } });
-    await recordAudit(tx, { actor, action: "token.revoke", target: tokens[0].name, detail: { count: tokens.length } });
-    return tokens.length;
+    // Names were not unique before roles came: such a pair is told apart by id.
+    if (tokens.length > 1) {
+      throw new ConflictError(
+        `${tokens.length} active tokens are called ${tokens[0].name}; revoke one by id (dockpki token list shows them).`,
+      );
+    }
+    await tx.apiToken.update({ where: { id: tokens[0].id }, data: { revokedAt: new Date() } });
+    await recordAudit(tx, { actor, action: "token.revoke", target: tokens[0].name });
   });
 }
 
 export type BearerResult = { ok: true; principal: Principal } | { ok: false; message: string };
 
-/** Checks an Authorization header value; the token's scope must be one of `accept` (a metrics
- * token opens /metrics and nothing else). */
-export async function authenticateBearer(
-  header: string | null,
-  accept: readonly TokenScope[] = ["admin"],
-): Promise<BearerResult> {
+/** Checks an Authorization header value: a live, unexpired token. What it may do is its scope's. */
+export async function authenticateBearer(header: string | null, now = new Date()): Promise<BearerResult> {
   if (!header) return { ok: false, message: "Send an API token: Authorization: Bearer <token>." };
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match || !bearerTokenSchema.safeParse(match[1]).success) {
@@ -72,15 +90,14 @@ export async function authenticateBearer(
   }
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashSecret(match[1]) },
-    select: { id: true, name: true, revokedAt: true, lastUsedAt: true, scope: true },
+    select: { id: true, name: true, revokedAt: true, lastUsedAt: true, expiresAt: true, scope: true },
   });
   if (!row || row.revokedAt) return { ok: false, message: "This API token is unknown or revoked." };
-  if (!(accept as readonly string[]).includes(row.scope)) {
-    return { ok: false, message: `This token's scope is ${row.scope}: it cannot be used here.` };
+  if (row.expiresAt && row.expiresAt <= now) {
+    return { ok: false, message: `This API token expired on ${formatDateTime(row.expiresAt)}.` };
   }
-  const now = new Date();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { ok: true, principal: { kind: "token", id: row.id, name: row.name } };
+  return { ok: true, principal: { kind: "token", id: row.id, name: row.name, scope: row.scope as TokenScope } };
 }

@@ -1,10 +1,11 @@
 import "server-only";
+import type { Role, TokenScope } from "@/lib/auth/roles";
 import type { db, Tx } from "@/lib/db";
 
 /** Who did something: an admin in the browser, an API token, the server-side CLI, or dockpki itself. */
 export type Principal =
-  | { kind: "admin"; id: string; username: string }
-  | { kind: "token"; id: string; name: string }
+  | { kind: "admin"; id: string; username: string; role: Role }
+  | { kind: "token"; id: string; name: string; scope: TokenScope }
   | { kind: "cli" }
   /** A host's or client's own agent, proven by its certificate's key (renewal, enrollment). */
   | { kind: "host" | "client"; id: string; name: string }

@@ -30,9 +30,16 @@ export class UnauthorizedError extends Error {
   override name = "UnauthorizedError";
 }
 
-/** The caller is known but may not do this (a revoked certificate asking to renew): 403. */
+/** The caller is known but may not do this (a revoked certificate asking to renew, an auditor issuing): 403. */
 export class ForbiddenError extends Error {
   override name = "ForbiddenError";
+  /** The least role that would be allowed, for the API's answer. */
+  constructor(
+    message: string,
+    readonly requiredRole?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Too many requests of this kind from this caller for now: 429. */
@@ -98,7 +105,13 @@ export interface ErrorReport {
 export function describeError(err: unknown): ErrorReport {
   if (err instanceof InputError) return { status: 400, message: err.message, fieldErrors: err.fieldErrors };
   if (err instanceof UnauthorizedError) return { status: 401, message: err.message };
-  if (err instanceof ForbiddenError) return { status: 403, message: err.message };
+  if (err instanceof ForbiddenError) {
+    return {
+      status: 403,
+      message: err.message,
+      details: err.requiredRole ? { requiredRole: err.requiredRole } : undefined,
+    };
+  }
   if (err instanceof TooManyRequestsError) {
     return { status: 429, message: err.message, details: { retryAfterSeconds: err.retryAfterSeconds } };
   }

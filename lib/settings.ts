@@ -1,5 +1,6 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { db, type Tx } from "@/lib/db";
 import { type Settings, settingsSchema } from "@/lib/settings.schema";
 
@@ -50,6 +51,7 @@ export async function getSettings(client: Tx | typeof db = db): Promise<Settings
 }
 
 export async function saveSettings(actor: Principal, values: Settings): Promise<void> {
+  authorize(actor, "settings");
   const changed = await storeSettings(actor, values);
   cached = null; // once committed: a read during the transaction saw the old values
   // The key pool follows at once: filled for RSA leaves, emptied when turned off or out of use.

@@ -18,7 +18,7 @@ export const getSessionAdmin = cache(async (): Promise<SessionAdmin | null> => {
 export async function requireAdmin(): Promise<Principal & { kind: "admin" }> {
   const admin = await getSessionAdmin();
   if (!admin) redirect("/login");
-  return { kind: "admin", id: admin.id, username: admin.username };
+  return { kind: "admin", id: admin.id, username: admin.username, role: admin.role };
 }
 
 async function secureCookies(): Promise<boolean> {

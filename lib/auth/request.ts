@@ -18,7 +18,8 @@ export async function authenticateRequest(request: Request, opts: { allowSession
     return { ok: false, message: "A request with the session cookie must come from the dashboard's own pages." };
   }
   const admin = await getSessionAdmin();
-  if (admin) return { ok: true, principal: { kind: "admin", id: admin.id, username: admin.username } };
+  if (admin)
+    return { ok: true, principal: { kind: "admin", id: admin.id, username: admin.username, role: admin.role } };
   return { ok: false, message: "Sign in, or send an API token: Authorization: Bearer <token>." };
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Role } from "@/lib/auth/roles";
 import { hashSecret, newSecret } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 
@@ -11,6 +12,7 @@ const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
 export interface SessionAdmin {
   id: string;
   username: string;
+  role: Role;
   sessionId: string;
 }
 
@@ -41,7 +43,12 @@ export async function findSessionAdmin(token: string, now = new Date()): Promise
   const id = hashSecret(token);
   const session = await db.session.findUnique({
     where: { id },
-    select: { id: true, expiresAt: true, lastSeenAt: true, admin: { select: { id: true, username: true } } },
+    select: {
+      id: true,
+      expiresAt: true,
+      lastSeenAt: true,
+      admin: { select: { id: true, username: true, role: true } },
+    },
   });
   if (!session) return null;
   const idle = now.getTime() - session.lastSeenAt.getTime();
@@ -52,7 +59,7 @@ export async function findSessionAdmin(token: string, now = new Date()): Promise
   if (idle > TOUCH_INTERVAL_MS) {
     await db.session.update({ where: { id }, data: { lastSeenAt: now } });
   }
-  return { id: session.admin.id, username: session.admin.username, sessionId: id };
+  return { id: session.admin.id, username: session.admin.username, role: session.admin.role as Role, sessionId: id };
 }
 
 export async function deleteSession(token: string): Promise<void> {

@@ -91,7 +91,7 @@ export async function signIn(
       });
     }
     await recordAudit(tx, {
-      actor: { kind: "admin", id: admin.id, username: admin.username },
+      actor: `admin:${admin.username}`,
       action: "auth.login",
       ip,
     });

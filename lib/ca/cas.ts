@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { stillTrustsRetired } from "@/lib/ca/bundle-trust";
 import type { CaCreateInput, CaImportInput } from "@/lib/ca/ca.schema";
 import { getRotationProgress } from "@/lib/ca/rotation";
@@ -223,6 +224,7 @@ export async function assertCanStore(client: Tx | typeof db, mode: StoreMode): P
 
 /** Creates (or, with pems, imports) the first CA; with rotate, a successor to the active one. */
 export async function createCertificateAuthority(actor: Principal, input: CaCreateInput, mode: StoreMode = "first") {
+  authorize(actor, "ca");
   // Checked before the slow key generation, and again in the transaction.
   await assertCanStore(db, mode);
   // a CA of unnamed type is ECDSA P-256; RSA without a size is 4096 bits
@@ -236,6 +238,7 @@ export async function createCertificateAuthority(actor: Principal, input: CaCrea
  * stored CA and the warnings (what Docker accepts but strict verifiers refuse).
  */
 export async function importCertificateAuthority(actor: Principal, input: CaImportInput, mode: StoreMode = "first") {
+  authorize(actor, "ca");
   await assertCanStore(db, mode);
   const hosts = (await listAllHosts()).map((h) => ({ name: h.name, ...hostCertificateNames(h) }));
   const imported = importCa({ ...input, hosts });
@@ -249,6 +252,7 @@ export async function importCertificateAuthority(actor: Principal, input: CaImpo
  * hosts still trust it (their ca.pem holds it) until they get a new bundle.
  */
 export async function retireCertificateAuthority(actor: Principal, id: string, now = new Date()) {
+  authorize(actor, "ca");
   return db.$transaction(async (tx) => {
     const ca = await tx.certificateAuthority.findUnique({
       where: { id },

@@ -1,6 +1,7 @@
 import "server-only";
 import { createPublicKey } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import type { IntermediateActivateInput, IntermediateRequestInput } from "@/lib/ca/ca.schema";
 import { assertCanStore, storeCa } from "@/lib/ca/cas";
 import { seal, unseal } from "@/lib/crypto/seal";
@@ -30,6 +31,7 @@ async function modeNow() {
  * Answers the CSR and the openssl command that signs it with the offline root.
  */
 export async function requestIntermediate(actor: Principal, input: IntermediateRequestInput) {
+  authorize(actor, "ca");
   buildName({ commonName: input.commonName }); // refuses a bad name before the key is made
   const mode = await modeNow();
   await assertCanStore(db, mode);
@@ -88,6 +90,7 @@ export async function getPendingIntermediate() {
  * certificate is not for the waiting key, is not a CA, or does not chain to rootPem.
  */
 export async function activateIntermediate(actor: Principal, input: IntermediateActivateInput) {
+  authorize(actor, "ca");
   const pending = await db.pendingCa.findFirst();
   if (!pending) {
     throw new ConflictError("No intermediate CA is waiting for its certificate: make the request (CSR) first.");

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { loadActiveCaSigner, loadCaSigner } from "@/lib/ca/cas";
 import type { IssueInput } from "@/lib/certificates/certificates.schema";
 import { issuanceSlots } from "@/lib/certificates/issue-slots";
@@ -241,12 +242,20 @@ async function timedIssuance<T>(kind: "server" | "client", input: IssueInput, is
   return result;
 }
 
+/** An admin or token needs the issue permission; a holder's agent may renew its own certificate only. */
+function authorizeIssue(actor: Principal, holder: { kind: "host" | "client"; id: string }, opts: IssueOptions) {
+  if (actor.kind === holder.kind && actor.id === holder.id && !opts.revokeReplaced) return;
+  authorize(actor, "issue");
+  if (opts.revokeReplaced) authorize(actor, "revoke");
+}
+
 export async function issueHostCertificate(
   actor: Principal,
   hostId: string,
   input: IssueInput,
   opts: IssueOptions = {},
 ) {
+  authorizeIssue(actor, { kind: "host", id: hostId }, opts);
   return timedIssuance("server", input, () => issueHost(actor, hostId, input, opts));
 }
 
@@ -291,6 +300,7 @@ export async function issueClientCertificate(
   input: IssueInput,
   opts: IssueOptions = {},
 ) {
+  authorizeIssue(actor, { kind: "client", id: clientId }, opts);
   return timedIssuance("client", input, () => issueClient(actor, clientId, input, opts));
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { buildPkcs12, generatePassphrase } from "@/lib/bundles/pkcs12";
 import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
@@ -80,6 +81,7 @@ export async function openBundle(
   certificateId: string,
   opts: { hostId?: string; ip?: string | null },
 ) {
+  authorize(actor, "download");
   const cert = await loadDownloadable(certificateId);
   const { holderId } = cert;
 
@@ -136,6 +138,7 @@ export async function openPkcs12(
   certificateId: string,
   opts: { passphrase?: string; ip?: string | null },
 ) {
+  authorize(actor, "download");
   const cert = await loadDownloadable(certificateId);
   if (!cert.keySealed) {
     throw new ConflictError(

@@ -1,5 +1,6 @@
 import "server-only";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { reissueCertificate } from "@/lib/certificates/reissue";
 import { db } from "@/lib/db";
 import { ConflictError, describeError, NotFoundError } from "@/lib/errors";
@@ -36,6 +37,8 @@ export async function countReissueCandidates(selection: ReissueScope, now = new 
  * is marked done in the same transaction that stores its new certificate.
  */
 export async function createReissueJob(actor: Principal, selection: ReissueScope, revokeReplaced: boolean) {
+  authorize(actor, "issue");
+  if (revokeReplaced) authorize(actor, "revoke");
   const now = new Date();
   return db.$transaction(async (tx) => {
     if (await tx.job.count({ where: { status: { in: ["queued", "running"] } } })) {
@@ -122,6 +125,13 @@ async function processItem(jobId: string, params: JobParams, item: { id: string;
   }
 }
 
+/** A job recorded before roles existed was started by an admin or an admin token: that is what it was. */
+function withLegacyRole(actor: Principal): Principal {
+  if (actor.kind === "admin") return { ...actor, role: actor.role ?? "admin" };
+  if (actor.kind === "token") return { ...actor, scope: actor.scope ?? "admin" };
+  return actor;
+}
+
 async function runJob(jobId: string): Promise<void> {
   const job = await db.job.update({
     where: { id: jobId },
@@ -129,6 +139,7 @@ async function runJob(jobId: string): Promise<void> {
     select: { params: true },
   });
   const params = JSON.parse(job.params) as JobParams;
+  params.actor = withLegacyRole(params.actor);
   for (;;) {
     const state = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
     if (state.status !== "running") return;

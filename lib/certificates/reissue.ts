@@ -1,5 +1,6 @@
 import "server-only";
 import type { Principal } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { type IssueOptions, issueClientCertificate, issueHostCertificate } from "@/lib/certificates/certificates";
 import { db } from "@/lib/db";
 import { ConflictError, GoneError, InputError, NotFoundError } from "@/lib/errors";
@@ -11,6 +12,7 @@ import { ConflictError, GoneError, InputError, NotFoundError } from "@/lib/error
  * and revoked if asked.
  */
 export async function reissueCertificate(actor: Principal, id: string, opts: Omit<IssueOptions, "replaces"> = {}) {
+  authorize(actor, "issue");
   const old = await db.certificate.findUnique({
     where: { id },
     select: {

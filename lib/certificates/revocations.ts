@@ -1,5 +1,6 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { unseal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
 import { ConflictError, NotFoundError } from "@/lib/errors";
@@ -53,6 +54,7 @@ export async function revokeCertificate(
   reason: RevocationReason,
   client?: Tx,
 ): Promise<{ alsoRevoked: number }> {
+  authorize(actor, "revoke");
   const run = async (tx: Tx) => {
     const cert = await tx.certificate.findUnique({
       where: { id },

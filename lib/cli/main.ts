@@ -3,10 +3,15 @@ import { describeError, StartupError } from "@/lib/errors";
 
 const HELP = `dockpki <command>
 
-  admin create --username U --password-stdin     add an admin
+  admin create --username U [--role R] --password-stdin
+                                                 add an account; R: admin (default), operator, auditor
   admin reset-password --username U --password-stdin
-  token create --name N [--scope admin|metrics]  create an API token (printed once); metrics: /metrics only
-  token revoke --name N | --id ID                revoke API tokens
+  admin set-role --username U --role R           change an account's role
+  admin list
+  token create --name N [--role R | --scope S] [--expires 30d]
+                                                 create an API token (printed once); R: admin (default),
+                                                 operator, auditor; S: read, issue, metrics (/metrics only)
+  token revoke --name N | --id ID                revoke one API token
   token list
   ca create --cn NAME [--o ORG] [--ou UNIT] [--key-type T] [--key-size N] [--days N]
                                                  create the first CA (default ECDSA P-256, 3650 days;

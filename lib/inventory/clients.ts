@@ -1,5 +1,6 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { db } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
 import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
@@ -74,6 +75,7 @@ export type NewClient = Omit<ClientInput, "renewalEnabled" | "keyType"> &
   Partial<Pick<ClientInput, "renewalEnabled" | "keyType">>;
 
 export async function createClient(actor: Principal, input: NewClient): Promise<Client> {
+  authorize(actor, "inventory");
   return db.$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
     const row = await tx.client.create({ data: { ...input, nameKey: nameKeyOf(input.name) }, select: CLIENT_FIELDS });
@@ -83,6 +85,7 @@ export async function createClient(actor: Principal, input: NewClient): Promise<
 }
 
 export async function updateClient(actor: Principal, id: string, patch: ClientPatch): Promise<Client> {
+  authorize(actor, "inventory");
   return db.$transaction(async (tx) => {
     const row = await tx.client.findUnique({ where: { id }, select: CLIENT_FIELDS });
     if (!row) throw new NotFoundError("That client does not exist.");
@@ -113,6 +116,7 @@ export async function updateClient(actor: Principal, id: string, patch: ClientPa
 
 /** Certificates outlive their client record: they stay on record, and in the CRL when revoked. */
 export async function deleteClient(actor: Principal, id: string): Promise<void> {
+  authorize(actor, "inventory");
   await db.$transaction(async (tx) => {
     const row = await tx.client.findUnique({ where: { id }, select: { name: true } });
     if (!row) throw new NotFoundError("That client does not exist.");

@@ -1,5 +1,6 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { db } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
 import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
@@ -117,6 +118,7 @@ async function assertNameFree(tx: Prisma.TransactionClient, name: string, except
 }
 
 export async function createHost(actor: Principal, input: NewHost): Promise<Host> {
+  authorize(actor, "inventory");
   return db.$transaction(async (tx) => {
     await assertNameFree(tx, input.name);
     const row = await tx.host.create({ data: toData(input), select: HOST_FIELDS });
@@ -126,6 +128,7 @@ export async function createHost(actor: Principal, input: NewHost): Promise<Host
 }
 
 export async function updateHost(actor: Principal, id: string, patch: HostPatch): Promise<Host> {
+  authorize(actor, "inventory");
   return db.$transaction(async (tx) => {
     const row = await tx.host.findUnique({ where: { id }, select: HOST_FIELDS });
     if (!row) throw new NotFoundError("That host does not exist.");
@@ -150,6 +153,7 @@ export async function updateHost(actor: Principal, id: string, patch: HostPatch)
 
 /** Certificates outlive their host: they stay on record, in the CRL when revoked, and valid until they expire or are revoked. */
 export async function deleteHost(actor: Principal, id: string): Promise<void> {
+  authorize(actor, "inventory");
   await db.$transaction(async (tx) => {
     const row = await tx.host.findUnique({ where: { id }, select: { name: true } });
     if (!row) throw new NotFoundError("That host does not exist.");

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 import { ConflictError, NotFoundError } from "@/lib/errors";
@@ -58,6 +59,7 @@ function urlHint(url: string): string {
 }
 
 export async function createAlertChannel(actor: Principal, input: AlertChannelInput): Promise<AlertChannel> {
+  authorize(actor, "settings");
   const id = randomUUID();
   const smtp = input.type === "email" && input.smtp ? input.smtp : null;
   try {
@@ -114,6 +116,7 @@ export async function getAlertChannel(id: string): Promise<AlertChannel> {
 
 /** Turns a channel on or off; alerts recorded while it is off are not queued for it. */
 export async function setAlertChannelEnabled(actor: Principal, id: string, enabled: boolean): Promise<AlertChannel> {
+  authorize(actor, "settings");
   return db.$transaction(async (tx) => {
     const found = await tx.alertChannel.findUnique({ where: { id }, select: { id: true } });
     if (!found) throw new NotFoundError("No such alert channel.");
@@ -126,6 +129,7 @@ export async function setAlertChannelEnabled(actor: Principal, id: string, enabl
 }
 
 export async function deleteAlertChannel(actor: Principal, id: string): Promise<void> {
+  authorize(actor, "settings");
   await db.$transaction(async (tx) => {
     const row = await tx.alertChannel.findUnique({ where: { id }, select: { name: true, type: true } });
     if (!row) throw new NotFoundError("No such alert channel.");

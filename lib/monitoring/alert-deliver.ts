@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { db } from "@/lib/db";
 import { ConflictError, describeError } from "@/lib/errors";
 import { releaseLease, takeLease } from "@/lib/leases";
@@ -207,6 +208,7 @@ export async function retryDue(now = new Date()) {
 
 /** Sends a test message to one channel now and answers what the channel said. Audited; not retried. */
 export async function sendTestAlert(actor: Principal, channelId: string, now = new Date()) {
+  authorize(actor, "settings");
   const channel = await getAlertChannel(channelId);
   const alert: Alert = {
     id: `test-${now.getTime()}`,

@@ -1,5 +1,6 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { trustedCas } from "@/lib/ca/cas";
 import { issueMonitorCertificate } from "@/lib/certificates/certificates";
 import { unseal } from "@/lib/crypto/seal";
@@ -91,6 +92,7 @@ export async function probeHost(
   actor: Principal = { kind: "system" },
   now = new Date(),
 ): Promise<HostProbeResult> {
+  authorize(actor, "inventory");
   const host = await db.host.findUnique({
     where: { id: hostId },
     select: {

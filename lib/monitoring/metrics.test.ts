@@ -14,6 +14,7 @@ const { issueClientCertificate, issueHostCertificate } = await import("@/lib/cer
 const { revokeCertificate } = await import("@/lib/certificates/revocations");
 const { renderMetrics } = await import("@/lib/monitoring/metrics");
 const { authenticateBearer, createApiToken } = await import("@/lib/api-tokens");
+const { authorize, can } = await import("@/lib/auth/authorize");
 
 const actor = { kind: "cli" } as const;
 after(async () => {
@@ -84,13 +85,20 @@ test("expiry per holder, counts by state, CA expiry, agents and issuance duratio
 });
 
 test("a metrics token opens /metrics only; an admin token both", async () => {
-  const metrics = await createApiToken(actor, "prometheus", "metrics");
-  const admin = await createApiToken(actor, "ops");
-  const bearer = (t: string) => `Bearer ${t}`;
-  assert.equal((await authenticateBearer(bearer(metrics.token))).ok, false, "the API refuses a metrics token");
-  const refused = await authenticateBearer(bearer(metrics.token));
-  assert.match(refused.ok ? "" : refused.message, /scope is metrics/);
-  assert.equal((await authenticateBearer(bearer(metrics.token), ["admin", "metrics"])).ok, true);
-  assert.equal((await authenticateBearer(bearer(admin.token))).ok, true);
-  assert.equal((await authenticateBearer(bearer(admin.token), ["admin", "metrics"])).ok, true);
+  const metrics = await createApiToken(actor, { name: "prometheus", scope: "metrics", expires: null });
+  const admin = await createApiToken(actor, { name: "ops", scope: "admin", expires: null });
+  const principalOf = async (t: string) => {
+    const auth = await authenticateBearer(`Bearer ${t}`);
+    assert.ok(auth.ok);
+    return auth.principal;
+  };
+  const m = await principalOf(metrics.token);
+  assert.equal(can(m, "metrics"), true);
+  assert.equal(can(m, "read"), false, "the API refuses a metrics token");
+  assert.throws(
+    () => authorize(m, "read"),
+    /Reading the inventory needs the auditor, operator or admin role; this API token has the metrics scope\./,
+  );
+  const a = await principalOf(admin.token);
+  assert.equal(can(a, "metrics") && can(a, "read"), true);
 });

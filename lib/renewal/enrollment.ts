@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
 import { trustedCas } from "@/lib/ca/cas";
 import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates/certificates";
@@ -39,6 +40,7 @@ async function holderName(client: Tx | typeof db, holder: EnrollmentHolder): Pro
  * token is shown once, in the command; the dashboard keeps only its hash.
  */
 export async function createEnrollment(actor: Principal, holder: EnrollmentHolder, now = new Date()) {
+  authorize(actor, "inventory");
   const settings = await getSettings();
   if (!settings.publicUrl) {
     throw new ConflictError(

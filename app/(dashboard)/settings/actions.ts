@@ -4,10 +4,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
-import { createAdmin, deleteAdmin } from "@/lib/admins";
-import { adminCreateSchema } from "@/lib/admins.schema";
+import { createAdmin, deleteAdmin, setAdminRole } from "@/lib/admins";
+import { adminCreateSchema, roleSchema } from "@/lib/admins.schema";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
-import { tokenNameSchema, tokenScopeSchema } from "@/lib/api-tokens.schema";
+import { tokenCreateSchema } from "@/lib/api-tokens.schema";
+import { authorize } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { alertChannelInputSchema } from "@/lib/monitoring/alert-channel.schema";
 import { createAlertChannel, deleteAlertChannel, setAlertChannelEnabled } from "@/lib/monitoring/alert-channels";
@@ -22,12 +23,29 @@ export async function addAdminAction(_prev: FormState, formData: FormData): Prom
   const parsed = parseForm(adminCreateSchema, {
     username: formData.get("username"),
     password: formData.get("password"),
+    role: formData.get("role") ?? undefined,
   });
   if (!parsed.ok) return parsed.state;
   try {
     const admin = await createAdmin(actor, parsed.data);
     revalidatePath("/settings");
-    return { ok: true, message: `Admin ${admin.username} added.` };
+    return { ok: true, message: `${admin.username} added as ${admin.role}.` };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export async function setRoleAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = parseForm(idSchema.extend({ role: roleSchema }), {
+    id: formData.get("id"),
+    role: formData.get("role"),
+  });
+  if (!parsed.ok) return parsed.state;
+  try {
+    await setAdminRole(actor, parsed.data.id, parsed.data.role);
+    revalidatePath("/settings");
+    return { ok: true, message: `Role changed to ${parsed.data.role}.` };
   } catch (err) {
     return failure(err);
   }
@@ -51,13 +69,14 @@ export async function createTokenAction(
   formData: FormData,
 ): Promise<FormState & { token?: string }> {
   const actor = await requireAdmin();
-  const parsed = parseForm(z.object({ name: tokenNameSchema, scope: tokenScopeSchema.default("admin") }), {
+  const parsed = parseForm(tokenCreateSchema, {
     name: formData.get("name"),
     scope: formData.get("scope") ?? undefined,
+    expires: formData.get("expires") ?? undefined,
   });
   if (!parsed.ok) return parsed.state;
   try {
-    const created = await createApiToken(actor, parsed.data.name, parsed.data.scope);
+    const created = await createApiToken(actor, parsed.data);
     revalidatePath("/settings");
     // The one time the secret is shown; only its hash is stored.
     return {
@@ -201,8 +220,9 @@ export async function deleteAlertChannelAction(_prev: FormState, formData: FormD
 }
 
 export async function runAlertsAction(_prev: FormState, _formData: FormData): Promise<FormState> {
-  await requireAdmin();
+  const actor = await requireAdmin();
   try {
+    authorize(actor, "settings");
     const run = await runAlerts();
     revalidatePath("/settings");
     const sent = run.deliveries.filter((d) => d.ok).reduce((n, d) => n + d.count, 0);

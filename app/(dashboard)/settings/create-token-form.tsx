@@ -8,6 +8,7 @@ import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
+import { ROLE_WORDS, TOKEN_SCOPES } from "@/lib/auth/roles";
 import { createTokenAction } from "./actions";
 
 export function CreateTokenForm() {
@@ -37,10 +38,22 @@ export function CreateTokenForm() {
       />
       <Field name="scope" label="What it may do" errors={err.scope}>
         <select id="scope" name="scope" defaultValue={memory.value("scope", "admin")}>
-          <option value="admin">Everything the API offers</option>
-          <option value="metrics">Read /metrics only (for Prometheus)</option>
+          {TOKEN_SCOPES.map((scope) => (
+            <option key={scope} value={scope}>
+              {ROLE_WORDS[scope]}
+            </option>
+          ))}
         </select>
       </Field>
+      <TextField
+        name="expires"
+        id="token-expires"
+        label="Expires"
+        hint="30d, 12h, 2w or a date such as 2027-06-30; empty: until revoked."
+        errors={err.expires}
+        defaultValue={memory.value("expires")}
+        autoComplete="off"
+      />
       <div>
         <SubmitButton pendingText="Creating…">Create token</SubmitButton>
       </div>

@@ -3,6 +3,7 @@ import { RowAction } from "@/app/_components/row-action";
 import { listAdmins } from "@/lib/admins";
 import { PASSWORD_MIN } from "@/lib/admins.schema";
 import { listApiTokens } from "@/lib/api-tokens";
+import { can, refusal } from "@/lib/auth/authorize";
 import { untrustedProxySeen } from "@/lib/auth/client-address";
 import { requireAdmin } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/dates";
@@ -11,6 +12,7 @@ import { removeAdminAction, revokeTokenAction } from "./actions";
 import { AddAdminForm } from "./add-admin-form";
 import { AlertChannels } from "./alert-channels";
 import { CreateTokenForm } from "./create-token-form";
+import { RoleForm } from "./role-form";
 import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -18,7 +20,13 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const me = await requireAdmin();
   const proxy = untrustedProxySeen();
-  const [admins, tokens, { settings, problems }] = await Promise.all([listAdmins(), listApiTokens(), readSettings()]);
+  const now = new Date();
+  const manage = { settings: can(me, "settings"), admins: can(me, "admins"), tokens: can(me, "tokens") };
+  const [admins, tokens, { settings, problems }] = await Promise.all([
+    manage.admins ? listAdmins() : [],
+    manage.tokens ? listApiTokens() : [],
+    readSettings(),
+  ]);
   return (
     <>
       <div className="page-head">
@@ -42,108 +50,141 @@ export default async function SettingsPage() {
             {p.key}: {p.message}
           </p>
         ))}
-        <SettingsForm settings={settings} />
+        {manage.settings ? (
+          <SettingsForm settings={settings} />
+        ) : (
+          <>
+            <p className="notice" data-testid="settings-read-only">
+              {refusal(me, "settings")} You can read them here.
+            </p>
+            <fieldset className="plain" disabled>
+              <SettingsForm settings={settings} />
+            </fieldset>
+          </>
+        )}
       </section>
 
-      <AlertChannels />
+      {manage.settings ? <AlertChannels /> : null}
 
-      <section className="panel" aria-labelledby="admins-h">
-        <h2 id="admins-h">Admins</h2>
-        <div className="table-wrap" style={{ marginBottom: 16 }}>
-          <table>
-            <thead>
-              <tr>
-                <th>Username</th>
-                <th>Created</th>
-                <th>Last sign-in</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {admins.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    {a.username} {a.id === me.id ? <span className="badge">you</span> : null}
-                  </td>
-                  <td>{formatDateTime(a.createdAt)}</td>
-                  <td>{formatDateTime(a.lastLoginAt)}</td>
-                  <td>
-                    {admins.length > 1 ? (
-                      <RowAction
-                        action={removeAdminAction}
-                        id={a.id}
-                        label="Remove"
-                        confirm={`Remove admin ${a.username}?`}
-                      />
-                    ) : (
-                      <span className="muted">last admin</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <AddAdminForm minLength={PASSWORD_MIN} />
-      </section>
-
-      <section className="panel" aria-labelledby="tokens-h">
-        <h2 id="tokens-h">API tokens</h2>
-        <p className="muted">
-          For <code>/api/v1</code>: send <code>Authorization: Bearer &lt;token&gt;</code>. Only a hash of each token is
-          stored.
-        </p>
-        <div className="table-wrap" style={{ marginBottom: 16 }}>
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Token</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.length === 0 ? (
+      {manage.admins ? (
+        <section className="panel" aria-labelledby="admins-h">
+          <h2 id="admins-h">Admins</h2>
+          <div className="table-wrap" style={{ marginBottom: 16 }}>
+            <table>
+              <thead>
                 <tr>
-                  <td colSpan={5} className="empty">
-                    No API tokens yet.
-                  </td>
+                  <th>Username</th>
+                  <th>Role</th>
+                  <th>Created</th>
+                  <th>Last sign-in</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ) : (
-                tokens.map((t) => (
-                  <tr key={t.id}>
+              </thead>
+              <tbody>
+                {admins.map((a) => (
+                  <tr key={a.id}>
                     <td>
-                      {t.name}
-                      {t.scope === "metrics" ? <span className="badge"> metrics only</span> : null}
+                      {a.username} {a.id === me.id ? <span className="badge">you</span> : null}
                     </td>
-                    <td className="mono">{t.prefix}…</td>
                     <td>
-                      {formatDateTime(t.createdAt)}
-                      {t.createdBy ? <span className="muted"> by {t.createdBy.username}</span> : null}
+                      <RoleForm id={a.id} username={a.username} role={a.role} />
                     </td>
-                    <td>{formatDateTime(t.lastUsedAt)}</td>
+                    <td>{formatDateTime(a.createdAt)}</td>
+                    <td>{formatDateTime(a.lastLoginAt)}</td>
                     <td>
-                      {t.revokedAt ? (
-                        <span className="badge danger">revoked</span>
-                      ) : (
+                      {admins.length > 1 ? (
                         <RowAction
-                          action={revokeTokenAction}
-                          id={t.id}
-                          label="Revoke"
-                          confirm={`Revoke token ${t.name}?`}
+                          action={removeAdminAction}
+                          id={a.id}
+                          label="Remove"
+                          confirm={`Remove admin ${a.username}?`}
                         />
+                      ) : (
+                        <span className="muted">last admin</span>
                       )}
                     </td>
                   </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-        <CreateTokenForm />
-      </section>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <AddAdminForm minLength={PASSWORD_MIN} />
+        </section>
+      ) : null}
+
+      {manage.tokens ? (
+        <section className="panel" aria-labelledby="tokens-h">
+          <h2 id="tokens-h">API tokens</h2>
+          <p className="muted">
+            For <code>/api/v1</code>: send <code>Authorization: Bearer &lt;token&gt;</code>. Only a hash of each token
+            is stored.
+          </p>
+          <div className="table-wrap" style={{ marginBottom: 16 }}>
+            <table>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Token</th>
+                  <th>Role or scope</th>
+                  <th>Created</th>
+                  <th>Last used</th>
+                  <th>Expires</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.length === 0 ? (
+                  <tr>
+                    <td colSpan={7} className="empty">
+                      No API tokens yet.
+                    </td>
+                  </tr>
+                ) : (
+                  tokens.map((t) => (
+                    <tr key={t.id}>
+                      <td>{t.name}</td>
+                      <td className="mono">{t.prefix}…</td>
+                      <td>{t.scope}</td>
+                      <td>
+                        {formatDateTime(t.createdAt)}
+                        {t.createdBy ? <span className="muted"> by {t.createdBy.username}</span> : null}
+                      </td>
+                      <td>{formatDateTime(t.lastUsedAt)}</td>
+                      <td>
+                        {t.expiresAt ? (
+                          <span className={t.expiresAt <= now ? "badge danger" : undefined}>
+                            {t.expiresAt <= now ? "expired " : ""}
+                            {formatDateTime(t.expiresAt)}
+                          </span>
+                        ) : (
+                          "never"
+                        )}
+                      </td>
+                      <td>
+                        {t.revokedAt ? (
+                          <span className="badge danger">revoked</span>
+                        ) : (
+                          <RowAction
+                            action={revokeTokenAction}
+                            id={t.id}
+                            label="Revoke"
+                            confirm={`Revoke token ${t.name}?`}
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  ))
+                )}
+              </tbody>
+            </table>
+          </div>
+          <CreateTokenForm />
+        </section>
+      ) : null}
     </>
   );
 }

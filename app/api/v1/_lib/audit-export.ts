@@ -35,11 +35,11 @@ export function auditExportRoutes(format: "csv" | "json") {
         },
       });
     },
-    { allowSession: true },
+    { allowSession: true, permission: "audit" },
   );
   const HEAD = apiRoute(
     async () => new Response(null, { headers: { "Content-Type": contentType(format), "Cache-Control": "no-store" } }),
-    { allowSession: true },
+    { allowSession: true, permission: "audit" },
   );
   return { GET, HEAD };
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import type { z } from "zod";
 import type { Principal } from "@/lib/audit";
+import { authorize } from "@/lib/auth/authorize";
 import { authenticateRequest } from "@/lib/auth/request";
+import type { Permission } from "@/lib/auth/roles";
 import { describeError, InputError, PayloadTooLargeError, zodFieldErrors } from "@/lib/errors";
 import { observeApiRequest } from "@/lib/monitoring/metrics";
 
@@ -34,15 +36,25 @@ function errorResponse(request: Request, err: unknown): Response {
 }
 
 /**
- * Every /api/v1 route goes through here: authentication first, then the handler, with errors
- * mapped to the JSON error shape. `allowSession` lets the dashboard's own download links work.
+ * Every /api/v1 route goes through here: authentication first, then the route's permission (`read`
+ * for GET and HEAD unless it says otherwise; a route that changes something must name its own, so a
+ * refusal comes before the body is read), then the handler, with errors mapped to the JSON error
+ * shape. lib checks the same permissions again on every write. `allowSession` lets the dashboard's
+ * own download links work.
  */
-export function apiRoute<P = Record<string, never>>(handler: Handler<P>, opts: { allowSession?: boolean } = {}) {
+export function apiRoute<P = Record<string, never>>(
+  handler: Handler<P>,
+  opts: { allowSession?: boolean; permission?: Permission } = {},
+) {
   return (request: Request, context: { params: Promise<P> }): Promise<Response> =>
     timed(request, async () => {
       const auth = await authenticateRequest(request, { allowSession: opts.allowSession ?? false });
       if (!auth.ok) return jsonError(401, auth.message);
       try {
+        const reads = request.method === "GET" || request.method === "HEAD";
+        if (!opts.permission && !reads)
+          throw new Error(`${request.method} ${new URL(request.url).pathname} names no permission`);
+        authorize(auth.principal, opts.permission ?? "read");
         return await handler({ request, principal: auth.principal, params: await context.params });
       } catch (err) {
         return errorResponse(request, err);

@@ -21,10 +21,13 @@ export function holderCertificateRoutes(kind: keyof typeof HOLDERS) {
       const certs = await listHolderCertificates(kind === "host" ? { hostId: id } : { clientId: id });
       return Response.json({ certificates: certs.map(certificateJson) });
     }),
-    POST: apiRoute<{ id: string }>(async ({ request, principal, params }) => {
-      const id = routeId(params.id, kind);
-      const input = await readJson(request, issueSchema);
-      return Response.json(certificateJson(await holder.issue(principal, id, input)), { status: 201 });
-    }),
+    POST: apiRoute<{ id: string }>(
+      async ({ request, principal, params }) => {
+        const id = routeId(params.id, kind);
+        const input = await readJson(request, issueSchema);
+        return Response.json(certificateJson(await holder.issue(principal, id, input)), { status: 201 });
+      },
+      { permission: "issue" },
+    ),
   };
 }

@@ -161,10 +161,17 @@ export function certificateJson(cert: Certificate) {
   };
 }
 
-export function adminJson(admin: { id: string; username: string; createdAt: Date; lastLoginAt: Date | null }) {
+export function adminJson(admin: {
+  id: string;
+  username: string;
+  role: string;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}) {
   return {
     id: admin.id,
     username: admin.username,
+    role: admin.role,
     createdAt: admin.createdAt.toISOString(),
     lastLoginAt: admin.lastLoginAt?.toISOString() ?? null,
   };
@@ -179,6 +186,7 @@ export function tokenJson(token: Awaited<ReturnType<typeof listApiTokens>>[numbe
     createdBy: token.createdBy?.username ?? null,
     createdAt: token.createdAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    expiresAt: token.expiresAt?.toISOString() ?? null,
     revokedAt: token.revokedAt?.toISOString() ?? null,
   };
 }

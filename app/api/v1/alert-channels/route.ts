@@ -10,7 +10,10 @@ export const GET = apiRoute(async () => {
 });
 
 /** `{type: "webhook"|"slack"|"email", name, url?, secret?, smtp?: {...}, enabled}`. */
-export const POST = apiRoute(async ({ request, principal }) => {
-  const input = await readJson(request, alertChannelInputSchema);
-  return Response.json(alertChannelJson(await createAlertChannel(principal, input)), { status: 201 });
-});
+export const POST = apiRoute(
+  async ({ request, principal }) => {
+    const input = await readJson(request, alertChannelInputSchema);
+    return Response.json(alertChannelJson(await createAlertChannel(principal, input)), { status: 201 });
+  },
+  { permission: "settings" },
+);

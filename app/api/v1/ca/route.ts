@@ -10,8 +10,11 @@ export const GET = apiRoute(async () => {
   return Response.json(caJson(ca));
 });
 
-export const POST = apiRoute(async ({ request, principal }) => {
-  const input = await readJson(request, caCreateSchema);
-  const ca = await createCertificateAuthority(principal, input);
-  return Response.json(caJson(ca), { status: 201 });
-});
+export const POST = apiRoute(
+  async ({ request, principal }) => {
+    const input = await readJson(request, caCreateSchema);
+    const ca = await createCertificateAuthority(principal, input);
+    return Response.json(caJson(ca), { status: 201 });
+  },
+  { permission: "ca" },
+);

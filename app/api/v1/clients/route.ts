@@ -15,7 +15,10 @@ export const GET = apiRoute(async ({ request }) => {
   });
 });
 
-export const POST = apiRoute(async ({ request, principal }) => {
-  const input = await readJson(request, clientCreateSchema);
-  return Response.json(clientJson(await createClient(principal, input)), { status: 201 });
-});
+export const POST = apiRoute(
+  async ({ request, principal }) => {
+    const input = await readJson(request, clientCreateSchema);
+    return Response.json(clientJson(await createClient(principal, input)), { status: 201 });
+  },
+  { permission: "inventory" },
+);

@@ -14,8 +14,11 @@ const jobSchema = z.discriminatedUnion(
 );
 
 /** Starts a bulk re-issue: everything expiring within `days`, or everything still under the previous CA. */
-export const POST = apiRoute(async ({ request, principal }) => {
-  const { revokeOld, ...selection } = await readJson(request, jobSchema);
-  const job = await startReissueJob(principal, selection, revokeOld);
-  return Response.json(jobJson(await getJob(job.id)), { status: 202 });
-});
+export const POST = apiRoute(
+  async ({ request, principal }) => {
+    const { revokeOld, ...selection } = await readJson(request, jobSchema);
+    const job = await startReissueJob(principal, selection, revokeOld);
+    return Response.json(jobJson(await getJob(job.id)), { status: 202 });
+  },
+  { permission: "issue" },
+);

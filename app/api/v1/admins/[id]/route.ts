@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { deleteAdmin, getAdmin, setAdminPassword } from "@/lib/admins";
-import { PASSWORD_IS_USERNAME, passwordRepeatsUsername, passwordSchema } from "@/lib/admins.schema";
+import { deleteAdmin, getAdmin, setAdminPassword, setAdminRole } from "@/lib/admins";
+import { PASSWORD_IS_USERNAME, passwordRepeatsUsername, passwordSchema, roleSchema } from "@/lib/admins.schema";
+import { authorize } from "@/lib/auth/authorize";
 import { InputError } from "@/lib/errors";
 import { apiRoute, readJson } from "../../_lib/handler";
 import { routeId } from "../../_lib/params";
@@ -8,21 +9,38 @@ import { adminJson } from "../../_lib/serialize";
 
 type Params = { id: string };
 
-export const GET = apiRoute<Params>(async ({ params }) =>
-  Response.json(adminJson(await getAdmin(routeId(params.id, "admin")))),
+const patchSchema = z
+  .object({ password: passwordSchema.optional(), role: roleSchema.optional() })
+  .refine((v) => v.password !== undefined || v.role !== undefined, "Send a password, a role, or both.");
+
+export const GET = apiRoute<Params>(
+  async ({ params }) => Response.json(adminJson(await getAdmin(routeId(params.id, "admin")))),
+  {
+    permission: "admins",
+  },
 );
 
-/** `{password}`: a new password, which ends every session of that admin. */
-export const PATCH = apiRoute<Params>(async ({ request, principal, params }) => {
-  const admin = await getAdmin(routeId(params.id, "admin"));
-  const { password } = await readJson(request, z.object({ password: passwordSchema }));
-  if (passwordRepeatsUsername(password, admin.username)) throw InputError.forField("password", PASSWORD_IS_USERNAME);
-  await setAdminPassword(principal, admin.username, password);
-  return Response.json(adminJson(await getAdmin(admin.id)));
-});
+/** `{password?, role?}`: a new password (which ends every session of that admin) and/or a new role. Admins only. */
+export const PATCH = apiRoute<Params>(
+  async ({ request, principal, params }) => {
+    authorize(principal, "admins");
+    const admin = await getAdmin(routeId(params.id, "admin"));
+    const { password, role } = await readJson(request, patchSchema);
+    if (password !== undefined && passwordRepeatsUsername(password, admin.username)) {
+      throw InputError.forField("password", PASSWORD_IS_USERNAME);
+    }
+    if (role !== undefined) await setAdminRole(principal, admin.id, role);
+    if (password !== undefined) await setAdminPassword(principal, admin.username, password);
+    return Response.json(adminJson(await getAdmin(admin.id)));
+  },
+  { permission: "admins" },
+);
 
-/** Removes the admin, ends their sessions and revokes their API tokens; the last admin stays (409). */
-export const DELETE = apiRoute<Params>(async ({ principal, params }) => {
-  await deleteAdmin(principal, routeId(params.id, "admin"));
-  return new Response(null, { status: 204 });
-});
+/** Removes the admin, ends their sessions and revokes their API tokens; the last admin stays (409). Admins only. */
+export const DELETE = apiRoute<Params>(
+  async ({ principal, params }) => {
+    await deleteAdmin(principal, routeId(params.id, "admin"));
+    return new Response(null, { status: 204 });
+  },
+  { permission: "admins" },
+);

@@ -11,13 +11,19 @@ export const GET = apiRoute<Params>(async ({ params }) =>
 );
 
 /** `{enabled}`: turns a channel off (what waits for it is dropped) or on again. */
-export const PATCH = apiRoute<Params>(async ({ request, principal, params }) => {
-  const id = routeId(params.id, "alert channel");
-  const { enabled } = await readJson(request, z.strictObject({ enabled: z.boolean("enabled is true or false.") }));
-  return Response.json(alertChannelJson(await setAlertChannelEnabled(principal, id, enabled)));
-});
+export const PATCH = apiRoute<Params>(
+  async ({ request, principal, params }) => {
+    const id = routeId(params.id, "alert channel");
+    const { enabled } = await readJson(request, z.strictObject({ enabled: z.boolean("enabled is true or false.") }));
+    return Response.json(alertChannelJson(await setAlertChannelEnabled(principal, id, enabled)));
+  },
+  { permission: "settings" },
+);
 
-export const DELETE = apiRoute<Params>(async ({ principal, params }) => {
-  await deleteAlertChannel(principal, routeId(params.id, "alert channel"));
-  return new Response(null, { status: 204 });
-});
+export const DELETE = apiRoute<Params>(
+  async ({ principal, params }) => {
+    await deleteAlertChannel(principal, routeId(params.id, "alert channel"));
+    return new Response(null, { status: 204 });
+  },
+  { permission: "settings" },
+);

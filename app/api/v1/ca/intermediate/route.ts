@@ -18,8 +18,11 @@ export const GET = apiRoute(async () => {
 });
 
 /** Makes the issuing CA's key here and answers its CSR, for the offline root to sign. */
-export const POST = apiRoute(async ({ request, principal }) => {
-  const input = await readJson(request, intermediateRequestSchema);
-  const { csrPem, opensslCommand } = await requestIntermediate(principal, input);
-  return Response.json({ csrPem, opensslCommand }, { status: 201 });
-});
+export const POST = apiRoute(
+  async ({ request, principal }) => {
+    const input = await readJson(request, intermediateRequestSchema);
+    const { csrPem, opensslCommand } = await requestIntermediate(principal, input);
+    return Response.json({ csrPem, opensslCommand }, { status: 201 });
+  },
+  { permission: "ca" },
+);

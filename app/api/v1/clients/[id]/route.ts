@@ -10,13 +10,19 @@ export const GET = apiRoute<Params>(async ({ params }) =>
   Response.json(clientJson(await getClient(routeId(params.id, "client")))),
 );
 
-export const PATCH = apiRoute<Params>(async ({ request, principal, params }) => {
-  const id = routeId(params.id, "client");
-  const patch = await readJson(request, clientPatchSchema);
-  return Response.json(clientJson(await updateClient(principal, id, patch)));
-});
+export const PATCH = apiRoute<Params>(
+  async ({ request, principal, params }) => {
+    const id = routeId(params.id, "client");
+    const patch = await readJson(request, clientPatchSchema);
+    return Response.json(clientJson(await updateClient(principal, id, patch)));
+  },
+  { permission: "inventory" },
+);
 
-export const DELETE = apiRoute<Params>(async ({ principal, params }) => {
-  await deleteClient(principal, routeId(params.id, "client"));
-  return new Response(null, { status: 204 });
-});
+export const DELETE = apiRoute<Params>(
+  async ({ principal, params }) => {
+    await deleteClient(principal, routeId(params.id, "client"));
+    return new Response(null, { status: 204 });
+  },
+  { permission: "inventory" },
+);

@@ -13,13 +13,19 @@ export const GET = apiRoute<Params>(async ({ params }) => {
   return Response.json(hostJson(host, probe ?? null));
 });
 
-export const PATCH = apiRoute<Params>(async ({ request, principal, params }) => {
-  const id = routeId(params.id, "host");
-  const patch = await readJson(request, hostPatchSchema);
-  return Response.json(hostJson(await updateHost(principal, id, patch)));
-});
+export const PATCH = apiRoute<Params>(
+  async ({ request, principal, params }) => {
+    const id = routeId(params.id, "host");
+    const patch = await readJson(request, hostPatchSchema);
+    return Response.json(hostJson(await updateHost(principal, id, patch)));
+  },
+  { permission: "inventory" },
+);
 
-export const DELETE = apiRoute<Params>(async ({ principal, params }) => {
-  await deleteHost(principal, routeId(params.id, "host"));
-  return new Response(null, { status: 204 });
-});
+export const DELETE = apiRoute<Params>(
+  async ({ principal, params }) => {
+    await deleteHost(principal, routeId(params.id, "host"));
+    return new Response(null, { status: 204 });
+  },
+  { permission: "inventory" },
+);

@@ -25,5 +25,5 @@ export const POST = apiRoute<{ id: string }>(
       },
     });
   },
-  { allowSession: true },
+  { allowSession: true, permission: "download" },
 );

@@ -28,7 +28,7 @@ export const GET = apiRoute<{ id: string }>(
       },
     });
   },
-  { allowSession: true },
+  { allowSession: true, permission: "download" },
 );
 
 /** HEAD answers what a download would (200, 404, 410) without opening the key or logging a download. */
@@ -37,5 +37,5 @@ export const HEAD = apiRoute<{ id: string }>(
     await checkBundleAvailable(routeId(params.id, "certificate"));
     return new Response(null, { headers: { "Content-Type": "application/zip", "Cache-Control": "no-store" } });
   },
-  { allowSession: true },
+  { allowSession: true, permission: "download" },
 );

@@ -5,9 +5,12 @@ import { apiRoute, readJson } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";
 import { certificateJson } from "../../../_lib/serialize";
 
-export const POST = apiRoute<{ id: string }>(async ({ request, principal, params }) => {
-  const id = routeId(params.id, "certificate");
-  const { reason } = await readJson(request, revokeSchema);
-  await revokeCertificate(principal, id, reason);
-  return Response.json(certificateJson(await getCertificate(id)));
-});
+export const POST = apiRoute<{ id: string }>(
+  async ({ request, principal, params }) => {
+    const id = routeId(params.id, "certificate");
+    const { reason } = await readJson(request, revokeSchema);
+    await revokeCertificate(principal, id, reason);
+    return Response.json(certificateJson(await getCertificate(id)));
+  },
+  { permission: "revoke" },
+);

@@ -4,8 +4,11 @@ import { routeId } from "../../../_lib/params";
 import { probeJson } from "../../../_lib/serialize";
 
 /** Probes the host now: `{checkedAt, endpoints: [{address, port, ok, error?, servedSerial?, ...}]}`. */
-export const POST = apiRoute<{ id: string }>(async ({ principal, params }) => {
-  const probe = await probeHost(routeId(params.id, "host"), "api", principal);
-  alertOnMismatch(probe);
-  return Response.json(probeJson(probe));
-});
+export const POST = apiRoute<{ id: string }>(
+  async ({ principal, params }) => {
+    const probe = await probeHost(routeId(params.id, "host"), "api", principal);
+    alertOnMismatch(probe);
+    return Response.json(probeJson(probe));
+  },
+  { permission: "inventory" },
+);
