@@ -7,7 +7,7 @@ const inventory = (noun: "host" | "client"): Record<string, Sentence> => ({
   [`${noun}.delete`]: (e) => `${e.who} deleted ${noun} ${e.target}`,
 });
 
-/** One sentence per recorded action. lib/audit-words.test.ts fails when a recorded action has none. */
+/** One sentence per recorded action. lib/audit-sentences.test.ts fails when a recorded action has none. */
 export const AUDIT_SENTENCES: Record<string, Sentence> = {
   "auth.login": (e) => `${e.who} signed in`,
   "auth.logout": (e) => `${e.who} signed out`,
