@@ -4,7 +4,7 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
-const { pruneAuditLog } = await import("@/lib/audit-log");
+const { auditQuerySchema, listAuditEvents, pruneAuditLog } = await import("@/lib/audit-log");
 const { runMaintenance } = await import("@/lib/maintenance");
 const { saveSettings, getSettings } = await import("@/lib/settings");
 
@@ -68,4 +68,27 @@ test("past the count, failed sign-ins go first: a flood of them cannot push an a
   assert.equal(await pruneAuditLog({ days: null, count: 5 }, now), 15);
   assert.equal(await db.auditEvent.count({ where: { action: "auth.login_failed" } }), 0);
   assert.equal(await db.auditEvent.count({ where: { action: "test.event" } }), 5);
+});
+
+test("a search matches actor, action, target and detail in any case, and the words of the sentence", async () => {
+  await db.auditEvent.deleteMany();
+  const rows = [
+    { actor: "admin:alice", action: "cert.issue", target: "docker1.example.com", detail: '{"kind":"server"}' },
+    { actor: "token:ci-deploy", action: "cert.revoke", target: "ci-runner", detail: '{"reason":"keyCompromise"}' },
+    { actor: "admin:bob", action: "host.create", target: "docker1", detail: '{"id":"h1"}' },
+    { actor: "user:guess_1", action: "auth.login_failed", target: "", detail: "{}" },
+  ];
+  await db.auditEvent.createMany({ data: rows });
+  const search = async (q: string, extra: Record<string, string> = {}) =>
+    (await listAuditEvents(auditQuerySchema.parse({ q, ...extra }))).rows.map((r) => r.action).sort();
+  assert.deepEqual(await search("ALICE"), ["cert.issue"], "actor, any case");
+  assert.deepEqual(await search("revoke"), ["cert.revoke"], "action");
+  assert.deepEqual(await search("docker1"), ["cert.issue", "host.create"], "target");
+  assert.deepEqual(await search("keycompromise"), ["cert.revoke"], "detail");
+  assert.deepEqual(await search("issued"), ["cert.issue"], "a word of the sentence");
+  assert.deepEqual(await search("docker1 bob"), ["host.create"], "every word must match");
+  assert.deepEqual(await search("_1"), ["auth.login_failed"], "'_' is a character, not a wildcard");
+  assert.deepEqual(await search("docker1", { action: "host" }), ["host.create"], "with the other filters");
+  assert.deepEqual(await search("nothing-like-this"), []);
+  assert.equal((await listAuditEvents(auditQuerySchema.parse({ q: "  " }))).total, rows.length, "blank searches all");
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { actionsMatchingWords } from "@/lib/audit-words";
 import { db } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -9,14 +10,40 @@ export const auditQuerySchema = z.object({
   actor: z.string().trim().max(100).optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
+  /** Words that must each appear in the actor, action, target, detail or the action's sentence. */
+  q: z.string().trim().max(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
 });
 
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 export const AUDIT_PAGE_SIZE = 50;
 
+/**
+ * Each word of a search must appear somewhere in the event: its actor, action, target or detail
+ * (SQLite's LIKE ignores ASCII case), or the fixed words of its sentence ("issued", "revoked").
+ */
+function searchWhere(text: string): Prisma.AuditEventWhereInput[] {
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 8)
+    .map((word) => {
+      const contains = likeLiteral(word);
+      return {
+        OR: [
+          { actor: { contains } },
+          { action: { contains } },
+          { target: { contains } },
+          { detail: { contains } },
+          { action: { in: actionsMatchingWords(word) } },
+        ],
+      };
+    });
+}
+
 function whereOf(q: AuditQuery): Prisma.AuditEventWhereInput {
   const where: Prisma.AuditEventWhereInput = {};
+  if (q.q) where.AND = searchWhere(q.q);
   if (q.action) where.action = { startsWith: likeLiteral(q.action) };
   if (q.actor) where.actor = { contains: likeLiteral(q.actor) };
   if (q.from || q.to) {

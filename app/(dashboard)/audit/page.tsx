@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { Pagination } from "@/app/_components/pagination";
+import { linkAuditEvents } from "@/lib/audit-links";
 import { auditQuerySchema, listAuditActions, listAuditEvents } from "@/lib/audit-log";
 import { requireAdmin } from "@/lib/auth/current";
-import { formatDateTime } from "@/lib/dates";
+import { AuditFilters } from "./audit-filters";
+import { AuditTable } from "./audit-table";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -10,7 +12,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   await requireAdmin();
   const q = auditQuerySchema.parse(await searchParams);
   const [{ total, rows, pageSize }, actions] = await Promise.all([listAuditEvents(q), listAuditActions()]);
-  const filters = { action: q.action, actor: q.actor, from: q.from, to: q.to };
+  const links = await linkAuditEvents(rows);
+  const filters = { q: q.q, action: q.action, actor: q.actor, from: q.from, to: q.to };
   const exportQs = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => !!e[1]));
   return (
     <>
@@ -28,65 +31,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </a>
         </div>
       </div>
-      <form className="panel row" method="get" aria-label="Filters">
-        <select name="action" defaultValue={q.action ?? ""} aria-label="Action" style={{ width: "auto" }}>
-          <option value="">All actions</option>
-          {actions.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
-        <input
-          type="search"
-          name="actor"
-          placeholder="Actor"
-          defaultValue={q.actor ?? ""}
-          aria-label="Actor"
-          style={{ width: 180 }}
-        />
-        <input type="date" name="from" defaultValue={q.from ?? ""} aria-label="From" style={{ width: "auto" }} />
-        <input type="date" name="to" defaultValue={q.to ?? ""} aria-label="To" style={{ width: "auto" }} />
-        <button type="submit" className="secondary">
-          Filter
-        </button>
-      </form>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Actor</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>Details</th>
-              <th>Address</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="empty">
-                  No events match.
-                </td>
-              </tr>
-            ) : (
-              rows.map((e) => (
-                <tr key={e.id}>
-                  <td className="mono">{formatDateTime(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>
-                    <span className="badge">{e.action}</span>
-                  </td>
-                  <td>{e.target}</td>
-                  <td className="mono muted">{e.detail === "{}" ? "" : e.detail}</td>
-                  <td className="mono muted">{e.ip ?? ""}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <AuditFilters q={q} actions={actions} />
+      <AuditTable rows={rows} links={links} />
       <Pagination page={q.page} pageSize={pageSize} total={total} basePath="/audit" params={filters} />
     </>
   );
