@@ -15,7 +15,7 @@ const { revokeCertificate } = await import("@/lib/certificates/revocations");
 const { linkAuditEvents } = await import("@/lib/audit-links");
 const { describeAuditEvent } = await import("@/lib/audit-words");
 
-const alice = { kind: "admin", id: "a1", username: "alice" } as const;
+const alice = { kind: "admin", id: "a1", username: "alice", role: "admin" } as const;
 after(async () => {
   await db.$disconnect();
   env.cleanup();
