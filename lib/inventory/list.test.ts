@@ -71,3 +71,22 @@ test("certificate list pages walk an index instead of sorting every row", async 
     assert.doesNotMatch(plan, /SCAN main\.Certificate\n|SCAN main\.Certificate$/m, `${name}:\n${plan}`);
   }
 });
+
+// Sorted by expiry, each listed holder's active certificate is looked up by the holder's own
+// index, not by scanning every certificate.
+test("the expiry sort finds each holder's certificate through the holder index", async () => {
+  for (const [holder, list, column] of [
+    ["hosts", (q: object) => listHosts(hostListQuerySchema.parse(q)), "hostId"],
+    ["clients", (q: object) => listClients(clientListQuerySchema.parse(q)), "clientId"],
+  ] as const) {
+    const name = `${holder} by expiry`;
+    queryLog.fileUnder(name);
+    await list({ sort: "expiry", dir: "desc", filter: "valid" });
+    queryLog.fileUnder(null);
+    const sorted = queryLog.statements(name).find((s) => /json_each/.test(s.sql));
+    assert.ok(sorted, `${name}: no sorting statement`);
+    const plan = explainQuery(env.databasePath, sorted);
+    assert.match(plan, new RegExp(`SEARCH c USING (COVERING )?INDEX Certificate_${column}_status_notAfter_idx`), plan);
+    assert.doesNotMatch(plan, /SCAN c\b/, plan);
+  }
+});
