@@ -30,7 +30,7 @@ const { caCreateSchema } = await import("@/lib/ca/ca.schema");
 const { listHosts } = await import("@/lib/inventory/hosts");
 const { listClients } = await import("@/lib/inventory/clients");
 const { listCertificates } = await import("@/lib/certificates/certificates");
-const { listQuerySchema } = await import("@/lib/list-query.schema");
+const { clientListQuerySchema, hostListQuerySchema } = await import("@/lib/list-query.schema");
 const { certificateQuerySchema } = await import("@/lib/certificates/query.schema");
 const { getOverview } = await import("@/lib/overview");
 const { countExpiring, listExpiring } = await import("@/lib/certificates/expiry");
@@ -64,8 +64,8 @@ console.log(
 
 type Listed = { total: number; rows: unknown[] };
 const totals = (r: Listed) => `${r.total} match, ${r.rows.length} shown`;
-const hosts = (query: Record<string, string>) => () => listHosts(listQuerySchema.parse(query));
-const clients = (query: Record<string, string>) => () => listClients(listQuerySchema.parse(query));
+const hosts = (query: Record<string, string>) => () => listHosts(hostListQuerySchema.parse(query));
+const clients = (query: Record<string, string>) => () => listClients(clientListQuerySchema.parse(query));
 const certs = (query: Record<string, string>) => () => listCertificates(certificateQuerySchema.parse(query));
 
 const libCases: [string, () => Promise<Listed>][] = [

@@ -1,4 +1,5 @@
 import { CertBadge } from "@/app/_components/cert-badge";
+import { ExpiryText } from "@/app/_components/expiry-text";
 import { describeActor } from "@/lib/audit";
 import type { Certificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
@@ -14,6 +15,7 @@ export function CertificateTable({ certs }: { certs: Certificate[] }) {
           <tr>
             <th>Serial</th>
             <th>State</th>
+            <th>Expires</th>
             <th>Issued</th>
             <th>Names</th>
             <th>Key</th>
@@ -30,6 +32,7 @@ export function CertificateTable({ certs }: { certs: Certificate[] }) {
                 <CertBadge cert={c} />
                 {c.revocationReason ? <div className="muted">{c.revocationReason}</div> : null}
               </td>
+              <td>{c.status === "superseded" ? <span className="muted">replaced</span> : <ExpiryText cert={c} />}</td>
               <td>
                 {formatDateTime(c.createdAt)}
                 <div className="muted">by {describeActor(c.issuedBy)}</div>

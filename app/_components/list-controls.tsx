@@ -1,9 +1,13 @@
+import { FilterForm } from "@/app/_components/filter-form";
 import type { ListQuery } from "@/lib/list-query.schema";
 
-/** Search, filter and sort of the inventory lists: a plain GET form, so every state is a URL. */
+/**
+ * Search and filter of the inventory lists: a plain GET form, so every state is a URL, applied on
+ * change. The order comes from the column headers and is carried along.
+ */
 export function ListControls({ query, placeholder }: { query: ListQuery; placeholder: string }) {
   return (
-    <form className="panel row" method="get" aria-label="Filters">
+    <FilterForm>
       <input
         type="search"
         name="q"
@@ -27,19 +31,16 @@ export function ListControls({ query, placeholder }: { query: ListQuery; placeho
           </option>
         ))}
       </select>
-      <select name="sort" defaultValue={query.sort} aria-label="Sort" style={{ width: "auto" }}>
-        <option value="name">Name A–Z</option>
-        <option value="-name">Name Z–A</option>
-        <option value="-created">Newest first</option>
-        <option value="created">Oldest first</option>
-      </select>
+      <input type="hidden" name="sort" value={query.sort} />
+      <input type="hidden" name="dir" value={query.dir} />
       <button type="submit" className="secondary">
         Apply
       </button>
-    </form>
+    </FilterForm>
   );
 }
 
+/** The query a list's links keep: filters and order (paging is added by each link). */
 export function queryParams(q: ListQuery): Record<string, string | undefined> {
-  return { q: q.q, filter: q.filter, days: String(q.days), sort: q.sort };
+  return { q: q.q, filter: q.filter, days: String(q.days), sort: q.sort, dir: q.dir };
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { listHref } from "@/app/_components/list-href";
 
 /** Previous/next links that keep the current filters in the query string. */
 export function Pagination({
@@ -15,12 +16,7 @@ export function Pagination({
   params: Record<string, string | undefined>;
 }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const href = (p: number) => {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v) qs.set(k, v);
-    qs.set("page", String(p));
-    return `${basePath}?${qs.toString()}`;
-  };
+  const href = (p: number) => listHref(basePath, { ...params, page: String(p) });
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
   return (

@@ -7,14 +7,16 @@ export function SubmitButton({
   children,
   pendingText,
   className,
+  disabled = false,
 }: {
   children: ReactNode;
   pendingText?: string;
   className?: string;
+  disabled?: boolean;
 }) {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" disabled={pending} className={className} aria-busy={pending}>
+    <button type="submit" disabled={pending || disabled} className={className} aria-busy={pending}>
       {pending ? (pendingText ?? "Working…") : children}
     </button>
   );

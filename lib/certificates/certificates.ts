@@ -415,13 +415,15 @@ export async function listCertificates(q: CertificateQuery, now = new Date()) {
     const text = likeLiteral(q.q);
     where.OR = [{ commonName: { contains: text } }, { serial: { startsWith: text.toLowerCase() } }];
   }
-  // What expires first matters most for the lists that are about time.
+  // The query schema chose the default: what expires first for the lists that are about time.
   const orderBy: Prisma.CertificateOrderByWithRelationInput =
-    q.status === "active" || q.status === "expiring"
-      ? { notAfter: "asc" }
-      : q.status === "expired"
-        ? { notAfter: "desc" }
-        : { createdAt: "desc" };
+    q.sort === "expiry"
+      ? { notAfter: q.dir }
+      : q.sort === "name"
+        ? { commonName: q.dir }
+        : q.sort === "ca"
+          ? { ca: { commonName: q.dir } }
+          : { createdAt: q.dir };
   const [total, rows] = await Promise.all([
     db.certificate.count({ where }),
     db.certificate.findMany({
@@ -429,14 +431,20 @@ export async function listCertificates(q: CertificateQuery, now = new Date()) {
       orderBy,
       skip: (q.page - 1) * q.pageSize,
       take: q.pageSize,
-      select: { ...CERT_PUBLIC_FIELDS, host: { select: { name: true } }, client: { select: { name: true } } },
+      select: {
+        ...CERT_PUBLIC_FIELDS,
+        host: { select: { name: true } },
+        client: { select: { name: true } },
+        ca: { select: { commonName: true } },
+      },
     }),
   ]);
   return {
     total,
-    rows: rows.map(({ host, client, ...r }) => ({
+    rows: rows.map(({ host, client, ca, ...r }) => ({
       ...toCertificate(r),
       holderName: host?.name ?? client?.name ?? null,
+      caName: ca.commonName,
     })),
   };
 }

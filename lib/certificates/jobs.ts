@@ -1,6 +1,7 @@
 import "server-only";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
+import type { ReissueScope } from "@/lib/certificates/jobs.schema";
 import { reissueCertificate } from "@/lib/certificates/reissue";
 import { db } from "@/lib/db";
 import { ConflictError, describeError, NotFoundError } from "@/lib/errors";
@@ -11,7 +12,7 @@ const DAY_MS = 86_400_000;
 // while the event loop stays free for the dashboard.
 const CONCURRENCY = 2;
 
-export type ReissueScope = { scope: "expiring"; days: number } | { scope: "previous-ca" };
+export type { ReissueScope } from "@/lib/certificates/jobs.schema";
 
 interface JobParams {
   actor: Principal;
@@ -21,6 +22,8 @@ interface JobParams {
 
 function selectionWhere(selection: ReissueScope, now: Date): Prisma.CertificateWhereInput {
   const holder = { OR: [{ hostId: { not: null } }, { clientId: { not: null } }] };
+  // Chosen one by one: a holder's current certificate, revoked or not, but never one already replaced.
+  if (selection.scope === "ids") return { id: { in: selection.ids }, status: { not: "superseded" }, ...holder };
   if (selection.scope === "expiring") {
     return { status: "active", notAfter: { lte: new Date(now.getTime() + selection.days * DAY_MS) }, ...holder };
   }
@@ -45,6 +48,9 @@ export async function createReissueJob(actor: Principal, selection: ReissueScope
       throw new ConflictError("A bulk job is already running. Wait for it to finish.");
     }
     const certs = await tx.certificate.findMany({ where: selectionWhere(selection, now), select: { id: true } });
+    if (selection.scope === "ids" && certs.length !== selection.ids.length) {
+      throw new ConflictError(unavailableMessage(selection.ids.length - certs.length));
+    }
     if (certs.length === 0) throw new ConflictError("No certificate needs re-issuing.");
     const params: JobParams = { actor, revokeReplaced, selection };
     const created = await tx.job.create({
@@ -60,6 +66,12 @@ export async function createReissueJob(actor: Principal, selection: ReissueScope
     });
     return created;
   });
+}
+
+function unavailableMessage(missing: number): string {
+  return missing === 1
+    ? "One of the selected certificates was already replaced, or its host or client deleted: reload the list and select again."
+    : `${missing} of the selected certificates were already replaced, or their hosts or clients deleted: reload the list and select again.`;
 }
 
 /** Records a bulk re-issue and starts it in this process. */

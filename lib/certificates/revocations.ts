@@ -44,9 +44,42 @@ export async function regenerateCrl(tx: Tx, caId: string, now = new Date()): Pro
 }
 
 /**
- * Revokes a certificate and signs its CA's CRL again, in one transaction. A key compromise
- * condemns the key, not one certificate: every other certificate that carries the same public key
- * (a CSR signed again) is revoked with it. Answers how many others there were.
+ * Marks a certificate revoked and audits it, without signing a CRL: the caller signs one per CA
+ * once it has revoked all it means to. A key compromise condemns the key, not one certificate:
+ * every other certificate that carries the same public key (a CSR signed again) is revoked with it.
+ */
+async function markRevoked(tx: Tx, actor: Principal, id: string, reason: RevocationReason, revokedAt: Date) {
+  const cert = await tx.certificate.findUnique({
+    where: { id },
+    select: { id: true, caId: true, serial: true, status: true, commonName: true, publicKeySha256: true },
+  });
+  if (!cert) throw new NotFoundError("That certificate does not exist.");
+  if (cert.status === "revoked") throw new ConflictError(`Certificate ${cert.serial} is already revoked.`);
+  const sameKey =
+    reason === "keyCompromise" && cert.publicKeySha256
+      ? await tx.certificate.findMany({
+          where: { publicKeySha256: cert.publicKeySha256, status: { not: "revoked" }, id: { not: id } },
+          select: { id: true, caId: true, serial: true, commonName: true },
+        })
+      : [];
+  for (const c of [cert, ...sameKey]) {
+    await tx.certificate.update({
+      where: { id: c.id },
+      data: { status: "revoked", revokedAt, revocationReason: reason },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "cert.revoke",
+      target: c.commonName,
+      detail: { id: c.id, serial: c.serial, reason, ...(c.id === id ? {} : { sameKeyAs: cert.serial }) },
+    });
+  }
+  return { cert, sameKey };
+}
+
+/**
+ * Revokes a certificate (and, for a key compromise, the others with its key) and signs its CA's
+ * CRL again, in one transaction. Answers how many others there were.
  */
 export async function revokeCertificate(
   actor: Principal,
@@ -56,36 +89,56 @@ export async function revokeCertificate(
 ): Promise<{ alsoRevoked: number }> {
   authorize(actor, "revoke");
   const run = async (tx: Tx) => {
-    const cert = await tx.certificate.findUnique({
-      where: { id },
-      select: { id: true, caId: true, serial: true, status: true, commonName: true, publicKeySha256: true },
-    });
-    if (!cert) throw new NotFoundError("That certificate does not exist.");
-    if (cert.status === "revoked") throw new ConflictError(`Certificate ${cert.serial} is already revoked.`);
-    const sameKey =
-      reason === "keyCompromise" && cert.publicKeySha256
-        ? await tx.certificate.findMany({
-            where: { publicKeySha256: cert.publicKeySha256, status: { not: "revoked" }, id: { not: id } },
-            select: { id: true, caId: true, serial: true, commonName: true },
-          })
-        : [];
     const revokedAt = new Date();
-    for (const c of [cert, ...sameKey]) {
-      await tx.certificate.update({
-        where: { id: c.id },
-        data: { status: "revoked", revokedAt, revocationReason: reason },
-      });
-      await recordAudit(tx, {
-        actor,
-        action: "cert.revoke",
-        target: c.commonName,
-        detail: { id: c.id, serial: c.serial, reason, ...(c.id === id ? {} : { sameKeyAs: cert.serial }) },
-      });
-    }
+    const { cert, sameKey } = await markRevoked(tx, actor, id, reason, revokedAt);
     for (const caId of new Set([cert, ...sameKey].map((c) => c.caId))) await regenerateCrl(tx, caId, revokedAt);
     return { alsoRevoked: sameKey.length };
   };
   return client ? run(client) : db.$transaction(run);
+}
+
+export interface BulkRevocation {
+  revoked: string[];
+  alsoRevoked: number;
+  refused: { id: string; reason: string }[];
+}
+
+/**
+ * Revokes each of `ids` (a list's selection) in one transaction, each audited on its own, and signs
+ * each CA's CRL once at the end rather than once per certificate. One that is missing or already
+ * revoked is reported as refused, with why, and the others go ahead.
+ */
+export async function revokeCertificates(
+  actor: Principal,
+  ids: string[],
+  reason: RevocationReason,
+): Promise<BulkRevocation> {
+  authorize(actor, "revoke");
+  return db.$transaction(async (tx) => {
+    const revokedAt = new Date();
+    const result: BulkRevocation = { revoked: [], alsoRevoked: 0, refused: [] };
+    const cas = new Set<string>();
+    const done = new Set<string>();
+    for (const id of ids) {
+      // Already revoked here as an earlier one's same-key twin.
+      if (done.has(id)) continue;
+      try {
+        const { cert, sameKey } = await markRevoked(tx, actor, id, reason, revokedAt);
+        result.revoked.push(cert.serial);
+        result.alsoRevoked += sameKey.filter((c) => !ids.includes(c.id)).length;
+        for (const c of [cert, ...sameKey]) {
+          cas.add(c.caId);
+          done.add(c.id);
+        }
+      } catch (err) {
+        // Refusals are decided before anything is written, so the transaction stays whole.
+        if (!(err instanceof NotFoundError || err instanceof ConflictError)) throw err;
+        result.refused.push({ id, reason: err.message });
+      }
+    }
+    for (const caId of cas) await regenerateCrl(tx, caId, revokedAt);
+    return result;
+  });
 }
 
 /**

@@ -6,9 +6,9 @@ import { likeLiteral } from "@/lib/db-like";
 import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type ClientInput, type ClientPatch, clientCreateSchema } from "@/lib/inventory/clients.schema";
-import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory/list";
+import { clientOrderBy, currentCertFilter, currentCertSelect, inOrderOf, pageIdsByExpiry } from "@/lib/inventory/list";
 import { nameKeyOf } from "@/lib/inventory/name-key";
-import type { ListQuery } from "@/lib/list-query.schema";
+import type { ClientListQuery } from "@/lib/list-query.schema";
 
 const CLIENT_FIELDS = {
   id: true,
@@ -34,21 +34,26 @@ export function toClient(row: ClientRow) {
 
 export type Client = ReturnType<typeof toClient>;
 
-export async function listClients(q: ListQuery) {
+export async function listClients(q: ClientListQuery) {
   const where: Prisma.ClientWhereInput = {};
   if (q.q) where.OR = [{ name: { contains: likeLiteral(q.q) } }, { notes: { contains: likeLiteral(q.q) } }];
   const certs = currentCertFilter(q);
   if (certs) where.certificates = certs;
-  const [total, rows] = await Promise.all([
-    db.client.count({ where }),
-    db.client.findMany({
-      where,
-      orderBy: orderByOf(q.sort),
-      skip: (q.page - 1) * q.pageSize,
-      take: q.pageSize,
-      select: { ...CLIENT_FIELDS, certificates: currentCertSelect },
-    }),
-  ]);
+  const skip = (q.page - 1) * q.pageSize;
+  const select = { ...CLIENT_FIELDS, certificates: currentCertSelect };
+  let total: number;
+  let rows: Prisma.ClientGetPayload<{ select: typeof select }>[];
+  if (q.sort === "expiry") {
+    const matched = (await db.client.findMany({ where, select: { id: true } })).map((c) => c.id);
+    const ids = await pageIdsByExpiry("client", matched, q.dir, skip, q.pageSize);
+    total = matched.length;
+    rows = inOrderOf(ids, await db.client.findMany({ where: { id: { in: ids } }, select }));
+  } else {
+    [total, rows] = await Promise.all([
+      db.client.count({ where }),
+      db.client.findMany({ where, orderBy: clientOrderBy(q.sort, q.dir), skip, take: q.pageSize, select }),
+    ]);
+  }
   return { total, rows: rows.map((r) => ({ ...toClient(r), current: r.certificates[0] ?? null })) };
 }
 

@@ -6,9 +6,9 @@ import { likeLiteral } from "@/lib/db-like";
 import { ConflictError, InputError, NotFoundError, zodFieldErrors } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type HostInput, type HostPatch, hostCreateSchema, NEEDS_A_SAN } from "@/lib/inventory/hosts.schema";
-import { currentCertFilter, currentCertSelect, orderByOf } from "@/lib/inventory/list";
+import { currentCertFilter, currentCertSelect, hostOrderBy, inOrderOf, pageIdsByExpiry } from "@/lib/inventory/list";
 import { nameKeyOf } from "@/lib/inventory/name-key";
-import type { ListQuery } from "@/lib/list-query.schema";
+import type { HostListQuery } from "@/lib/list-query.schema";
 
 const HOST_FIELDS = {
   id: true,
@@ -73,7 +73,7 @@ function toData(input: NewHost) {
   };
 }
 
-export async function listHosts(q: ListQuery) {
+export async function listHosts(q: HostListQuery) {
   const where: Prisma.HostWhereInput = {};
   if (q.q) {
     const text = likeLiteral(q.q);
@@ -86,16 +86,21 @@ export async function listHosts(q: ListQuery) {
   }
   const certs = currentCertFilter(q);
   if (certs) where.certificates = certs;
-  const [total, rows] = await Promise.all([
-    db.host.count({ where }),
-    db.host.findMany({
-      where,
-      orderBy: orderByOf(q.sort),
-      skip: (q.page - 1) * q.pageSize,
-      take: q.pageSize,
-      select: { ...HOST_FIELDS, certificates: currentCertSelect },
-    }),
-  ]);
+  const skip = (q.page - 1) * q.pageSize;
+  const select = { ...HOST_FIELDS, certificates: currentCertSelect };
+  let total: number;
+  let rows: Prisma.HostGetPayload<{ select: typeof select }>[];
+  if (q.sort === "expiry") {
+    const matched = (await db.host.findMany({ where, select: { id: true } })).map((h) => h.id);
+    const ids = await pageIdsByExpiry("host", matched, q.dir, skip, q.pageSize);
+    total = matched.length;
+    rows = inOrderOf(ids, await db.host.findMany({ where: { id: { in: ids } }, select }));
+  } else {
+    [total, rows] = await Promise.all([
+      db.host.count({ where }),
+      db.host.findMany({ where, orderBy: hostOrderBy(q.sort, q.dir), skip, take: q.pageSize, select }),
+    ]);
+  }
   return { total, rows: rows.map((r) => ({ ...toHost(r), current: r.certificates[0] ?? null })) };
 }
 

@@ -15,7 +15,7 @@ const queryLog = installQueryLog(env.databasePath);
 const { db } = await import("@/lib/db");
 const { listHosts } = await import("@/lib/inventory/hosts");
 const { listClients } = await import("@/lib/inventory/clients");
-const { listQuerySchema } = await import("@/lib/list-query.schema");
+const { clientListQuerySchema, hostListQuerySchema } = await import("@/lib/list-query.schema");
 const { listCertificates } = await import("@/lib/certificates/certificates");
 const { certificateQuerySchema } = await import("@/lib/certificates/query.schema");
 after(async () => {
@@ -26,14 +26,14 @@ after(async () => {
 const FILTERS = ["valid", "expiring", "expired", "revoked", "never-issued"] as const;
 
 for (const [holder, list, column] of [
-  ["hosts", listHosts, "hostId"],
-  ["clients", listClients, "clientId"],
+  ["hosts", (q: object) => listHosts(hostListQuerySchema.parse(q)), "hostId"],
+  ["clients", (q: object) => listClients(clientListQuerySchema.parse(q)), "clientId"],
 ] as const) {
   test(`${holder}: every filter looks up certificates by ${column}`, async () => {
     for (const filter of FILTERS) {
       const name = `${holder} ${filter}`;
       queryLog.fileUnder(name);
-      await list(listQuerySchema.parse({ filter, sort: "-created", page: "3" }));
+      await list({ filter, sort: "-created", page: "3" });
       queryLog.fileUnder(null);
       const statements = queryLog.statements(name).filter((s) => s.sql.includes("Certificate"));
       assert.ok(statements.length > 0, `${name}: no statement reads certificates`);
@@ -69,5 +69,24 @@ test("certificate list pages walk an index instead of sorting every row", async 
     const plan = explainQuery(env.databasePath, page);
     assert.doesNotMatch(plan, /USE TEMP B-TREE FOR ORDER BY/, `${name}:\n${page.sql}\n${plan}`);
     assert.doesNotMatch(plan, /SCAN main\.Certificate\n|SCAN main\.Certificate$/m, `${name}:\n${plan}`);
+  }
+});
+
+// Sorted by expiry, each listed holder's active certificate is looked up by the holder's own
+// index, not by scanning every certificate.
+test("the expiry sort finds each holder's certificate through the holder index", async () => {
+  for (const [holder, list, column] of [
+    ["hosts", (q: object) => listHosts(hostListQuerySchema.parse(q)), "hostId"],
+    ["clients", (q: object) => listClients(clientListQuerySchema.parse(q)), "clientId"],
+  ] as const) {
+    const name = `${holder} by expiry`;
+    queryLog.fileUnder(name);
+    await list({ sort: "expiry", dir: "desc", filter: "valid" });
+    queryLog.fileUnder(null);
+    const sorted = queryLog.statements(name).find((s) => /json_each/.test(s.sql));
+    assert.ok(sorted, `${name}: no sorting statement`);
+    const plan = explainQuery(env.databasePath, sorted);
+    assert.match(plan, new RegExp(`SEARCH c USING (COVERING )?INDEX Certificate_${column}_status_notAfter_idx`), plan);
+    assert.doesNotMatch(plan, /SCAN c\b/, plan);
   }
 });

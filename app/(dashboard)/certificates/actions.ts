@@ -5,11 +5,13 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
+import { bulkResult, countOf } from "@/app/_lib/bulk-result";
 import { requireAdmin } from "@/lib/auth/current";
 import { type ReissueScope, startReissueJob } from "@/lib/certificates/jobs";
 import { reissueCertificate } from "@/lib/certificates/reissue";
-import { revokeCertificate } from "@/lib/certificates/revocations";
+import { revokeCertificate, revokeCertificates } from "@/lib/certificates/revocations";
 import { revocationReasonSchema } from "@/lib/certificates/revocations.schema";
+import { selectedIdsSchema } from "@/lib/list-query.schema";
 import { daysSchema } from "@/lib/validation";
 
 const idSchema = z.uuid("Unknown certificate.");
@@ -63,4 +65,42 @@ export async function startBulkReissueAction(_prev: FormState, formData: FormDat
     return failure(err);
   }
   redirect(`/certificates/jobs/${jobId}`);
+}
+
+/** The bulk bar's Re-issue: a job for exactly the ticked rows' certificates. */
+export async function startSelectedReissueAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const ids = selectedIdsSchema("certificate").safeParse(formData.getAll("ids"));
+  if (!ids.success) return { message: ids.error.issues[0].message };
+  let jobId: string;
+  try {
+    jobId = (await startReissueJob(actor, { scope: "ids", ids: ids.data }, formData.get("revokeOld") === "on")).id;
+  } catch (err) {
+    return failure(err);
+  }
+  redirect(`/certificates/jobs/${jobId}`);
+}
+
+/** The bulk bar's Revoke: each ticked certificate, one CRL signed at the end. */
+export async function revokeSelectedAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const parsed = z
+    .object({ ids: selectedIdsSchema("certificate"), reason: revocationReasonSchema })
+    .safeParse({ ids: formData.getAll("ids"), reason: formData.get("reason") || undefined });
+  if (!parsed.success) return { message: parsed.error.issues[0].message };
+  let result: Awaited<ReturnType<typeof revokeCertificates>>;
+  try {
+    result = await revokeCertificates(actor, parsed.data.ids, parsed.data.reason);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/", "layout");
+  const others = result.alsoRevoked
+    ? ` ${countOf(result.alsoRevoked, "other certificate")} with the same key too.`
+    : "";
+  return bulkResult(
+    `Revoked ${countOf(result.revoked.length, "certificate")} and re-signed the CRL.${others}`,
+    result.refused.map((r) => ({ name: null, reason: r.reason })),
+    result.revoked.length === 0,
+  );
 }

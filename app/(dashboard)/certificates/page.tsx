@@ -1,20 +1,25 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { CertBadge } from "@/app/_components/cert-badge";
+import { BulkBar } from "@/app/_components/bulk-bar";
+import { BulkSelection } from "@/app/_components/bulk-selection";
+import { FilterForm } from "@/app/_components/filter-form";
 import { Pagination } from "@/app/_components/pagination";
 import { requireAdmin } from "@/lib/auth/current";
 import { listCertificates } from "@/lib/certificates/certificates";
 import { certificateQuerySchema } from "@/lib/certificates/query.schema";
-import { formatDateTime } from "@/lib/dates";
+import { pageQuery } from "@/lib/list-query.schema";
+import { revokeSelectedAction, startSelectedReissueAction } from "./actions";
+import { CertificateList } from "./certificate-list";
 
 export const metadata: Metadata = { title: "Certificates" };
 
 export default async function CertificatesPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requireAdmin();
-  const parsed = certificateQuerySchema.safeParse(await searchParams);
-  const q = parsed.success ? parsed.data : certificateQuerySchema.parse({});
+  const raw = await searchParams;
+  const q = pageQuery(certificateQuerySchema, raw);
   const { total, rows } = await listCertificates(q);
-  const params = { status: q.status, days: String(q.days), kind: q.kind, q: q.q };
+  // Only an order someone chose travels with the filters; otherwise each status keeps its own default.
+  const chosen = raw.sort ? { sort: q.sort, dir: q.dir } : {};
+  const params = { status: q.status, days: String(q.days), kind: q.kind, q: q.q, ...chosen };
   return (
     <>
       <div className="page-head">
@@ -23,7 +28,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           <p>Every certificate issued, what it is for, and when it expires.</p>
         </div>
       </div>
-      <form className="panel row" method="get" aria-label="Filters">
+      <FilterForm>
         <input
           type="search"
           name="q"
@@ -52,58 +57,25 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           <option value="server">Servers</option>
           <option value="client">Clients</option>
         </select>
+        {raw.sort ? (
+          <>
+            <input type="hidden" name="sort" value={q.sort} />
+            <input type="hidden" name="dir" value={q.dir} />
+          </>
+        ) : null}
         <button type="submit" className="secondary">
           Apply
         </button>
-      </form>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>For</th>
-              <th>Kind</th>
-              <th>Serial</th>
-              <th>State</th>
-              <th>Issued</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="empty">
-                  No certificates match.
-                </td>
-              </tr>
-            ) : (
-              rows.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    {c.hostId ? (
-                      <Link href={`/hosts/${c.hostId}`}>{c.holderName}</Link>
-                    ) : c.clientId ? (
-                      <Link href={`/clients/${c.clientId}`}>{c.holderName}</Link>
-                    ) : c.purpose === "monitor" ? (
-                      <span title="The dashboard's own client certificate for live probes; its key never leaves the dashboard">
-                        {c.commonName} <span className="badge">dashboard monitor</span>
-                      </span>
-                    ) : (
-                      <span title="Its host or client was deleted">{c.commonName} (deleted)</span>
-                    )}
-                  </td>
-                  <td>{c.kind}</td>
-                  <td className="mono">
-                    <Link href={`/certificates/${c.id}`}>{c.serial}</Link>
-                  </td>
-                  <td>
-                    <CertBadge cert={c} />
-                  </td>
-                  <td>{formatDateTime(c.createdAt)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      </FilterForm>
+      <BulkSelection pageIds={rows.map((c) => c.id)}>
+        <BulkBar
+          noun="certificate"
+          rows={rows.map((c) => ({ id: c.id, certificateId: c.id, certificateStatus: c.status }))}
+          reissueAction={startSelectedReissueAction}
+          revokeAction={revokeSelectedAction}
+        />
+        <CertificateList rows={rows} query={q} params={params} />
+      </BulkSelection>
       <Pagination page={q.page} pageSize={q.pageSize} total={total} basePath="/certificates" params={params} />
     </>
   );

@@ -6,12 +6,15 @@ import { z } from "zod";
 import type { EnrollState } from "@/app/_components/enroll-form";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
+import { bulkResult, countOf } from "@/app/_lib/bulk-result";
 import { enrollmentResult } from "@/app/_lib/enrollment-result";
 import { requireAdmin } from "@/lib/auth/current";
 import { issueClientCertificate } from "@/lib/certificates/certificates";
 import { issueSchema } from "@/lib/certificates/certificates.schema";
+import { deleteClients } from "@/lib/inventory/bulk-delete";
 import { createClient, deleteClient, updateClient } from "@/lib/inventory/clients";
 import { clientCreateSchema } from "@/lib/inventory/clients.schema";
+import { selectedIdsSchema } from "@/lib/list-query.schema";
 
 const idSchema = z.uuid("Unknown client.");
 
@@ -91,4 +94,23 @@ export async function createClientEnrollmentAction(_prev: EnrollState, formData:
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown client." };
   return enrollmentResult(actor, { kind: "client", id: id.data });
+}
+
+/** The bulk bar's Delete: each ticked client under the same rules as deleting it from its page. */
+export async function deleteSelectedClientsAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const ids = selectedIdsSchema("client").safeParse(formData.getAll("ids"));
+  if (!ids.success) return { message: ids.error.issues[0].message };
+  let result: Awaited<ReturnType<typeof deleteClients>>;
+  try {
+    result = await deleteClients(actor, ids.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/", "layout");
+  return bulkResult(
+    `Deleted ${countOf(result.deleted.length, "client")}: ${result.deleted.join(", ")}.`,
+    result.refused,
+    result.deleted.length === 0,
+  );
 }

@@ -1,21 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CertBadge } from "@/app/_components/cert-badge";
+import { BulkBar } from "@/app/_components/bulk-bar";
+import { BulkSelection } from "@/app/_components/bulk-selection";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { Pagination } from "@/app/_components/pagination";
-import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { requireAdmin } from "@/lib/auth/current";
 import { listClients } from "@/lib/inventory/clients";
-import { pageListQuery } from "@/lib/list-query.schema";
+import { clientListQuerySchema, pageQuery } from "@/lib/list-query.schema";
+import { revokeSelectedAction, startSelectedReissueAction } from "../certificates/actions";
+import { deleteSelectedClientsAction } from "./actions";
+import { ClientTable } from "./client-table";
 
 export const metadata: Metadata = { title: "Clients" };
 
-const KIND = { person: "Person", ci: "CI server", service: "Service" } as const;
-
 export default async function ClientsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requireAdmin();
-  const q = pageListQuery(await searchParams);
+  const q = pageQuery(clientListQuerySchema, await searchParams);
   const { total, rows } = await listClients(q);
+  const params = queryParams(q);
   return (
     <>
       <div className="page-head">
@@ -28,46 +30,34 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
         </Link>
       </div>
       <ListControls query={q} placeholder="Search name or notes" />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Kind</th>
-              <th>Certificate</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={3} className="empty">
-                  {total === 0 && !q.q && q.filter === "all" ? (
-                    <>
-                      No clients yet. <Link href="/clients/new">Add the first one</Link>.
-                    </>
-                  ) : (
-                    "No clients match."
-                  )}
-                </td>
-              </tr>
+      <BulkSelection pageIds={rows.map((c) => c.id)}>
+        <BulkBar
+          noun="client"
+          rows={rows.map((c) => ({
+            id: c.id,
+            certificateId: c.current?.id ?? null,
+            certificateStatus: c.current?.status ?? null,
+          }))}
+          reissueAction={startSelectedReissueAction}
+          revokeAction={revokeSelectedAction}
+          deleteAction={deleteSelectedClientsAction}
+        />
+        <ClientTable
+          rows={rows}
+          query={q}
+          params={params}
+          empty={
+            total === 0 && !q.q && q.filter === "all" ? (
+              <>
+                No clients yet. <Link href="/clients/new">Add the first one</Link>.
+              </>
             ) : (
-              rows.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link href={`/clients/${c.id}`}>{c.name}</Link>
-                  </td>
-                  <td>{KIND[c.kind]}</td>
-                  <td>
-                    <CertBadge cert={c.current} />
-                    <RenewalFailedBadge outcome={c.agentReportOutcome} />
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <Pagination page={q.page} pageSize={q.pageSize} total={total} basePath="/clients" params={queryParams(q)} />
+              "No clients match."
+            )
+          }
+        />
+      </BulkSelection>
+      <Pagination page={q.page} pageSize={q.pageSize} total={total} basePath="/clients" params={params} />
     </>
   );
 }

@@ -6,12 +6,15 @@ import { z } from "zod";
 import type { EnrollState } from "@/app/_components/enroll-form";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
+import { bulkResult, countOf } from "@/app/_lib/bulk-result";
 import { enrollmentResult } from "@/app/_lib/enrollment-result";
 import { requireAdmin } from "@/lib/auth/current";
 import { issueHostCertificate } from "@/lib/certificates/certificates";
 import { issueSchema } from "@/lib/certificates/certificates.schema";
+import { deleteHosts } from "@/lib/inventory/bulk-delete";
 import { createHost, deleteHost, updateHost } from "@/lib/inventory/hosts";
 import { hostCreateSchema } from "@/lib/inventory/hosts.schema";
+import { selectedIdsSchema } from "@/lib/list-query.schema";
 import { alertOnMismatch, probeHost } from "@/lib/monitoring/host-probe";
 import { hostFormValues } from "./form-values";
 
@@ -98,4 +101,23 @@ export async function probeHostAction(_prev: FormState, formData: FormData): Pro
   } catch (err) {
     return failure(err);
   }
+}
+
+/** The bulk bar's Delete: each ticked host under the same rules as deleting it from its page. */
+export async function deleteSelectedHostsAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireAdmin();
+  const ids = selectedIdsSchema("host").safeParse(formData.getAll("ids"));
+  if (!ids.success) return { message: ids.error.issues[0].message };
+  let result: Awaited<ReturnType<typeof deleteHosts>>;
+  try {
+    result = await deleteHosts(actor, ids.data);
+  } catch (err) {
+    return failure(err);
+  }
+  revalidatePath("/", "layout");
+  return bulkResult(
+    `Deleted ${countOf(result.deleted.length, "host")}: ${result.deleted.join(", ")}.`,
+    result.refused,
+    result.deleted.length === 0,
+  );
 }

@@ -1,23 +1,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CertBadge } from "@/app/_components/cert-badge";
+import { BulkBar } from "@/app/_components/bulk-bar";
+import { BulkSelection } from "@/app/_components/bulk-selection";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
-import { NeedsBundleBadge } from "@/app/_components/needs-bundle";
 import { Pagination } from "@/app/_components/pagination";
-import { ProbeBadge } from "@/app/_components/probe-badge";
-import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
 import { listHosts } from "@/lib/inventory/hosts";
-import { pageListQuery } from "@/lib/list-query.schema";
+import { hostListQuerySchema, pageQuery } from "@/lib/list-query.schema";
+import { revokeSelectedAction, startSelectedReissueAction } from "../certificates/actions";
+import { deleteSelectedHostsAction } from "./actions";
+import { HostTable } from "./host-table";
 
 export const metadata: Metadata = { title: "Hosts" };
 
 export default async function HostsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requireAdmin();
-  const q = pageListQuery(await searchParams);
+  const q = pageQuery(hostListQuerySchema, await searchParams);
   const { total, rows } = await listHosts(q);
   const needsBundle = await hostIdsNeedingNewBundle(rows.map((h) => h.id));
+  const params = queryParams(q);
   return (
     <>
       <div className="page-head">
@@ -30,63 +32,35 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
         </Link>
       </div>
       <ListControls query={q} placeholder="Search name, DNS name, IP or label" />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Names and addresses</th>
-              <th>Port</th>
-              <th>Config</th>
-              <th>Certificate</th>
-              <th>Serving</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="empty">
-                  {total === 0 && !q.q && q.filter === "all" ? (
-                    <>
-                      No hosts yet. <Link href="/hosts/new">Add your first Docker host</Link>.
-                    </>
-                  ) : (
-                    "No hosts match."
-                  )}
-                </td>
-              </tr>
+      <BulkSelection pageIds={rows.map((h) => h.id)}>
+        <BulkBar
+          noun="host"
+          rows={rows.map((h) => ({
+            id: h.id,
+            certificateId: h.current?.id ?? null,
+            certificateStatus: h.current?.status ?? null,
+          }))}
+          reissueAction={startSelectedReissueAction}
+          revokeAction={revokeSelectedAction}
+          deleteAction={deleteSelectedHostsAction}
+        />
+        <HostTable
+          rows={rows}
+          query={q}
+          params={params}
+          needsBundle={needsBundle}
+          empty={
+            total === 0 && !q.q && q.filter === "all" ? (
+              <>
+                No hosts yet. <Link href="/hosts/new">Add your first Docker host</Link>.
+              </>
             ) : (
-              rows.map((h) => (
-                <tr key={h.id}>
-                  <td>
-                    <Link href={`/hosts/${h.id}`}>{h.name}</Link>
-                    {h.tlsMode === "tls-only" ? (
-                      <span className="badge warn" style={{ marginLeft: 6 }}>
-                        TLS only
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="mono">
-                    {[...h.dnsNames, ...h.ipAddresses].slice(0, 4).join(", ")}
-                    {h.dnsNames.length + h.ipAddresses.length > 4 ? " …" : ""}
-                  </td>
-                  <td>{h.port}</td>
-                  <td>{h.configStyle === "systemd" ? "custom.conf" : "daemon.json"}</td>
-                  <td>
-                    <CertBadge cert={h.current} />
-                    {needsBundle.has(h.id) ? <NeedsBundleBadge /> : null}
-                    <RenewalFailedBadge outcome={h.agentReportOutcome} />
-                  </td>
-                  <td>
-                    <ProbeBadge status={h.lastProbeStatus} summary={h.lastProbeSummary} checkedAt={h.lastProbeAt} />
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <Pagination page={q.page} pageSize={q.pageSize} total={total} basePath="/hosts" params={queryParams(q)} />
+              "No hosts match."
+            )
+          }
+        />
+      </BulkSelection>
+      <Pagination page={q.page} pageSize={q.pageSize} total={total} basePath="/hosts" params={params} />
     </>
   );
 }

@@ -67,7 +67,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
       >
         <RevokedNotice kind="client" cert={current} />
         {current && current.status === "active" ? (
-          <BundleDownload certId={current.id} hosts={choices.hosts} perHostFiles={choices.total <= MAX_ENV_FILES} />
+          <BundleDownload certId={current.id} hosts={choices.hosts} total={choices.total} maxEnvFiles={MAX_ENV_FILES} />
         ) : null}
         <p className="muted">
           dockerd does not check revocation lists: a client certificate works until it expires, even after you revoke

@@ -1,11 +1,11 @@
 import { createClient, listClients } from "@/lib/inventory/clients";
 import { clientCreateSchema } from "@/lib/inventory/clients.schema";
-import { listQuerySchema } from "@/lib/list-query.schema";
+import { clientListQuerySchema } from "@/lib/list-query.schema";
 import { apiRoute, parseQuery, readJson } from "../_lib/handler";
 import { clientJson } from "../_lib/serialize";
 
 export const GET = apiRoute(async ({ request }) => {
-  const q = parseQuery(request, listQuerySchema);
+  const q = parseQuery(request, clientListQuerySchema);
   const { total, rows } = await listClients(q);
   return Response.json({
     total,

@@ -1,11 +1,11 @@
 import { createHost, listHosts } from "@/lib/inventory/hosts";
 import { hostCreateSchema } from "@/lib/inventory/hosts.schema";
-import { listQuerySchema } from "@/lib/list-query.schema";
+import { hostListQuerySchema } from "@/lib/list-query.schema";
 import { apiRoute, parseQuery, readJson } from "../_lib/handler";
 import { hostJson } from "../_lib/serialize";
 
 export const GET = apiRoute(async ({ request }) => {
-  const q = parseQuery(request, listQuerySchema);
+  const q = parseQuery(request, hostListQuerySchema);
   const { total, rows } = await listHosts(q);
   return Response.json({
     total,
