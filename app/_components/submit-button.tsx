@@ -16,7 +16,16 @@ export function SubmitButton({
 }) {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" disabled={pending || disabled} className={className} aria-busy={pending}>
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to the page's body.
+    <button
+      type="submit"
+      aria-disabled={pending || disabled}
+      className={className}
+      aria-busy={pending}
+      onClick={(e) => {
+        if (pending || disabled) e.preventDefault();
+      }}
+    >
       {pending ? (pendingText ?? "Working…") : children}
     </button>
   );

@@ -19,7 +19,7 @@ export function TextField({
 } & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "id">) {
   return (
     <Field name={id} label={label} hint={hint} errors={errors}>
-      <input id={id} name={name} type={type} aria-invalid={!!errors} {...input} />
+      <input id={id} name={name} type={type} {...input} />
     </Field>
   );
 }

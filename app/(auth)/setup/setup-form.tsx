@@ -15,7 +15,9 @@ export function SetupForm({ minLength }: { minLength: number }) {
   return (
     <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       <FormMessage state={state} />
+      {/* The page exists to sign in (or set up): its first field is where the cursor belongs. */}
       <TextField
+        autoFocus
         name="username"
         label="Username"
         errors={err.username}
