@@ -4,7 +4,7 @@ import { requireAdmin } from "@/lib/auth/current";
 import { hostsNeedingNewBundle } from "@/lib/ca/rotation";
 import { countExpiring, listExpiring } from "@/lib/certificates/expiry";
 import { countReissueCandidates } from "@/lib/certificates/jobs";
-import { formatDate, formatRelativeDays } from "@/lib/dates";
+import { formatDate, formatRelativeTime } from "@/lib/dates";
 import { getOverview } from "@/lib/overview";
 import { getSettings } from "@/lib/settings";
 import { ProbeMismatches } from "./probe-mismatches";
@@ -37,7 +37,7 @@ export default async function OverviewPage() {
       {o.ca ? (
         <p className="notice info">
           Issuing with <strong>{o.ca.commonName}</strong>, valid until {formatDate(o.ca.notAfter)} (
-          {formatRelativeDays(o.ca.notAfter)}).
+          {formatRelativeTime(o.ca.notAfter)}).
         </p>
       ) : (
         <p className="notice warn">
@@ -107,7 +107,7 @@ export default async function OverviewPage() {
         {expiring.cas.map((ca) => (
           <p key={ca.id} className="notice error">
             The {ca.status === "active" ? "" : "previous "}CA <strong>{ca.commonName}</strong>{" "}
-            {ca.expired ? "has expired" : `expires ${formatRelativeDays(ca.notAfter)}`}: nothing it signed can outlive
+            {ca.expired ? "has expired" : `expires ${formatRelativeTime(ca.notAfter)}`}: nothing it signed can outlive
             it. <Link href="/ca">Rotate it</Link>.
           </p>
         ))}
@@ -135,7 +135,7 @@ export default async function OverviewPage() {
                         <span className={`badge ${c.expired ? "danger" : "warn"}`}>
                           {c.expired ? "expired" : "expiring"}
                         </span>{" "}
-                        {formatDate(c.notAfter)} ({formatRelativeDays(c.notAfter)})
+                        {formatDate(c.notAfter)} ({formatRelativeTime(c.notAfter)})
                       </td>
                     </tr>
                   ))}
