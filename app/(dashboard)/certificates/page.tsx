@@ -14,7 +14,14 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
   const parsed = certificateQuerySchema.safeParse(await searchParams);
   const q = parsed.success ? parsed.data : certificateQuerySchema.parse({});
   const { total, rows } = await listCertificates(q);
-  const params = { status: q.status, days: String(q.days), kind: q.kind, q: q.q };
+  const params = {
+    status: q.status,
+    days: String(q.days),
+    kind: q.kind,
+    q: q.q,
+    expiresFrom: q.expiresFrom,
+    expiresTo: q.expiresTo,
+  };
   return (
     <>
       <div className="page-head">
@@ -52,6 +59,14 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           <option value="server">Servers</option>
           <option value="client">Clients</option>
         </select>
+        <label className="row" style={{ gap: 6 }}>
+          Expires from
+          <input type="date" name="expiresFrom" defaultValue={q.expiresFrom ?? ""} style={{ width: "auto" }} />
+        </label>
+        <label className="row" style={{ gap: 6 }}>
+          to
+          <input type="date" name="expiresTo" defaultValue={q.expiresTo ?? ""} style={{ width: "auto" }} />
+        </label>
         <button type="submit" className="secondary">
           Apply
         </button>
