@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { requireAdmin } from "@/lib/auth/current";
@@ -7,8 +8,12 @@ import { countReissueCandidates } from "@/lib/certificates/jobs";
 import { formatDate, formatRelativeTime } from "@/lib/dates";
 import { getOverview } from "@/lib/overview";
 import { getSettings } from "@/lib/settings";
+import { ExpiryTimeline } from "./expiry-timeline";
 import { ProbeMismatches } from "./probe-mismatches";
 import { RenewalOverdue } from "./renewal-overdue";
+import { StartChecklist } from "./start-checklist";
+
+export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   await requireAdmin();
@@ -34,6 +39,7 @@ export default async function OverviewPage() {
           <p>Certificates for your Docker daemons and the clients that talk to them.</p>
         </div>
       </div>
+      <StartChecklist />
       {o.ca ? (
         <p className="notice info">
           Issuing with <strong>{o.ca.commonName}</strong>, valid until {formatDate(o.ca.notAfter)} (
@@ -71,6 +77,7 @@ export default async function OverviewPage() {
         ))}
       </div>
 
+      <ExpiryTimeline settings={settings} />
       <ProbeMismatches />
       <RenewalOverdue settings={settings} />
 
