@@ -31,13 +31,22 @@ export function weekName(w: TimelineWeek): string {
   return `Week of ${formatDayMonth(w.start)}: ${parts.length ? parts.join(", ") : "nothing expires"}`;
 }
 
+/** Gridlines at a round step (1, 2, 5, 10, 20, 50...), about four of them, and the axis top they make. */
+export function axisTicks(largest: number): { max: number; ticks: number[] } {
+  const rough = Math.max(1, largest) / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude);
+  const max = Math.max(step, Math.ceil(largest / step) * step);
+  return { max, ticks: Array.from({ length: max / step }, (_, i) => (i + 1) * step) };
+}
+
 const weekHref = (w: TimelineWeek) => `/certificates?status=active&expiresFrom=${w.from}&expiresTo=${w.to}`;
 const total = (w: TimelineWeek) => w.hosts + w.clients + w.cas;
 
 /** Overview: what expires in each of the next 13 weeks, one bar per week, each a link to that week's list. */
 export async function ExpiryTimeline({ settings }: { settings: Settings }) {
   const weeks = await getExpiryTimeline(settings);
-  const max = Math.max(1, ...weeks.map(total));
+  const { max, ticks } = axisTicks(Math.max(...weeks.map(total)));
   const scale = (BOTTOM - TOP) / max;
   const all = weeks.reduce((sum, w) => sum + total(w), 0);
   const busiest = weeks.reduce((a, b) => (total(b) > total(a) ? b : a));
@@ -53,20 +62,18 @@ export async function ExpiryTimeline({ settings }: { settings: Settings }) {
       <h2 id="timeline-h">The next 13 weeks</h2>
       {/* The drawing is one image with a summary; the week links sit beside it, since an image's
           children are hidden from assistive technology. */}
-      <svg viewBox={`0 0 ${WIDTH} 214`} aria-label="Expiry timeline">
+      <svg viewBox={`0 0 ${WIDTH} 226`} aria-label="Expiry timeline">
         <svg role="img" aria-labelledby="timeline-title timeline-desc" overflow="visible">
           <title id="timeline-title">Certificates expiring per week, the next 13 weeks</title>
           <desc id="timeline-desc">{summary}</desc>
-          {[max, Math.round(max / 2)]
-            .filter((v, i) => i === 0 || (v > 0 && v < max))
-            .map((v) => (
-              <g key={v}>
-                <line x1={LEFT} x2={WIDTH} y1={BOTTOM - v * scale} y2={BOTTOM - v * scale} className="grid" />
-                <text x={LEFT - 6} y={BOTTOM - v * scale + 4} textAnchor="end">
-                  {v}
-                </text>
-              </g>
-            ))}
+          {ticks.map((v) => (
+            <g key={v}>
+              <line x1={LEFT} x2={WIDTH} y1={BOTTOM - v * scale} y2={BOTTOM - v * scale} className="grid" />
+              <text x={LEFT - 6} y={BOTTOM - v * scale + 4} textAnchor="end">
+                {v}
+              </text>
+            </g>
+          ))}
           <line x1={LEFT} x2={WIDTH} y1={BOTTOM} y2={BOTTOM} className="axis" />
         </svg>
         {weeks.map((w, i) => {
@@ -95,9 +102,15 @@ export async function ExpiryTimeline({ settings }: { settings: Settings }) {
                   data-testid="timeline-overdue"
                 />
               ) : null}
-              <text x={x + BAR / 2} y={BOTTOM + 20} textAnchor="middle" className={`week-label${i % 2 ? " odd" : ""}`}>
-                {formatDayMonth(w.start)}
+              {/* The day under every bar, the month under the first and where it changes: short enough for a phone. */}
+              <text x={x + BAR / 2} y={BOTTOM + 18} textAnchor="middle" className="week-label">
+                {w.start.getUTCDate()}
               </text>
+              {i === 0 || w.start.getUTCMonth() !== weeks[i - 1].start.getUTCMonth() ? (
+                <text x={x + BAR / 2} y={BOTTOM + 36} textAnchor="middle" className="week-label">
+                  {formatDayMonth(w.start).split(" ")[1]}
+                </text>
+              ) : null}
             </a>
           );
         })}

@@ -1,7 +1,7 @@
 // The timeline's look, beside it rather than in globals.css: only the overview draws it. Colours are
 // the theme's variables, so light and dark both hold; text grows on a phone, where the SVG shrinks.
 const CSS = `
-.expiry-timeline svg { display: block; width: 100%; height: auto; max-width: 820px; }
+.expiry-timeline svg { display: block; width: 100%; height: auto; max-width: 720px; }
 .expiry-timeline text { font-size: 12px; fill: var(--muted); }
 .expiry-timeline text.total { fill: var(--text); font-weight: 600; }
 .expiry-timeline .grid { stroke: var(--border); stroke-dasharray: 3 3; }
@@ -17,7 +17,6 @@ const CSS = `
 .timeline-legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; }
 @media (max-width: 640px) {
   .expiry-timeline text { font-size: 17px; }
-  .expiry-timeline .week-label.odd { display: none; }
 }
 `;
 
