@@ -1,14 +1,19 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostsNeedingNewBundle } from "@/lib/ca/rotation";
 import { countExpiring, listExpiring } from "@/lib/certificates/expiry";
 import { countReissueCandidates } from "@/lib/certificates/jobs";
-import { formatDate, formatRelativeDays } from "@/lib/dates";
+import { formatDate, formatRelativeTime } from "@/lib/dates";
 import { getOverview } from "@/lib/overview";
 import { getSettings } from "@/lib/settings";
+import { ExpiryTimeline } from "./expiry-timeline";
 import { ProbeMismatches } from "./probe-mismatches";
 import { RenewalOverdue } from "./renewal-overdue";
+import { StartChecklist } from "./start-checklist";
+
+export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   await requireAdmin();
@@ -34,10 +39,11 @@ export default async function OverviewPage() {
           <p>Certificates for your Docker daemons and the clients that talk to them.</p>
         </div>
       </div>
+      <StartChecklist />
       {o.ca ? (
         <p className="notice info">
           Issuing with <strong>{o.ca.commonName}</strong>, valid until {formatDate(o.ca.notAfter)} (
-          {formatRelativeDays(o.ca.notAfter)}).
+          {formatRelativeTime(o.ca.notAfter)}).
         </p>
       ) : (
         <p className="notice warn">
@@ -71,6 +77,7 @@ export default async function OverviewPage() {
         ))}
       </div>
 
+      <ExpiryTimeline settings={settings} />
       <ProbeMismatches />
       <RenewalOverdue settings={settings} />
 
@@ -107,7 +114,7 @@ export default async function OverviewPage() {
         {expiring.cas.map((ca) => (
           <p key={ca.id} className="notice error">
             The {ca.status === "active" ? "" : "previous "}CA <strong>{ca.commonName}</strong>{" "}
-            {ca.expired ? "has expired" : `expires ${formatRelativeDays(ca.notAfter)}`}: nothing it signed can outlive
+            {ca.expired ? "has expired" : `expires ${formatRelativeTime(ca.notAfter)}`}: nothing it signed can outlive
             it. <Link href="/ca">Rotate it</Link>.
           </p>
         ))}
@@ -135,7 +142,7 @@ export default async function OverviewPage() {
                         <span className={`badge ${c.expired ? "danger" : "warn"}`}>
                           {c.expired ? "expired" : "expiring"}
                         </span>{" "}
-                        {formatDate(c.notAfter)} ({formatRelativeDays(c.notAfter)})
+                        {formatDate(c.notAfter)} ({formatRelativeTime(c.notAfter)})
                       </td>
                     </tr>
                   ))}

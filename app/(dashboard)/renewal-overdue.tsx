@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatDate, formatDateTime, formatRelativeDays } from "@/lib/dates";
+import { formatDate, formatDateTime, formatRelativeTime } from "@/lib/dates";
 import { listOverdueRenewals } from "@/lib/renewal/status";
 import type { Settings } from "@/lib/settings.schema";
 
@@ -35,7 +35,7 @@ export async function RenewalOverdue({ settings }: { settings: Settings }) {
                     </td>
                     <td>{r.kind}</td>
                     <td>
-                      {formatDate(r.notAfter)} ({formatRelativeDays(r.notAfter)})
+                      {formatDate(r.notAfter)} ({formatRelativeTime(r.notAfter)})
                     </td>
                     <td>
                       {r.lastReport ? (

@@ -1,4 +1,4 @@
-import { formatDate, formatRelativeDays } from "@/lib/dates";
+import { formatDate, formatRelativeTime } from "@/lib/dates";
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +18,7 @@ export function ExpiryText({
   const left = cert.notAfter.getTime() - now.getTime();
   const tone = left < 7 * DAY_MS ? "expiry-danger" : left < 30 * DAY_MS ? "expiry-warn" : "";
   const words =
-    left <= 0 ? `expired ${formatRelativeDays(cert.notAfter, now)}` : formatRelativeDays(cert.notAfter, now);
+    left <= 0 ? `expired ${formatRelativeTime(cert.notAfter, now)}` : formatRelativeTime(cert.notAfter, now);
   return (
     <time dateTime={cert.notAfter.toISOString()} title={formatDate(cert.notAfter)} className={tone}>
       {words}

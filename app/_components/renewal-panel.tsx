@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { formatDateTime, formatRelativeDays } from "@/lib/dates";
+import { formatDateTime, formatRelativeTime } from "@/lib/dates";
 import type { RenewalStatus } from "@/lib/renewal/status";
 
 /** Whether a host or client renews itself, what its agent last said, and when it renews next. */
@@ -43,7 +43,7 @@ export function RenewalPanel({
         <dt>Next renewal</dt>
         <dd data-testid="renewal-due">
           {status.dueAt
-            ? `${status.dueAt <= now ? "due since " : ""}${formatDateTime(status.dueAt)} (${formatRelativeDays(status.dueAt, now)})`
+            ? `${status.dueAt <= now ? "due since " : ""}${formatDateTime(status.dueAt)} (${formatRelativeTime(status.dueAt, now)})`
             : status.renewsItself
               ? "none: there is no valid certificate to renew"
               : "—"}

@@ -411,6 +411,15 @@ export async function listCertificates(q: CertificateQuery, now = new Date()) {
   if (q.status === "expired") Object.assign(where, { status: "active", notAfter: { lte: now } });
   if (q.status === "revoked" || q.status === "superseded") where.status = q.status;
   if (q.kind !== "all") where.kind = q.kind;
+  // Beside the status's own notAfter bound, not in place of it (AND keeps both).
+  if (q.expiresFrom || q.expiresTo) {
+    where.AND = {
+      notAfter: {
+        ...(q.expiresFrom ? { gte: new Date(`${q.expiresFrom}T00:00:00Z`) } : {}),
+        ...(q.expiresTo ? { lt: new Date(new Date(`${q.expiresTo}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+      },
+    };
+  }
   if (q.q) {
     const text = likeLiteral(q.q);
     where.OR = [{ commonName: { contains: text } }, { serial: { startsWith: text.toLowerCase() } }];

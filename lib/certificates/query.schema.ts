@@ -3,6 +3,10 @@ import { commonListFields, resolveSort, sortFields } from "@/lib/list-query.sche
 
 export const CERTIFICATE_SORTS = ["name", "ca", "expiry", "created"] as const;
 
+// The list's filter form sends an empty date field as "": that means no bound, not a bad date.
+const isoDay = (field: string) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.iso.date(`${field} is a date like 2026-12-07.`).optional());
+
 /** Filters of the certificate list and of GET /api/v1/certificates. */
 export const certificateQuerySchema = z
   .object({
@@ -14,14 +18,28 @@ export const certificateQuerySchema = z
       )
       .default("all"),
     kind: z.enum(["all", "server", "client"], "kind is server, client or all.").default("all"),
+    /** Expires on or after this day (UTC). */
+    expiresFrom: isoDay("expiresFrom"),
+    /** Expires on or before this day (UTC), the whole day included. */
+    expiresTo: isoDay("expiresTo"),
     ...sortFields(CERTIFICATE_SORTS),
   })
-  .transform(({ sort, dir, ...rest }) => ({ ...rest, ...defaultOrder(rest.status, sort, dir) }));
+  .refine((q) => !q.expiresFrom || !q.expiresTo || q.expiresFrom <= q.expiresTo, {
+    message: "expiresFrom is after expiresTo.",
+    path: ["expiresTo"],
+  })
+  .transform(({ sort, dir, ...rest }) => ({ ...rest, ...defaultOrder(rest, sort, dir) }));
 
-/** Without a sort, what expires first leads the lists that are about time; otherwise newest first. */
-function defaultOrder(status: string, sort: string | undefined, dir: "asc" | "desc" | undefined) {
+/** Without a sort, what expires first leads the lists that are about time (a date range too); otherwise newest first. */
+function defaultOrder(
+  { status, expiresFrom, expiresTo }: { status: string; expiresFrom?: string; expiresTo?: string },
+  sort: string | undefined,
+  dir: "asc" | "desc" | undefined,
+) {
   if (sort) return resolveSort<(typeof CERTIFICATE_SORTS)[number]>(sort, dir, "created");
-  if (status === "active" || status === "expiring") return { sort: "expiry" as const, dir: dir ?? "asc" };
+  if (status === "active" || status === "expiring" || expiresFrom || expiresTo) {
+    return { sort: "expiry" as const, dir: dir ?? "asc" };
+  }
   if (status === "expired") return { sort: "expiry" as const, dir: dir ?? "desc" };
   return { sort: "created" as const, dir: dir ?? "desc" };
 }

@@ -1,6 +1,6 @@
 import { CopyButton } from "@/app/_components/copy-button";
 import type { CaInfo } from "@/lib/ca/cas";
-import { formatDateTime, formatRelativeDays } from "@/lib/dates";
+import { formatDateTime, formatRelativeTime } from "@/lib/dates";
 import { describeCertificate } from "@/lib/pki/inspect";
 import { type KeyType, keyLabel } from "@/lib/pki/key-types";
 
@@ -22,7 +22,7 @@ export function CaFacts({ ca }: { ca: NonNullable<CaInfo> }) {
       <dd className="mono">{ca.serial}</dd>
       <dt>Valid</dt>
       <dd>
-        {formatDateTime(ca.notBefore)} to {formatDateTime(ca.notAfter)} ({formatRelativeDays(ca.notAfter)})
+        {formatDateTime(ca.notBefore)} to {formatDateTime(ca.notAfter)} ({formatRelativeTime(ca.notAfter)})
       </dd>
       <dt>Key</dt>
       <dd>
@@ -34,7 +34,7 @@ export function CaFacts({ ca }: { ca: NonNullable<CaInfo> }) {
           <dt>Issued by</dt>
           <dd data-testid="ca-root">
             the offline root <span className="mono">{root.subject}</span>, valid until {formatDateTime(root.notAfter)} (
-            {formatRelativeDays(root.notAfter)}); bundles carry it as <code>ca.pem</code>, and this issuing CA after
+            {formatRelativeTime(root.notAfter)}); bundles carry it as <code>ca.pem</code>, and this issuing CA after
             each leaf in <code>cert.pem</code>
           </dd>
         </>

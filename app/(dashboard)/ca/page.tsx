@@ -4,7 +4,7 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { requireAdmin } from "@/lib/auth/current";
 import { getCaOverview } from "@/lib/ca/cas";
 import { getPendingIntermediate } from "@/lib/ca/intermediate";
-import { formatDateTime, formatRelativeDays } from "@/lib/dates";
+import { formatDateTime, formatRelativeTime } from "@/lib/dates";
 import { CaFacts } from "./ca-facts";
 import { CreateCaForm } from "./create-ca-form";
 import { ImportCaForm } from "./import-ca-form";
@@ -59,7 +59,7 @@ export default async function CaPage() {
       </div>
       {daysLeft <= 90 ? (
         <p className="notice warn">
-          This CA expires {formatRelativeDays(active.notAfter)}. Certificates cannot outlive it: rotate it below.
+          This CA expires {formatRelativeTime(active.notAfter)}. Certificates cannot outlive it: rotate it below.
         </p>
       ) : null}
       {activeWarnings.map((warning) => (

@@ -19,7 +19,15 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
   const { total, rows } = await listCertificates(q);
   // Only an order someone chose travels with the filters; otherwise each status keeps its own default.
   const chosen = raw.sort ? { sort: q.sort, dir: q.dir } : {};
-  const params = { status: q.status, days: String(q.days), kind: q.kind, q: q.q, ...chosen };
+  const params = {
+    status: q.status,
+    days: String(q.days),
+    kind: q.kind,
+    q: q.q,
+    expiresFrom: q.expiresFrom,
+    expiresTo: q.expiresTo,
+    ...chosen,
+  };
   return (
     <>
       <div className="page-head">
@@ -57,6 +65,14 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           <option value="server">Servers</option>
           <option value="client">Clients</option>
         </select>
+        <label className="row" style={{ gap: 6 }}>
+          Expires from
+          <input type="date" name="expiresFrom" defaultValue={q.expiresFrom ?? ""} style={{ width: "auto" }} />
+        </label>
+        <label className="row" style={{ gap: 6 }}>
+          to
+          <input type="date" name="expiresTo" defaultValue={q.expiresTo ?? ""} style={{ width: "auto" }} />
+        </label>
         {raw.sort ? (
           <>
             <input type="hidden" name="sort" value={q.sort} />

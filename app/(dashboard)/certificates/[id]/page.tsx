@@ -8,12 +8,16 @@ import { requireAdmin } from "@/lib/auth/current";
 import { getCertificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
+import { certificatePageTitle } from "@/lib/page-titles";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";
 import { keyLabel } from "@/lib/pki/key-types";
 import { ReissueForm, RevokeForm } from "./lifecycle-forms";
 import { P12Download } from "./p12-download";
 
-export const metadata: Metadata = { title: "Certificate" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  await requireAdmin();
+  return { title: await certificatePageTitle((await params).id) };
+}
 
 async function load(id: string) {
   try {

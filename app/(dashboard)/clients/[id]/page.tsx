@@ -13,6 +13,7 @@ import { MAX_ENV_FILES } from "@/lib/certificates/downloads";
 import { NotFoundError } from "@/lib/errors";
 import { getClient } from "@/lib/inventory/clients";
 import { listHostChoices } from "@/lib/inventory/hosts";
+import { clientPageTitle } from "@/lib/page-titles";
 import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
 import { renewalStatus } from "@/lib/renewal/status";
 import { getSettings } from "@/lib/settings";
@@ -25,7 +26,10 @@ import {
 import { ClientForm } from "../client-form";
 import { BundleDownload } from "./bundle-download";
 
-export const metadata: Metadata = { title: "Client" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  await requireAdmin();
+  return { title: await clientPageTitle((await params).id) };
+}
 
 async function loadClient(id: string) {
   try {

@@ -15,6 +15,7 @@ import { NotFoundError } from "@/lib/errors";
 import { getHost } from "@/lib/inventory/hosts";
 import { hostCertificateNames } from "@/lib/inventory/hosts.schema";
 import { listHostProbes } from "@/lib/monitoring/host-probe";
+import { hostPageTitle } from "@/lib/page-titles";
 import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
 import { renewalStatus } from "@/lib/renewal/status";
 import { getSettings } from "@/lib/settings";
@@ -22,7 +23,10 @@ import { createHostEnrollmentAction, deleteHostAction, issueHostCertificateActio
 import { HostForm } from "../host-form";
 import { ProbePanel } from "./probe-panel";
 
-export const metadata: Metadata = { title: "Host" };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  await requireAdmin();
+  return { title: await hostPageTitle((await params).id) };
+}
 
 async function loadHost(id: string) {
   try {
