@@ -12,7 +12,7 @@ import { listHolderCertificates } from "@/lib/certificates/certificates";
 import { MAX_ENV_FILES } from "@/lib/certificates/downloads";
 import { NotFoundError } from "@/lib/errors";
 import { getClient } from "@/lib/inventory/clients";
-import { listHostChoices } from "@/lib/inventory/hosts";
+import { getHost, listHostChoices } from "@/lib/inventory/hosts";
 import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
 import { renewalStatus } from "@/lib/renewal/status";
 import { getSettings } from "@/lib/settings";
@@ -24,6 +24,7 @@ import {
 } from "../actions";
 import { ClientForm } from "../client-form";
 import { BundleDownload } from "./bundle-download";
+import { ContextCommands, MAX_CONTEXT_COMMANDS } from "./context-commands";
 
 export const metadata: Metadata = { title: "Client" };
 
@@ -47,6 +48,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     listHostChoices(),
   ]);
   const current = certs.find((c) => c.status !== "superseded") ?? null;
+  const contextHosts = await Promise.all(choices.hosts.slice(0, MAX_CONTEXT_COMMANDS).map((h) => getHost(h.id)));
   return (
     <>
       <div className="page-head">
@@ -67,7 +69,10 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
       >
         <RevokedNotice kind="client" cert={current} />
         {current && current.status === "active" ? (
-          <BundleDownload certId={current.id} hosts={choices.hosts} perHostFiles={choices.total <= MAX_ENV_FILES} />
+          <>
+            <BundleDownload certId={current.id} hosts={choices.hosts} perHostFiles={choices.total <= MAX_ENV_FILES} />
+            <ContextCommands client={client} hosts={contextHosts} total={choices.total} />
+          </>
         ) : null}
         <p className="muted">
           dockerd does not check revocation lists: a client certificate works until it expires, even after you revoke
