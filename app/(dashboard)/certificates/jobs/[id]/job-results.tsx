@@ -1,3 +1,4 @@
+import { MAX_BUNDLES_PER_ZIP } from "@/lib/certificates/bundle-set";
 import type { JobItemRow } from "@/lib/certificates/job-results";
 
 /** What became of an item, in the admin's words: waiting, skipped after a cancel, re-issued... */
@@ -26,7 +27,11 @@ export function JobResults({
     <section className="panel">
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h2>Results</h2>
-        {bundles > 0 ? (
+        {bundles > MAX_BUNDLES_PER_ZIP ? (
+          <span className="muted">
+            {bundles} bundles: more than one zip holds ({MAX_BUNDLES_PER_ZIP}); download them from the rows below.
+          </span>
+        ) : bundles > 0 ? (
           <a className="button" href={`/api/v1/jobs/${jobId}/bundles.zip`} download>
             Download all bundles ({bundles})
           </a>
