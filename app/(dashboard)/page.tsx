@@ -9,6 +9,7 @@ import { formatDate, formatRelativeTime } from "@/lib/dates";
 import { getOverview } from "@/lib/overview";
 import { getSettings } from "@/lib/settings";
 import { ExpiryTimeline } from "./expiry-timeline";
+import { JobFinishedNotice } from "./job-finished-notice";
 import { ProbeMismatches } from "./probe-mismatches";
 import { RenewalOverdue } from "./renewal-overdue";
 import { StartChecklist } from "./start-checklist";
@@ -50,6 +51,7 @@ export default async function OverviewPage() {
           No certificate authority yet. <Link href="/ca">Create or import one</Link> before issuing certificates.
         </p>
       )}
+      <JobFinishedNotice />
       {needsBundle.count > 0 ? (
         <p className="notice warn" data-testid="overview-needs-bundle">
           {needsBundle.count} host{needsBundle.count === 1 ? " still trusts" : "s still trust"} a retired CA and{" "}

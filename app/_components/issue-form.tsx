@@ -69,7 +69,8 @@ export function IssueForm({
         </Field>
       ) : null}
       <div>
-        <SubmitButton pendingText="Issuing…">
+        {/* With a current certificate, installing it is the next step: replacing it is the lesser button. */}
+        <SubmitButton pendingText="Issuing…" className={hasCurrent ? "secondary" : undefined}>
           {hasCurrent ? "Issue a new certificate (replaces the current one)" : "Issue certificate"}
         </SubmitButton>
       </div>

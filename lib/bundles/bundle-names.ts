@@ -10,7 +10,7 @@ export interface ClientBundleNames {
 }
 
 /** `base`, or `base-2`, `base-3`..., whichever is not taken yet (compared without case). */
-function claim(taken: Set<string>, base: string, suffixed: (n: number) => string): string {
+export function claim(taken: Set<string>, base: string, suffixed: (n: number) => string): string {
   let name = base;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = suffixed(n);
   taken.add(name.toLowerCase());

@@ -1,15 +1,16 @@
 import "server-only";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
+import { clientBundleFiles, serverBundleFiles } from "@/lib/bundles/bundle-files";
 import { buildPkcs12, generatePassphrase } from "@/lib/bundles/pkcs12";
-import { buildClientBundle, buildServerBundle, bundleFileName } from "@/lib/bundles/zip";
+import { bundleFileName, zipBundles } from "@/lib/bundles/zip";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
 import { trustAnchorPem, trustedCas } from "@/lib/ca/cas";
 import { unseal } from "@/lib/crypto/seal";
 import { formatDate } from "@/lib/dates";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { ConflictError, ForbiddenError, GoneError, InputError, NotFoundError } from "@/lib/errors";
-import { getHost, listAllHosts } from "@/lib/inventory/hosts";
+import { getHost, type Host, listAllHosts } from "@/lib/inventory/hosts";
 import { derToPem, pemBlocks } from "@/lib/pki/pem";
 import { agentSettingsFor } from "@/lib/renewal/agent-settings";
 import { getSettings } from "@/lib/settings";
@@ -43,7 +44,7 @@ const DOWNLOAD_FIELDS = {
  * The certificate whose bundle is asked for, when a bundle may still be given out: not revoked,
  * its host or client still on record, and its issuer still in the ca.pem a bundle carries.
  */
-async function loadDownloadable(certificateId: string) {
+export async function loadDownloadable(certificateId: string) {
   const cert = await db.certificate.findUnique({ where: { id: certificateId }, select: DOWNLOAD_FIELDS });
   if (!cert) throw new NotFoundError("That certificate does not exist.");
   if (cert.purpose === "monitor") {
@@ -67,14 +68,79 @@ async function loadDownloadable(certificateId: string) {
   return { ...cert, holderId };
 }
 
+export type Downloadable = Awaited<ReturnType<typeof loadDownloadable>>;
+
 /** Whether a bundle can be downloaded, for HEAD: the same answer as a download, without opening the key or logging one. */
 export async function checkBundleAvailable(certificateId: string): Promise<void> {
   await loadDownloadable(certificateId);
 }
 
+/** What every bundle shares, read once however many bundles are made: the CAs, settings and hosts. */
+export async function loadBundleContext() {
+  const [cas, settings, tooManyHosts] = await Promise.all([trustedCas(), getSettings(), hostChoiceRequired()]);
+  // One env file per host is handy for a small fleet, and noise in a large one.
+  const hosts = tooManyHosts ? [] : await listAllHosts();
+  return { cas, settings, tooManyHosts, hosts, caCertPems: [...new Set(cas.map((ca) => ca.certPem))] };
+}
+
+export type BundleContext = Awaited<ReturnType<typeof loadBundleContext>>;
+
 /**
- * The zip of a certificate: its certificate, its key (unsealed only here, on the way into the
- * zip), every CA the other side trusts, and the configuration files. Each download is audited.
+ * A certificate's bundle as files, and its holder's name (the zip's folder). The key is unsealed
+ * only here, on the way into the zip. A client bundle's env.sh points at selectedHost when given.
+ */
+export async function renderBundle(cert: Downloadable, ctx: BundleContext, selectedHost: Host | null = null) {
+  const keyPem = cert.keySealed ? unseal(cert.keySealed, `certificate:${cert.id}`) : null;
+  const files = { caCertPems: ctx.caCertPems, certPem: cert.certPem, keyPem };
+  if (cert.kind === "server") {
+    const host = await getHost(cert.holderId);
+    const agent = agentSettingsFor(ctx.settings, { kind: "host", ...host });
+    const content = serverBundleFiles({ ...files, ...agent, host, sslDir: ctx.settings.sslDir });
+    return { kind: "server" as const, holderName: host.name, files: content, withKey: keyPem !== null };
+  }
+  const client = await db.client.findUniqueOrThrow({
+    where: { id: cert.holderId },
+    select: { name: true, renewalEnabled: true },
+  });
+  const agent = agentSettingsFor(ctx.settings, { kind: "client", renewalEnabled: client.renewalEnabled });
+  const content = clientBundleFiles({
+    ...files,
+    ...agent,
+    client: { name: client.name },
+    hosts: ctx.hosts,
+    selectedHost,
+  });
+  return { kind: "client" as const, holderName: client.name, files: content, withKey: keyPem !== null };
+}
+
+/** Records that a certificate's bundle was handed out: the holder's delivery (CA rotation) and an audit row. */
+export async function recordDownload(
+  tx: Tx,
+  actor: Principal,
+  cert: Downloadable,
+  opts: { caIds: string[]; withKey: boolean; ip?: string | null; set?: boolean },
+) {
+  const holder = { kind: cert.kind === "server" ? "host" : "client", id: cert.holderId } as const;
+  await recordBundleDelivery(tx, holder, { certificateId: cert.id, caIds: opts.caIds });
+  await recordAudit(tx, {
+    actor,
+    action: "cert.download",
+    target: cert.commonName,
+    detail: {
+      id: cert.id,
+      serial: cert.serial,
+      kind: cert.kind,
+      withKey: opts.withKey,
+      caIds: opts.caIds,
+      ...(opts.set ? { inZipOfMany: true } : {}),
+    },
+    ip: opts.ip ?? null,
+  });
+}
+
+/**
+ * The zip of a certificate: its certificate, its key, every CA the other side trusts, and the
+ * configuration files. Each download is audited.
  */
 export async function openBundle(
   actor: Principal,
@@ -83,50 +149,19 @@ export async function openBundle(
 ) {
   authorize(actor, "download");
   const cert = await loadDownloadable(certificateId);
-  const { holderId } = cert;
-
-  const [cas, settings] = await Promise.all([trustedCas(), getSettings()]);
-  const keyPem = cert.keySealed ? unseal(cert.keySealed, `certificate:${cert.id}`) : null;
-  const files = { caCertPems: [...new Set(cas.map((ca) => ca.certPem))], certPem: cert.certPem, keyPem };
-  let zip: ReturnType<typeof buildServerBundle>;
-  let name: string;
-  if (cert.kind === "server") {
-    const host = await getHost(holderId);
-    const agent = agentSettingsFor(settings, { kind: "host", ...host });
-    zip = buildServerBundle({ ...files, ...agent, host, sslDir: settings.sslDir });
-    name = bundleFileName("server", host.name);
-  } else {
-    const client = await db.client.findUniqueOrThrow({
-      where: { id: holderId },
-      select: { name: true, renewalEnabled: true },
-    });
-    const selectedHost = opts.hostId ? await getHost(opts.hostId) : null;
-    // One env file per host is handy for a small fleet, and noise in a large one.
-    const tooMany = await hostChoiceRequired();
-    if (!selectedHost && tooMany) {
-      throw InputError.forField(
-        "host",
-        `There are ${tooMany} hosts: choose the host this bundle's env.sh should point at.`,
-      );
-    }
-    const hosts = tooMany ? [] : await listAllHosts();
-    const agent = agentSettingsFor(settings, { kind: "client", renewalEnabled: client.renewalEnabled });
-    zip = buildClientBundle({ ...files, ...agent, client: { name: client.name }, hosts, selectedHost });
-    name = bundleFileName("client", client.name);
+  const selectedHost = cert.kind === "client" && opts.hostId ? await getHost(opts.hostId) : null;
+  const ctx = await loadBundleContext();
+  if (cert.kind === "client" && !selectedHost && ctx.tooManyHosts) {
+    throw InputError.forField(
+      "host",
+      `There are ${ctx.tooManyHosts} hosts: choose the host this bundle's env.sh should point at.`,
+    );
   }
-  const caIds = cas.map((ca) => ca.id);
-  await db.$transaction(async (tx) => {
-    const holder = { kind: cert.kind === "server" ? "host" : "client", id: holderId } as const;
-    await recordBundleDelivery(tx, holder, { certificateId: cert.id, caIds });
-    await recordAudit(tx, {
-      actor,
-      action: "cert.download",
-      target: cert.commonName,
-      detail: { id: cert.id, serial: cert.serial, kind: cert.kind, withKey: keyPem !== null, caIds },
-      ip: opts.ip ?? null,
-    });
-  });
-  return { zip, fileName: name };
+  const bundle = await renderBundle(cert, ctx, selectedHost);
+  const zip = zipBundles([{ folder: bundle.holderName, files: bundle.files }]);
+  const caIds = ctx.cas.map((ca) => ca.id);
+  await db.$transaction((tx) => recordDownload(tx, actor, cert, { caIds, withKey: bundle.withKey, ip: opts.ip }));
+  return { zip, fileName: bundleFileName(bundle.kind, bundle.holderName) };
 }
 
 /**

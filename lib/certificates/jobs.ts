@@ -144,17 +144,24 @@ function withLegacyRole(actor: Principal): Principal {
   return actor;
 }
 
+/** Whether the job still takes items: a cancel stops it between items, never inside one. */
+async function stillRunning(jobId: string): Promise<boolean> {
+  const state = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
+  return state.status === "running";
+}
+
 async function runJob(jobId: string): Promise<void> {
-  const job = await db.job.update({
-    where: { id: jobId },
+  // Conditional, so a job cancelled while queued stays cancelled.
+  const started = await db.job.updateMany({
+    where: { id: jobId, status: { in: ["queued", "running"] } },
     data: { status: "running", startedAt: new Date() },
-    select: { params: true },
   });
+  if (started.count === 0) return;
+  const job = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { params: true } });
   const params = JSON.parse(job.params) as JobParams;
   params.actor = withLegacyRole(params.actor);
   for (;;) {
-    const state = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
-    if (state.status !== "running") return;
+    if (!(await stillRunning(jobId))) return;
     const items = await db.jobItem.findMany({
       where: { jobId, status: "pending" },
       select: { id: true, certificateId: true },
@@ -164,13 +171,21 @@ async function runJob(jobId: string): Promise<void> {
     const queue = [...items];
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        for (let item = queue.shift(); item; item = queue.shift()) await processItem(jobId, params, item);
+        for (let item = queue.shift(); item; item = queue.shift()) {
+          if (!(await stillRunning(jobId))) return;
+          await processItem(jobId, params, item);
+        }
       }),
     );
   }
-  const final = await db.job.update({
-    where: { id: jobId },
+  // A cancel that came after the last item was taken keeps the job cancelled.
+  const ended = await db.job.updateMany({
+    where: { id: jobId, status: "running" },
     data: { status: "done", endedAt: new Date() },
+  });
+  if (ended.count === 0) return;
+  const final = await db.job.findUniqueOrThrow({
+    where: { id: jobId },
     select: { done: true, failed: true, total: true },
   });
   await recordAudit(db, {

@@ -12,7 +12,7 @@ import { listHolderCertificates } from "@/lib/certificates/certificates";
 import { MAX_ENV_FILES } from "@/lib/certificates/downloads";
 import { NotFoundError } from "@/lib/errors";
 import { getClient } from "@/lib/inventory/clients";
-import { listHostChoices } from "@/lib/inventory/hosts";
+import { getHost, listHostChoices } from "@/lib/inventory/hosts";
 import { clientPageTitle } from "@/lib/page-titles";
 import { defaultLifetimeDays } from "@/lib/renewal/lifetime";
 import { renewalStatus } from "@/lib/renewal/status";
@@ -25,6 +25,7 @@ import {
 } from "../actions";
 import { ClientForm } from "../client-form";
 import { BundleDownload } from "./bundle-download";
+import { ContextCommands, MAX_CONTEXT_COMMANDS } from "./context-commands";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   await requireAdmin();
@@ -51,6 +52,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     listHostChoices(),
   ]);
   const current = certs.find((c) => c.status !== "superseded") ?? null;
+  const contextHosts = await Promise.all(choices.hosts.slice(0, MAX_CONTEXT_COMMANDS).map((h) => getHost(h.id)));
   return (
     <>
       <div className="page-head">
@@ -71,7 +73,15 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
       >
         <RevokedNotice kind="client" cert={current} />
         {current && current.status === "active" ? (
-          <BundleDownload certId={current.id} hosts={choices.hosts} total={choices.total} maxEnvFiles={MAX_ENV_FILES} />
+          <>
+            <BundleDownload
+              certId={current.id}
+              hosts={choices.hosts}
+              total={choices.total}
+              maxEnvFiles={MAX_ENV_FILES}
+            />
+            <ContextCommands client={client} hosts={contextHosts} total={choices.total} />
+          </>
         ) : null}
         <p className="muted">
           dockerd does not check revocation lists: a client certificate works until it expires, even after you revoke

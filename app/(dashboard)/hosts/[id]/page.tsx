@@ -21,6 +21,7 @@ import { renewalStatus } from "@/lib/renewal/status";
 import { getSettings } from "@/lib/settings";
 import { createHostEnrollmentAction, deleteHostAction, issueHostCertificateAction, updateHostAction } from "../actions";
 import { HostForm } from "../host-form";
+import { InstallCard } from "./install-card";
 import { ProbePanel } from "./probe-panel";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -66,11 +67,6 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
             {host.localAccess ? " · reachable locally (localhost, 127.0.0.1)" : ""}
           </p>
         </div>
-        {current && current.status === "active" ? (
-          <a className="button" href={`/api/v1/certificates/${current.id}/bundle.zip`} download>
-            Download server bundle
-          </a>
-        ) : null}
       </div>
       {host.tlsMode === "tls-only" ? (
         <p className="notice warn">
@@ -102,6 +98,9 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         caMissing={!ca}
       >
         <RevokedNotice kind="host" cert={current} />
+        {current && current.status === "active" ? (
+          <InstallCard host={host} certId={current.id} fromCsr={current.fromCsr} sslDir={settings.sslDir} />
+        ) : null}
       </HolderCertificates>
 
       <RenewalPanel kind="host" status={renewalStatus(host, current, settings)} renewWindow={host.renewWindow}>

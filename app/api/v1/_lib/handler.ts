@@ -124,3 +124,17 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   if (!parsed.success) throw new InputError("Some query parameters are invalid.", zodFieldErrors(parsed.error.issues));
   return parsed.data;
 }
+
+/** Reads a urlencoded form body (a same-origin form post), as readJson reads JSON: bounded, then validated. */
+export async function readForm<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  lists: string[] = [],
+): Promise<z.infer<S>> {
+  const form = new URLSearchParams(await readBodyText(request));
+  const body: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) body[key] = lists.includes(key) ? form.getAll(key) : form.get(key);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new InputError("Some fields are invalid.", zodFieldErrors(parsed.error.issues));
+  return parsed.data;
+}

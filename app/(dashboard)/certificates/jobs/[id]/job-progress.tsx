@@ -1,13 +1,21 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
 import type { JobJson } from "@/app/api/v1/_lib/job-json";
+import { CancelJobForm } from "./cancel-job-form";
+import { jobEta } from "./job-eta";
+
+const ENDED = new Set(["done", "failed", "cancelled"]);
 
 /** Follows a bulk job by polling its API record; keeps going after the page is reopened. */
 export function JobProgress({ initial }: { initial: JobJson }) {
+  const router = useRouter();
   const [job, setJob] = useState(initial);
   const [error, setError] = useState<string | null>(null);
-  const finished = job.status === "done" || job.status === "failed" || job.status === "cancelled";
+  const [now, setNow] = useState(() => Date.now());
+  const refreshedAt = useRef(0);
+  const finished = ENDED.has(job.status);
 
   useEffect(() => {
     if (finished) return;
@@ -15,15 +23,23 @@ export function JobProgress({ initial }: { initial: JobJson }) {
       try {
         const response = await fetch(`/api/v1/jobs/${job.id}`, { cache: "no-store" });
         if (!response.ok) throw new Error((await response.json()).error?.message ?? response.statusText);
-        setJob(await response.json());
+        const next: JobJson = await response.json();
+        setJob(next);
+        setNow(Date.now());
         setError(null);
+        // The results table is rendered on the server: bring it along every few seconds, and at the end.
+        if (ENDED.has(next.status) || Date.now() - refreshedAt.current > 3000) {
+          refreshedAt.current = Date.now();
+          router.refresh();
+        }
       } catch (err) {
         setError(`Could not read the progress: ${(err as Error).message}`);
       }
     }, 700);
     return () => clearInterval(timer);
-  }, [job.id, finished]);
+  }, [job.id, finished, router]);
 
+  const eta = jobEta(job, now);
   return (
     <div className="stack">
       <progress
@@ -35,21 +51,19 @@ export function JobProgress({ initial }: { initial: JobJson }) {
       <p aria-live="polite" data-testid="job-status">
         <strong>{job.percent}%</strong> · {job.done} of {job.total} re-issued
         {job.failed ? `, ${job.failed} failed` : ""} · {job.status}
+        {eta ? ` · ${eta}` : ""}
       </p>
       {error ? <p className="notice warn">{error}</p> : null}
       {job.error ? <p className="notice error">{job.error}</p> : null}
-      {job.failures.length > 0 ? (
-        <div className="notice error">
-          <p>Some certificates could not be re-issued:</p>
-          <ul>
-            {job.failures.map((f) => (
-              <li key={f.certificateId}>
-                <a href={`/certificates/${f.certificateId}`}>{f.certificateId}</a>: {f.error}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {finished ? null : (
+        <CancelJobForm
+          jobId={job.id}
+          onCancelled={() => {
+            setJob((j) => ({ ...j, status: "cancelled" }));
+            router.refresh();
+          }}
+        />
+      )}
     </div>
   );
 }

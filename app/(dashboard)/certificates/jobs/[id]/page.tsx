@@ -3,10 +3,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { jobJson } from "@/app/api/v1/_lib/job-json";
 import { requireAdmin } from "@/lib/auth/current";
+import { jobBundleIds, listJobItems } from "@/lib/certificates/job-results";
 import { getJob } from "@/lib/certificates/jobs";
 import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { JobProgress } from "./job-progress";
+import { JobResults } from "./job-results";
 
 export const metadata: Metadata = { title: "Bulk re-issue" };
 
@@ -17,6 +19,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
     if (err instanceof NotFoundError) notFound();
     throw err;
   });
+  const [items, bundleIds] = await Promise.all([listJobItems(job.id), jobBundleIds(job.id)]);
   return (
     <>
       <div className="page-head">
@@ -31,6 +34,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
       <section className="panel">
         <JobProgress initial={jobJson(job)} />
       </section>
+      <JobResults jobId={job.id} jobStatus={job.status} items={items} total={job.total} bundles={bundleIds.length} />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { checkBundleAvailable, openBundle } from "@/lib/certificates/downloads";
 import { InputError } from "@/lib/errors";
 import { apiRoute } from "../../../_lib/handler";
 import { routeId } from "../../../_lib/params";
+import { zipResponse } from "../../../_lib/zip-response";
 
 const hostParam = z.uuid("host must be the id of a host.").optional();
 
@@ -17,16 +18,7 @@ export const GET = apiRoute<{ id: string }>(
       hostId: host.data,
       ip: await clientIp(),
     });
-    return new Response(new Uint8Array(zip), {
-      headers: {
-        "Content-Type": "application/zip",
-        "Content-Disposition": `attachment; filename="${fileName}"`,
-        "Content-Length": String(zip.length),
-        // no-transform: the zip is deflated already, and the server's gzip would only spend time
-        "Cache-Control": "no-store, no-transform",
-        "X-Content-Type-Options": "nosniff",
-      },
-    });
+    return zipResponse(zip, fileName);
   },
   { allowSession: true, permission: "download" },
 );
