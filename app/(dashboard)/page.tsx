@@ -3,7 +3,7 @@ import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostsNeedingNewBundle } from "@/lib/ca/rotation";
 import { countExpiring, listExpiring } from "@/lib/certificates/expiry";
-import { countReissueCandidates } from "@/lib/certificates/jobs";
+import { countReissueCandidatesByHolder } from "@/lib/certificates/jobs";
 import { formatDate, formatRelativeDays } from "@/lib/dates";
 import { getOverview } from "@/lib/overview";
 import { getSettings } from "@/lib/settings";
@@ -12,11 +12,11 @@ import { RenewalOverdue } from "./renewal-overdue";
 
 export default async function OverviewPage() {
   await requireAdmin();
-  const [o, counts, expiring, candidates, needsBundle, settings] = await Promise.all([
+  const [o, counts, expiring, reissueCounts, needsBundle, settings] = await Promise.all([
     getOverview(),
     countExpiring(),
     listExpiring(30, new Date(), 50),
-    countReissueCandidates({ scope: "expiring", days: 30 }),
+    countReissueCandidatesByHolder({ scope: "expiring", days: 30 }),
     hostsNeedingNewBundle(),
     getSettings(),
   ]);
@@ -148,11 +148,11 @@ export default async function OverviewPage() {
                 <Link href="/certificates?status=expiring&days=30">see all</Link>.
               </p>
             ) : null}
-            {candidates > 0 && o.ca ? (
+            {reissueCounts.hosts + reissueCounts.clients > 0 && o.ca ? (
               <BulkReissueForm
                 scope="expiring"
                 days={30}
-                count={candidates}
+                counts={reissueCounts}
                 label="Re-issue everything expiring or expired"
               />
             ) : null}

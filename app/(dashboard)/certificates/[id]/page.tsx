@@ -10,6 +10,7 @@ import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";
 import { keyLabel } from "@/lib/pki/key-types";
+import { shortSerial } from "@/lib/pki/serial";
 import { ReissueForm, RevokeForm } from "./lifecycle-forms";
 import { P12Download } from "./p12-download";
 
@@ -145,7 +146,13 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
               ? "dockerd does not check CRLs: a revoked client certificate still opens every daemon until it expires. Keep client lifetimes short, and rotate the CA when a client key leaks."
               : "Docker clients do not check CRLs either: replace the certificate on the host as well."}
           </p>
-          <RevokeForm id={cert.id} reasons={REVOCATION_REASONS.map(({ name, label }) => ({ name, label }))} />
+          <RevokeForm
+            id={cert.id}
+            commonName={cert.commonName}
+            serial={shortSerial(cert.serial)}
+            client={cert.kind === "client"}
+            reasons={REVOCATION_REASONS.map(({ name, label }) => ({ name, label }))}
+          />
         </section>
       ) : null}
       <section className="panel">
