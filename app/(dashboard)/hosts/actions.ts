@@ -7,6 +7,7 @@ import type { EnrollState } from "@/app/_components/enroll-form";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { enrollmentResult } from "@/app/_lib/enrollment-result";
+import { setFlash } from "@/app/_lib/flash";
 import { requireAdmin } from "@/lib/auth/current";
 import { issueHostCertificate } from "@/lib/certificates/certificates";
 import { issueSchema } from "@/lib/certificates/certificates.schema";
@@ -28,6 +29,7 @@ export async function createHostAction(_prev: FormState, formData: FormData): Pr
     return failure(err);
   }
   revalidatePath("/hosts");
+  await setFlash(`Host ${parsed.data.name} added.`);
   redirect(`/hosts/${id}`);
 }
 
@@ -50,12 +52,14 @@ export async function deleteHostAction(_prev: FormState, formData: FormData): Pr
   const actor = await requireAdmin();
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown host." };
+  let name: string;
   try {
-    await deleteHost(actor, id.data);
+    name = (await deleteHost(actor, id.data)).name;
   } catch (err) {
     return failure(err);
   }
   revalidatePath("/hosts");
+  await setFlash(`Host ${name} deleted. Its certificates stay on record.`);
   redirect("/hosts");
 }
 
