@@ -57,8 +57,10 @@ export async function importCaAction(_prev: FormState, formData: FormData): Prom
   } catch (err) {
     return failure(err);
   }
+  const message = ["Certificate authority imported.", ...warnings].join(" ");
+  await setFlash(message);
   revalidatePath("/", "layout");
-  return { ok: true, message: ["Certificate authority imported.", ...warnings].join(" ") };
+  return { ok: true, message };
 }
 
 export async function retireCaAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -117,5 +119,7 @@ export async function activateIntermediateAction(_prev: FormState, formData: For
     result.mode === "rotate"
       ? "The issuing CA is active and signs from now on; the previous CA stays trusted until you retire it."
       : "The issuing CA is active: leaves carry it in cert.pem, and ca.pem is the root.";
-  return { ok: true, message: [done, ...result.warnings].join(" ") };
+  const message = [done, ...result.warnings].join(" ");
+  await setFlash(message);
+  return { ok: true, message };
 }
