@@ -60,7 +60,9 @@ test("revoking lists the serial in a CRL signed by the CA, and the bundle is ref
   const serial = (await page.locator("dd.mono").first().textContent())?.trim() as string;
   await page.getByLabel("Reason").selectOption("keyCompromise");
   await page.getByRole("button", { name: "Revoke" }).click();
-  expect(await confirmDialog(page, "Revoke certificate")).toBe(`Revoke revoke-me, serial ${serial.slice(0, 12)}…?`);
+  expect(await confirmDialog(page, "Revoke certificate")).toBe(
+    `Revoke revoke-me's certificate, serial ${serial.slice(0, 12)}…?`,
+  );
   await expect(page.getByText(/on .* UTC, Key compromise/)).toBeVisible();
 
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-crl-"));

@@ -52,7 +52,7 @@ export async function revokeCertificate(
   id: string,
   reason: RevocationReason,
   client?: Tx,
-): Promise<{ alsoRevoked: number; serial: string; commonName: string }> {
+): Promise<{ alsoRevoked: number; serial: string }> {
   const run = async (tx: Tx) => {
     const cert = await tx.certificate.findUnique({
       where: { id },
@@ -81,7 +81,7 @@ export async function revokeCertificate(
       });
     }
     for (const caId of new Set([cert, ...sameKey].map((c) => c.caId))) await regenerateCrl(tx, caId, revokedAt);
-    return { alsoRevoked: sameKey.length, serial: cert.serial, commonName: cert.commonName };
+    return { alsoRevoked: sameKey.length, serial: cert.serial };
   };
   return client ? run(client) : db.$transaction(run);
 }

@@ -34,7 +34,7 @@ export async function revokeCertificateAction(_prev: FormState, formData: FormDa
     alsoRevoked > 0
       ? ` ${alsoRevoked} other certificate${alsoRevoked === 1 ? "" : "s"} with the same key ${alsoRevoked === 1 ? "was" : "were"} revoked too.`
       : "";
-  const message = `Certificate ${shortSerial(revoked.serial)} (${revoked.commonName}) revoked and the CRL re-signed.${others}`;
+  const message = `Certificate ${shortSerial(revoked.serial)} revoked and the CRL re-signed.${others}`;
   // The revoke form leaves the page with the certificate's status: the notice outlives it.
   await setFlash(message);
   revalidatePath("/", "layout");

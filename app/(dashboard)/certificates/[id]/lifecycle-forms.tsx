@@ -9,13 +9,13 @@ import { reissueCertificateAction, revokeCertificateAction } from "../actions";
 
 export function RevokeForm({
   id,
-  commonName,
+  holderName,
   serial,
   client,
   reasons,
 }: {
   id: string;
-  commonName: string;
+  holderName: string;
   serial: string;
   client: boolean;
   reasons: { name: string; label: string }[];
@@ -39,7 +39,7 @@ export function RevokeForm({
           form={formId}
           className="danger"
           label="Revoke"
-          title={`Revoke ${commonName}, serial ${serial}?`}
+          title={`Revoke ${holderName}'s certificate, serial ${serial}?`}
           confirmLabel="Revoke certificate"
           danger
         >

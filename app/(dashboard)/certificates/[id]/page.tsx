@@ -8,6 +8,8 @@ import { requireAdmin } from "@/lib/auth/current";
 import { getCertificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
+import { getClient } from "@/lib/inventory/clients";
+import { getHost } from "@/lib/inventory/hosts";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";
 import { keyLabel } from "@/lib/pki/key-types";
 import { shortSerial } from "@/lib/pki/serial";
@@ -23,6 +25,13 @@ async function load(id: string) {
     if (err instanceof NotFoundError) notFound();
     throw err;
   }
+}
+
+/** Who the certificate belongs to, as the inventory names it (a server certificate's CN is a DNS name). */
+async function holderName(cert: { hostId: string | null; clientId: string | null; commonName: string }) {
+  if (cert.hostId) return (await getHost(cert.hostId)).name;
+  if (cert.clientId) return (await getClient(cert.clientId)).name;
+  return cert.commonName;
 }
 
 export default async function CertificatePage({ params }: { params: Promise<{ id: string }> }) {
@@ -148,7 +157,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
           </p>
           <RevokeForm
             id={cert.id}
-            commonName={cert.commonName}
+            holderName={await holderName(cert)}
             serial={shortSerial(cert.serial)}
             client={cert.kind === "client"}
             reasons={REVOCATION_REASONS.map(({ name, label }) => ({ name, label }))}
