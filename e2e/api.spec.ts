@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type APIRequestContext, type APIResponse, expect, type Page, test } from "@playwright/test";
 import { unzip, type ZipEntry } from "../lib/test-support/zip";
+import { confirmDialog } from "./helpers-dialog";
 
 // The JSON API as automation sees it: a bearer token made in Settings, no session cookie. The
 // "api" project runs this file after the dashboard specs, so a CA normally exists already.
@@ -194,8 +195,8 @@ test("a token revoked in Settings gets 401", async ({ page, playwright, baseURL 
 
   await page.goto("/settings");
   const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name, exact: true }) });
-  page.once("dialog", (d) => d.accept());
   await row.getByRole("button", { name: "Revoke" }).click();
+  await confirmDialog(page, "Revoke");
   await expect(row.getByText("revoked", { exact: true })).toBeVisible();
 
   const { message } = await expectError(await doomed.get("/api/v1/clients"), 401);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { judgeBundles, skipWithoutDocker } from "../lib/test-support/docker-judge";
 import { extract } from "../lib/test-support/zip";
+import { confirmDialog } from "./helpers-dialog";
 
 // Runs after issuing.spec.ts: a CA, the hosts local-systemd and local-json, and the client
 // e2e-laptop exist. Revocation and the CRL, re-issue after an inventory change, CA rotation with
@@ -57,9 +58,11 @@ test("revoking lists the serial in a CRL signed by the CA, and the bundle is ref
   const certId = await currentCertId(page, "hosts", hostId);
   await page.goto(`/certificates/${certId}`);
   const serial = (await page.locator("dd.mono").first().textContent())?.trim() as string;
-  page.once("dialog", (d) => d.accept());
   await page.getByLabel("Reason").selectOption("keyCompromise");
   await page.getByRole("button", { name: "Revoke" }).click();
+  expect(await confirmDialog(page, "Revoke certificate")).toBe(
+    `Revoke revoke-me's certificate, serial ${serial.slice(0, 12)}…?`,
+  );
   await expect(page.getByText(/on .* UTC, Key compromise/)).toBeVisible();
 
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-crl-"));
@@ -113,6 +116,7 @@ test("CA rotation: during the overlap, each side trusts both CAs", async ({ page
   test.setTimeout(240_000);
   await page.goto("/ca");
   await page.getByRole("button", { name: "Create the successor CA" }).click();
+  await confirmDialog(page, "Create the successor CA", "rotate");
   await expect(page.getByRole("heading", { name: "Rotation in progress" })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("rotation-step-1")).toContainText("to do");
   await expect(page.getByTestId("rotation-trust-left")).toContainText("have not received a bundle with both CAs yet");
@@ -161,6 +165,9 @@ test("bulk re-issue under the new CA shows its progress to 100%, then the old CA
   test.setTimeout(180_000);
   await page.goto("/ca");
   await page.getByRole("button", { name: /Re-issue everything under the new CA/ }).click();
+  expect(await confirmDialog(page, /^Re-issue \d+$/)).toMatch(
+    /^Re-issue \d+ certificates?: .*\. The old ones stay valid until they expire\.$/,
+  );
   await expect(page).toHaveURL(/\/certificates\/jobs\//);
   await expect(page.getByTestId("job-status")).toContainText("100%", { timeout: 120_000 });
   await expect(page.getByTestId("job-status")).toContainText("done");
@@ -169,14 +176,11 @@ test("bulk re-issue under the new CA shows its progress to 100%, then the old CA
   await expect(page.getByTestId("rotation-step-2")).toContainText(
     "have a new certificate whose bundle they have not received",
   );
-  let confirmation = "";
-  page.once("dialog", (d) => {
-    confirmation = d.message();
-    void d.accept();
-  });
   await page.getByRole("button", { name: "Retire the previous CA" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Bundles will stop carrying it");
+  expect(await confirmDialog(page, "Retire CA")).toMatch(/^Retire .*\?$/);
   await expect(page.getByRole("heading", { name: "Retired CAs" })).toBeVisible();
-  expect(confirmation).toMatch(/^Retire .*\? Bundles will stop carrying it\./);
+  await expect(page.getByRole("status").filter({ hasText: "is retired: bundles no longer carry it." })).toBeVisible();
   const caPem = await (await page.request.get("/api/v1/ca.pem")).text();
   expect(caPem.match(/BEGIN CERTIFICATE/g)?.length).toBe(1);
 
@@ -233,6 +237,7 @@ test("a bulk re-issue of 200 certificates: the progress bar moves and reaches 10
   // The job re-issues with RSA-2048 keys, slow enough (~0.1 s each, two at a time) to watch the bar.
   expect((await api.patch("/api/v1/settings", { data: { leafKeyType: "rsa", leafKeySize: 2048 } })).status()).toBe(200);
   await page.getByRole("button", { name: /Re-issue everything expiring or expired \(\d+\)/ }).click();
+  expect(await confirmDialog(page, /^Re-issue \d+$/)).toMatch(/^Re-issue \d+ certificates: /);
   await expect(page).toHaveURL(/\/certificates\/jobs\//);
   const seen = new Set<string>();
   const status = page.getByTestId("job-status");

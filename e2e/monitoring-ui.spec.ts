@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 import { makeTestPki } from "../lib/test-support/bundle-pki";
 import { freePort } from "../lib/test-support/docker-sandbox";
 import { startWebhookReceiver, type WebhookReceiver } from "../lib/test-support/webhook-receiver";
+import { confirmDialog } from "./helpers-dialog";
 
 // The monitoring pages: alert channels on the settings page (added with the form, "Send a test",
 // refusals next to their fields), the alert and probe settings, and a host's "Check now" with its
@@ -55,8 +56,8 @@ test("an alert channel is added with the form and answers a test", async ({ page
 
   await row.getByRole("button", { name: "Turn off" }).click();
   await expect(row).toContainText("off");
-  page.once("dialog", (d) => d.accept());
   await row.getByRole("button", { name: "Delete" }).click();
+  expect(await confirmDialog(page, "Delete")).toBe(`Delete the alert channel ${CHANNEL}?`);
   await expect(page.getByTestId(`alert-channel-${CHANNEL}`)).toHaveCount(0);
 });
 

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, sign } from "node:crypto";
 import { expect, type Page, test } from "@playwright/test";
 import { unzip } from "../lib/test-support/zip";
 import { AUTH_FILE } from "./helpers";
+import { confirmDialog } from "./helpers-dialog";
 
 // The renewal pages: the settings group, the host and client Renewal panels with their one-time
 // enrollment command, an agent's report as the host page shows it, the date a revoked client stops
@@ -244,8 +245,8 @@ test("a client: the command runs without sudo, and once revoked the page says wh
   await expect(page.getByTestId("revoked-until")).toHaveCount(0);
   const clientUrl = page.url();
   await page.locator("table a[href^='/certificates/']").first().click();
-  page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Revoke" }).click();
+  await confirmDialog(page, "Revoke certificate");
   await expect(page.getByText(/ on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC, /)).toBeVisible();
 
   await page.goto(clientUrl);

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { FlashNotice } from "@/app/_components/flash-notice";
 import { requireAdmin } from "@/lib/auth/current";
 import { masterKeyProblem } from "@/lib/startup";
 import { logoutAction } from "./actions";
@@ -31,6 +32,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             {keyProblem}
           </p>
         ) : null}
+        <FlashNotice />
         {children}
       </main>
     </div>

@@ -4,7 +4,7 @@ import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostsNeedingNewBundle } from "@/lib/ca/rotation";
 import { countExpiring, listExpiring } from "@/lib/certificates/expiry";
-import { countReissueCandidates } from "@/lib/certificates/jobs";
+import { countReissueCandidatesByHolder } from "@/lib/certificates/jobs";
 import { formatDate, formatRelativeTime } from "@/lib/dates";
 import { getOverview } from "@/lib/overview";
 import { getSettings } from "@/lib/settings";
@@ -18,11 +18,11 @@ export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   await requireAdmin();
-  const [o, counts, expiring, candidates, needsBundle, settings] = await Promise.all([
+  const [o, counts, expiring, reissueCounts, needsBundle, settings] = await Promise.all([
     getOverview(),
     countExpiring(),
     listExpiring(30, new Date(), 50),
-    countReissueCandidates({ scope: "expiring", days: 30 }),
+    countReissueCandidatesByHolder({ scope: "expiring", days: 30 }),
     hostsNeedingNewBundle(),
     getSettings(),
   ]);
@@ -157,11 +157,11 @@ export default async function OverviewPage() {
                 <Link href="/certificates?status=expiring&days=30">see all</Link>.
               </p>
             ) : null}
-            {candidates > 0 && o.ca ? (
+            {reissueCounts.hosts + reissueCounts.clients > 0 && o.ca ? (
               <BulkReissueForm
                 scope="expiring"
                 days={30}
-                count={candidates}
+                counts={reissueCounts}
                 label="Re-issue everything expiring or expired"
               />
             ) : null}

@@ -1,11 +1,12 @@
 "use client";
 
 import { type ReactNode, useId, useRef, useState } from "react";
+import { useFormStatus } from "react-dom";
 
 /**
- * A button that asks before it submits `<form id={form}>`: an accessible modal dialog naming what
- * will happen. Cancel (or Escape) closes it and focus returns to the button; with `typed`, the
- * confirm button stays aria-disabled until exactly that text has been typed.
+ * A button that asks first: it opens a modal dialog naming what will happen, and only its confirm
+ * button submits `<form id={form}>`. With `typed`, confirming waits until that exact text is typed.
+ * The buttons are aria-disabled rather than disabled so focus never drops to the page.
  */
 export function ConfirmButton({
   label,
@@ -16,7 +17,7 @@ export function ConfirmButton({
   danger = false,
   typed,
   form,
-  disabled,
+  disabled = false,
 }: {
   label: ReactNode;
   className?: string;
@@ -28,54 +29,94 @@ export function ConfirmButton({
   form: string;
   disabled?: boolean;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const opener = useRef<HTMLButtonElement>(null);
-  const [text, setText] = useState("");
   const id = useId();
-  const ready = !typed || text === typed;
-  const close = () => {
-    dialog.current?.close();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const [text, setText] = useState("");
+  const [tried, setTried] = useState(false);
+  // Pending only when this button sits inside the form it submits.
+  const { pending } = useFormStatus();
+  const blocked = disabled || pending;
+  const ready = typed === undefined || text.trim() === typed;
+  const showError = tried && !ready;
+
+  function open() {
+    if (blocked || !dialog.current) return;
     setText("");
-  };
-  const confirm = () => {
-    if (!ready) return;
+    setTried(false);
+    dialog.current.showModal();
+    (typed === undefined ? cancel : input).current?.focus();
+  }
+
+  function confirm() {
+    if (!ready) {
+      setTried(true);
+      input.current?.focus();
+      return;
+    }
+    dialog.current?.close();
     const target = document.getElementById(form);
-    close();
     if (target instanceof HTMLFormElement) target.requestSubmit();
-  };
+  }
+
   return (
     <>
       <button
-        ref={opener}
+        ref={trigger}
         type="button"
         className={className}
-        disabled={disabled}
-        onClick={() => dialog.current?.showModal()}
+        onClick={open}
+        aria-haspopup="dialog"
+        aria-disabled={blocked || undefined}
+        aria-busy={pending || undefined}
       >
-        {label}
+        {pending ? "Working…" : label}
       </button>
       <dialog
         ref={dialog}
         className="confirm-dialog"
         aria-labelledby={`${id}-title`}
         aria-describedby={`${id}-body`}
-        onClose={() => {
-          setText("");
-          opener.current?.focus();
-        }}
+        // Escape and Cancel both end here: focus goes back to the button that opened the dialog.
+        onClose={() => trigger.current?.focus()}
       >
         <h2 id={`${id}-title`}>{title}</h2>
-        <div id={`${id}-body`}>{children}</div>
-        {typed ? (
-          <label className="field">
-            <span>
+        <div id={`${id}-body`} className="confirm-body">
+          {children}
+        </div>
+        {typed !== undefined ? (
+          <div className="field">
+            <label htmlFor={`${id}-typed`}>
               Type <strong className="mono">{typed}</strong> to confirm
-            </span>
-            <input type="text" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
-          </label>
+            </label>
+            <input
+              ref={input}
+              id={`${id}-typed`}
+              value={text}
+              autoComplete="off"
+              spellCheck={false}
+              aria-invalid={showError || undefined}
+              aria-describedby={showError ? `${id}-typed-error` : undefined}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => {
+                // Enter would otherwise submit the surrounding form without the check.
+                if (e.key === "Enter") {
+                  e.preventDefault();
+                  confirm();
+                }
+              }}
+            />
+            {showError ? (
+              <p id={`${id}-typed-error`} className="field-error">
+                Type {typed} exactly to confirm.
+              </p>
+            ) : null}
+          </div>
         ) : null}
-        <div className="row" style={{ justifyContent: "flex-end", marginTop: 14 }}>
-          <button type="button" className="secondary" onClick={close}>
+        <div className="row confirm-actions">
+          <button ref={cancel} type="button" className="secondary" onClick={() => dialog.current?.close()}>
             Cancel
           </button>
           <button type="button" className={danger ? "danger" : undefined} aria-disabled={!ready} onClick={confirm}>

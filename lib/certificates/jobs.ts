@@ -3,6 +3,7 @@ import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
 import type { ReissueScope } from "@/lib/certificates/jobs.schema";
 import { reissueCertificate } from "@/lib/certificates/reissue";
+import type { ReissueCounts } from "@/lib/certificates/reissue-summary";
 import { db } from "@/lib/db";
 import { ConflictError, describeError, NotFoundError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -33,6 +34,19 @@ function selectionWhere(selection: ReissueScope, now: Date): Prisma.CertificateW
 /** Counts what a bulk re-issue would take, for the button that starts it. */
 export async function countReissueCandidates(selection: ReissueScope, now = new Date()): Promise<number> {
   return db.certificate.count({ where: selectionWhere(selection, now) });
+}
+
+/** The same selection split by holder, for the sentence that confirms a bulk re-issue. */
+export async function countReissueCandidatesByHolder(
+  selection: ReissueScope,
+  now = new Date(),
+): Promise<ReissueCounts> {
+  const where = selectionWhere(selection, now);
+  const [hosts, clients] = await Promise.all([
+    db.certificate.count({ where: { AND: [where, { hostId: { not: null } }] } }),
+    db.certificate.count({ where: { AND: [where, { clientId: { not: null } }] } }),
+  ]);
+  return { hosts, clients };
 }
 
 /**

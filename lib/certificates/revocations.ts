@@ -86,13 +86,13 @@ export async function revokeCertificate(
   id: string,
   reason: RevocationReason,
   client?: Tx,
-): Promise<{ alsoRevoked: number }> {
+): Promise<{ alsoRevoked: number; serial: string }> {
   authorize(actor, "revoke");
   const run = async (tx: Tx) => {
     const revokedAt = new Date();
     const { cert, sameKey } = await markRevoked(tx, actor, id, reason, revokedAt);
     for (const caId of new Set([cert, ...sameKey].map((c) => c.caId))) await regenerateCrl(tx, caId, revokedAt);
-    return { alsoRevoked: sameKey.length };
+    return { alsoRevoked: sameKey.length, serial: cert.serial };
   };
   return client ? run(client) : db.$transaction(run);
 }

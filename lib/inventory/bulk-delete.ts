@@ -18,7 +18,7 @@ export interface BulkDeletion {
 async function deleteEach(
   ids: string[],
   names: Map<string, string>,
-  remove: (id: string) => Promise<void>,
+  remove: (id: string) => Promise<unknown>,
 ): Promise<BulkDeletion> {
   const result: BulkDeletion = { deleted: [], refused: [] };
   for (const id of ids) {

@@ -120,12 +120,14 @@ export async function updateClient(actor: Principal, id: string, patch: ClientPa
 }
 
 /** Certificates outlive their client record: they stay on record, and in the CRL when revoked. */
-export async function deleteClient(actor: Principal, id: string): Promise<void> {
+/** Deletes the client; its certificates stay on record. Returns its name for the notice. */
+export async function deleteClient(actor: Principal, id: string): Promise<{ name: string }> {
   authorize(actor, "inventory");
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const row = await tx.client.findUnique({ where: { id }, select: { name: true } });
     if (!row) throw new NotFoundError("That client does not exist.");
     await tx.client.delete({ where: { id } });
     await recordAudit(tx, { actor, action: "client.delete", target: row.name, detail: { id } });
+    return { name: row.name };
   });
 }

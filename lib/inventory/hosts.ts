@@ -157,13 +157,15 @@ export async function updateHost(actor: Principal, id: string, patch: HostPatch)
 }
 
 /** Certificates outlive their host: they stay on record, in the CRL when revoked, and valid until they expire or are revoked. */
-export async function deleteHost(actor: Principal, id: string): Promise<void> {
+/** Deletes the host; its certificates stay on record. Returns its name for the notice. */
+export async function deleteHost(actor: Principal, id: string): Promise<{ name: string }> {
   authorize(actor, "inventory");
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const row = await tx.host.findUnique({ where: { id }, select: { name: true } });
     if (!row) throw new NotFoundError("That host does not exist.");
     await tx.host.delete({ where: { id } });
     await recordAudit(tx, { actor, action: "host.delete", target: row.name, detail: { id } });
+    return { name: row.name };
   });
 }
 

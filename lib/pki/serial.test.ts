@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { randomSerialHex } from "@/lib/pki/serial";
+import { randomSerialHex, shortSerial } from "@/lib/pki/serial";
 
 test("10,000 serials: 16 bytes, first byte 0x01-0x7f (positive, minimal DER), all different", () => {
   const seen = new Set<string>();
@@ -12,4 +12,9 @@ test("10,000 serials: 16 bytes, first byte 0x01-0x7f (positive, minimal DER), al
     seen.add(serial);
   }
   assert.equal(seen.size, 10_000);
+});
+
+test("a short serial keeps the first 12 digits and marks the cut", () => {
+  assert.equal(shortSerial("4eaf12c09b1d2e3f4a5b6c7d8e9f0a1b"), "4eaf12c09b1d…");
+  assert.equal(shortSerial("4eaf12"), "4eaf12");
 });

@@ -13,3 +13,8 @@ export function randomSerialHex(): string {
     if (bytes[0] !== 0) return bytes.toString("hex");
   }
 }
+
+/** The start of a serial, enough to tell certificates apart in a sentence ("4eaf12c09b1d…"). */
+export function shortSerial(serial: string): string {
+  return serial.length > 12 ? `${serial.slice(0, 12)}…` : serial;
+}

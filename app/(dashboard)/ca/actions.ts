@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
+import { setFlash } from "@/app/_lib/flash";
 import { requireAdmin } from "@/lib/auth/current";
 import {
   caCreateSchema,
@@ -26,19 +27,20 @@ export async function createCaAction(_prev: FormState, formData: FormData): Prom
     days: formData.get("days") ?? undefined,
   });
   if (!parsed.ok) return parsed.state;
+  let ca: { commonName: string };
   try {
-    await createCertificateAuthority(actor, parsed.data, mode);
+    ca = await createCertificateAuthority(actor, parsed.data, mode);
   } catch (err) {
     return failure(err);
   }
+  const message =
+    mode === "rotate"
+      ? `New CA ${ca.commonName} created. Bundles now carry both CAs; re-issue everything under the new one, then retire the old.`
+      : "Certificate authority created.";
+  // The form gives way to the rotation steps (or the CA's facts): the notice outlives it.
+  await setFlash(message);
   revalidatePath("/", "layout");
-  return {
-    ok: true,
-    message:
-      mode === "rotate"
-        ? "New CA created. Bundles now carry both CAs; re-issue everything under the new one, then retire the old."
-        : "Certificate authority created.",
-  };
+  return { ok: true, message };
 }
 
 export async function importCaAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -55,26 +57,31 @@ export async function importCaAction(_prev: FormState, formData: FormData): Prom
   } catch (err) {
     return failure(err);
   }
+  const message = ["Certificate authority imported.", ...warnings].join(" ");
+  await setFlash(message);
   revalidatePath("/", "layout");
-  return { ok: true, message: ["Certificate authority imported.", ...warnings].join(" ") };
+  return { ok: true, message };
 }
 
 export async function retireCaAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const actor = await requireAdmin();
   const id = z.uuid().safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown certificate authority." };
-  let hostsStillTrusting: number;
+  let retired: Awaited<ReturnType<typeof retireCertificateAuthority>>;
   try {
-    ({ hostsStillTrusting } = await retireCertificateAuthority(actor, id.data));
+    retired = await retireCertificateAuthority(actor, id.data);
   } catch (err) {
     return failure(err);
   }
-  revalidatePath("/", "layout");
+  const { hostsStillTrusting } = retired;
   const left =
     hostsStillTrusting > 0
       ? ` ${hostsStillTrusting} host${hostsStillTrusting === 1 ? "" : "s"} still trust it until they get a new bundle: see Hosts.`
       : "";
-  return { ok: true, message: `The previous CA is retired: bundles no longer carry it.${left}` };
+  const message = `${retired.commonName} is retired: bundles no longer carry it.${left}`;
+  await setFlash(message);
+  revalidatePath("/", "layout");
+  return { ok: true, message };
 }
 
 export async function requestIntermediateAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -112,5 +119,7 @@ export async function activateIntermediateAction(_prev: FormState, formData: For
     result.mode === "rotate"
       ? "The issuing CA is active and signs from now on; the previous CA stays trusted until you retire it."
       : "The issuing CA is active: leaves carry it in cert.pem, and ca.pem is the root.";
-  return { ok: true, message: [done, ...result.warnings].join(" ") };
+  const message = [done, ...result.warnings].join(" ");
+  await setFlash(message);
+  return { ok: true, message };
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useId } from "react";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { CaKeySelect } from "@/app/_components/key-type-select";
@@ -8,13 +9,15 @@ import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
 import { useFormMemory } from "@/app/_components/use-form-memory";
 import { createCaAction } from "./actions";
+import { RotationFacts } from "./rotation-facts";
 
 export function CreateCaForm({ rotate = false }: { rotate?: boolean }) {
   const [state, action] = useActionState<FormState, FormData>(createCaAction, {});
   const memory = useFormMemory(state);
   const err = state.fieldErrors ?? {};
+  const formId = useId();
   return (
-    <form key={memory.key} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
+    <form key={memory.key} id={formId} action={action} onSubmit={memory.onSubmit} className="stack" noValidate>
       {rotate ? <input type="hidden" name="mode" value="rotate" /> : <h2>Create a new CA</h2>}
       <FormMessage state={state} />
       <TextField
@@ -52,7 +55,19 @@ export function CreateCaForm({ rotate = false }: { rotate?: boolean }) {
         />
       </div>
       <div>
-        <SubmitButton pendingText="Generating key…">{rotate ? "Create the successor CA" : "Create CA"}</SubmitButton>
+        {rotate ? (
+          <ConfirmButton
+            form={formId}
+            label="Create the successor CA"
+            title="Start a CA rotation?"
+            confirmLabel="Create the successor CA"
+            typed="rotate"
+          >
+            <RotationFacts />
+          </ConfirmButton>
+        ) : (
+          <SubmitButton pendingText="Generating key…">Create CA</SubmitButton>
+        )}
       </div>
     </form>
   );

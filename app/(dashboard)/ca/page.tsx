@@ -4,6 +4,7 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { requireAdmin } from "@/lib/auth/current";
 import { getCaOverview } from "@/lib/ca/cas";
 import { getPendingIntermediate } from "@/lib/ca/intermediate";
+import { countReissueCandidatesByHolder } from "@/lib/certificates/jobs";
 import { formatDateTime, formatRelativeTime } from "@/lib/dates";
 import { CaFacts } from "./ca-facts";
 import { CreateCaForm } from "./create-ca-form";
@@ -15,10 +16,12 @@ export const metadata: Metadata = { title: "Certificate authority" };
 
 export default async function CaPage() {
   await requireAdmin();
-  const [{ active, previous, rotation, retired, bundleCaPem, activeWarnings }, pending] = await Promise.all([
-    getCaOverview(),
-    getPendingIntermediate(),
-  ]);
+  const [{ active, previous, rotation, retired, bundleCaPem, activeWarnings }, pending, reissueCounts] =
+    await Promise.all([
+      getCaOverview(),
+      getPendingIntermediate(),
+      countReissueCandidatesByHolder({ scope: "previous-ca" }),
+    ]);
   if (!active) {
     return (
       <>
@@ -104,7 +107,7 @@ export default async function CaPage() {
       </section>
 
       {previous && rotation ? (
-        <RotationSteps active={active} previous={previous} progress={rotation} />
+        <RotationSteps active={active} previous={previous} progress={rotation} reissueCounts={reissueCounts} />
       ) : (
         <section className="panel" aria-labelledby="rotate-h">
           <h2 id="rotate-h">Rotate</h2>

@@ -3,6 +3,7 @@ import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { RowAction } from "@/app/_components/row-action";
 import type { CaInfo } from "@/lib/ca/cas";
 import type { RotationProgress } from "@/lib/ca/rotation";
+import type { ReissueCounts } from "@/lib/certificates/reissue-summary";
 import { retireCaAction } from "./actions";
 import { CaFacts } from "./ca-facts";
 
@@ -42,10 +43,13 @@ export function RotationSteps({
   active,
   previous,
   progress,
+  reissueCounts,
 }: {
   active: NonNullable<CaInfo>;
   previous: NonNullable<CaInfo>;
   progress: RotationProgress;
+  /** What the bulk re-issue in step 2 would take, by holder. */
+  reissueCounts: ReissueCounts;
 }) {
   const { trust, reissue, install, trustingPrevious } = progress;
   const trustDone = trust.hosts + trust.clients === 0;
@@ -86,11 +90,7 @@ export function RotationSteps({
               : ""}
           </p>
           {reissue.certificates > 0 ? (
-            <BulkReissueForm
-              scope="previous-ca"
-              count={reissue.certificates}
-              label="Re-issue everything under the new CA"
-            />
+            <BulkReissueForm scope="previous-ca" counts={reissueCounts} label="Re-issue everything under the new CA" />
           ) : null}
         </Step>
         <Step n={3} title="Retire the previous CA" done={false}>
@@ -105,7 +105,9 @@ export function RotationSteps({
               action={retireCaAction}
               id={previous.id}
               label="Retire the previous CA"
-              confirm={`Retire ${previous.commonName}? Bundles will stop carrying it.${retireNote}`}
+              confirm={`Retire ${previous.commonName}?`}
+              confirmLabel="Retire CA"
+              details={<p>Bundles will stop carrying it, and it cannot be made active again.{retireNote}</p>}
             />
           )}
         </Step>

@@ -6,12 +6,14 @@ import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { bulkResult, countOf } from "@/app/_lib/bulk-result";
+import { setFlash } from "@/app/_lib/flash";
 import { requireAdmin } from "@/lib/auth/current";
 import { type ReissueScope, startReissueJob } from "@/lib/certificates/jobs";
 import { reissueCertificate } from "@/lib/certificates/reissue";
 import { revokeCertificate, revokeCertificates } from "@/lib/certificates/revocations";
 import { revocationReasonSchema } from "@/lib/certificates/revocations.schema";
 import { selectedIdsSchema } from "@/lib/list-query.schema";
+import { shortSerial } from "@/lib/pki/serial";
 import { daysSchema } from "@/lib/validation";
 
 const idSchema = z.uuid("Unknown certificate.");
@@ -23,18 +25,22 @@ export async function revokeCertificateAction(_prev: FormState, formData: FormDa
     reason: formData.get("reason") || undefined,
   });
   if (!parsed.ok) return parsed.state;
-  let alsoRevoked: number;
+  let revoked: Awaited<ReturnType<typeof revokeCertificate>>;
   try {
-    ({ alsoRevoked } = await revokeCertificate(actor, parsed.data.id, parsed.data.reason));
+    revoked = await revokeCertificate(actor, parsed.data.id, parsed.data.reason);
   } catch (err) {
     return failure(err);
   }
-  revalidatePath("/", "layout");
+  const { alsoRevoked } = revoked;
   const others =
     alsoRevoked > 0
       ? ` ${alsoRevoked} other certificate${alsoRevoked === 1 ? "" : "s"} with the same key ${alsoRevoked === 1 ? "was" : "were"} revoked too.`
       : "";
-  return { ok: true, message: `Certificate revoked and the CRL re-signed.${others}` };
+  const message = `Certificate ${shortSerial(revoked.serial)} revoked and the CRL re-signed.${others}`;
+  // The revoke form leaves the page with the certificate's status: the notice outlives it.
+  await setFlash(message);
+  revalidatePath("/", "layout");
+  return { ok: true, message };
 }
 
 export async function reissueCertificateAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -48,6 +54,11 @@ export async function reissueCertificateAction(_prev: FormState, formData: FormD
     return failure(err);
   }
   revalidatePath("/", "layout");
+  await setFlash(
+    formData.get("revokeOld") === "on"
+      ? "Certificate re-issued with a new key; the old one is revoked."
+      : "Certificate re-issued with a new key. Install its bundle where the old one was.",
+  );
   redirect(`/certificates/${newId}`);
 }
 
@@ -57,13 +68,15 @@ export async function startBulkReissueAction(_prev: FormState, formData: FormDat
   const days = daysSchema.safeParse(formData.get("days") ?? 30);
   if (!days.success)
     return { fieldErrors: { days: [days.error.issues[0].message] }, message: "Check the number of days." };
-  let jobId: string;
+  let job: { id: string; total: number };
   try {
     const selection: ReissueScope = scope === "expiring" ? { scope, days: days.data } : { scope };
-    jobId = (await startReissueJob(actor, selection, formData.get("revokeOld") === "on")).id;
+    job = await startReissueJob(actor, selection, formData.get("revokeOld") === "on");
   } catch (err) {
     return failure(err);
   }
+  await setFlash(`Re-issue of ${job.total} certificate${job.total === 1 ? "" : "s"} started.`);
+  const jobId = job.id;
   redirect(`/certificates/jobs/${jobId}`);
 }
 

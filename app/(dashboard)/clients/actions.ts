@@ -8,6 +8,7 @@ import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { bulkResult, countOf } from "@/app/_lib/bulk-result";
 import { enrollmentResult } from "@/app/_lib/enrollment-result";
+import { setFlash } from "@/app/_lib/flash";
 import { requireAdmin } from "@/lib/auth/current";
 import { issueClientCertificate } from "@/lib/certificates/certificates";
 import { issueSchema } from "@/lib/certificates/certificates.schema";
@@ -39,6 +40,7 @@ export async function createClientAction(_prev: FormState, formData: FormData): 
     return failure(err);
   }
   revalidatePath("/clients");
+  await setFlash(`Client ${parsed.data.name} added.`);
   redirect(`/clients/${id}`);
 }
 
@@ -61,12 +63,14 @@ export async function deleteClientAction(_prev: FormState, formData: FormData): 
   const actor = await requireAdmin();
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown client." };
+  let name: string;
   try {
-    await deleteClient(actor, id.data);
+    name = (await deleteClient(actor, id.data)).name;
   } catch (err) {
     return failure(err);
   }
   revalidatePath("/clients");
+  await setFlash(`Client ${name} deleted. Its certificates stay on record.`);
   redirect("/clients");
 }
 

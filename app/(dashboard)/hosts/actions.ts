@@ -8,6 +8,7 @@ import type { FormState } from "@/app/_components/form-state";
 import { failure, parseForm } from "@/app/_lib/action-result";
 import { bulkResult, countOf } from "@/app/_lib/bulk-result";
 import { enrollmentResult } from "@/app/_lib/enrollment-result";
+import { setFlash } from "@/app/_lib/flash";
 import { requireAdmin } from "@/lib/auth/current";
 import { issueHostCertificate } from "@/lib/certificates/certificates";
 import { issueSchema } from "@/lib/certificates/certificates.schema";
@@ -31,6 +32,7 @@ export async function createHostAction(_prev: FormState, formData: FormData): Pr
     return failure(err);
   }
   revalidatePath("/hosts");
+  await setFlash(`Host ${parsed.data.name} added.`);
   redirect(`/hosts/${id}`);
 }
 
@@ -53,12 +55,14 @@ export async function deleteHostAction(_prev: FormState, formData: FormData): Pr
   const actor = await requireAdmin();
   const id = idSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "Unknown host." };
+  let name: string;
   try {
-    await deleteHost(actor, id.data);
+    name = (await deleteHost(actor, id.data)).name;
   } catch (err) {
     return failure(err);
   }
   revalidatePath("/hosts");
+  await setFlash(`Host ${name} deleted. Its certificates stay on record.`);
   redirect("/hosts");
 }
 

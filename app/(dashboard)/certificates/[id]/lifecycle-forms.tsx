@@ -1,21 +1,29 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useId } from "react";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { FormMessage } from "@/app/_components/form-message";
 import type { FormState } from "@/app/_components/form-state";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { reissueCertificateAction, revokeCertificateAction } from "../actions";
 
-export function RevokeForm({ id, reasons }: { id: string; reasons: { name: string; label: string }[] }) {
+export function RevokeForm({
+  id,
+  holderName,
+  serial,
+  client,
+  reasons,
+}: {
+  id: string;
+  holderName: string;
+  serial: string;
+  client: boolean;
+  reasons: { name: string; label: string }[];
+}) {
   const [state, action] = useActionState<FormState, FormData>(revokeCertificateAction, {});
+  const formId = useId();
   return (
-    <form
-      action={action}
-      className="stack"
-      onSubmit={(e) => {
-        if (!window.confirm("Revoke this certificate? Its bundle can no longer be downloaded.")) e.preventDefault();
-      }}
-    >
+    <form id={formId} action={action} className="stack">
       <input type="hidden" name="id" value={id} />
       <FormMessage state={state} />
       <div className="row">
@@ -27,9 +35,24 @@ export function RevokeForm({ id, reasons }: { id: string; reasons: { name: strin
             </option>
           ))}
         </select>
-        <SubmitButton className="danger" pendingText="Revoking…">
-          Revoke
-        </SubmitButton>
+        <ConfirmButton
+          form={formId}
+          className="danger"
+          label="Revoke"
+          title={`Revoke ${holderName}'s certificate, serial ${serial}?`}
+          confirmLabel="Revoke certificate"
+          danger
+        >
+          <p>
+            It goes into the CRL, which is signed again, and its bundle can no longer be downloaded. This cannot be
+            undone.
+          </p>
+          <p className="muted">
+            {client
+              ? "dockerd does not check CRLs: the client can still reach every daemon until the certificate expires."
+              : "Docker clients do not check CRLs: replace the certificate on the host as well."}
+          </p>
+        </ConfirmButton>
       </div>
     </form>
   );

@@ -8,9 +8,12 @@ import { requireAdmin } from "@/lib/auth/current";
 import { getCertificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
 import { NotFoundError } from "@/lib/errors";
+import { getClient } from "@/lib/inventory/clients";
+import { getHost } from "@/lib/inventory/hosts";
 import { certificatePageTitle } from "@/lib/page-titles";
 import { REVOCATION_REASONS } from "@/lib/pki/crl";
 import { keyLabel } from "@/lib/pki/key-types";
+import { shortSerial } from "@/lib/pki/serial";
 import { ReissueForm, RevokeForm } from "./lifecycle-forms";
 import { P12Download } from "./p12-download";
 
@@ -26,6 +29,13 @@ async function load(id: string) {
     if (err instanceof NotFoundError) notFound();
     throw err;
   }
+}
+
+/** Who the certificate belongs to, as the inventory names it (a server certificate's CN is a DNS name). */
+async function holderName(cert: { hostId: string | null; clientId: string | null; commonName: string }) {
+  if (cert.hostId) return (await getHost(cert.hostId)).name;
+  if (cert.clientId) return (await getClient(cert.clientId)).name;
+  return cert.commonName;
 }
 
 export default async function CertificatePage({ params }: { params: Promise<{ id: string }> }) {
@@ -149,7 +159,13 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
               ? "dockerd does not check CRLs: a revoked client certificate still opens every daemon until it expires. Keep client lifetimes short, and rotate the CA when a client key leaks."
               : "Docker clients do not check CRLs either: replace the certificate on the host as well."}
           </p>
-          <RevokeForm id={cert.id} reasons={REVOCATION_REASONS.map(({ name, label }) => ({ name, label }))} />
+          <RevokeForm
+            id={cert.id}
+            holderName={await holderName(cert)}
+            serial={shortSerial(cert.serial)}
+            client={cert.kind === "client"}
+            reasons={REVOCATION_REASONS.map(({ name, label }) => ({ name, label }))}
+          />
         </section>
       ) : null}
       <section className="panel">

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DeleteHolderDetails } from "@/app/_components/delete-holder-details";
 import { EnrollForm } from "@/app/_components/enroll-form";
 import { HolderCertificates } from "@/app/_components/holder-certificates";
 import { RenewalPanel } from "@/app/_components/renewal-panel";
@@ -111,6 +112,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           id={client.id}
           label="Delete client"
           confirm={`Delete client ${client.name}?`}
+          details={<DeleteHolderDetails kind="client" certs={certs} />}
         />
       </section>
     </>

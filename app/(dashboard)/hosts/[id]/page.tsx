@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DeleteHolderDetails } from "@/app/_components/delete-holder-details";
 import { EnrollForm } from "@/app/_components/enroll-form";
 import { HolderCertificates } from "@/app/_components/holder-certificates";
 import { RenewalPanel } from "@/app/_components/renewal-panel";
@@ -125,7 +126,13 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
           Its certificates stay on record (and in the CRL when revoked). A certificate that is still valid keeps working
           on the host until it expires: revoke it and rotate the CA if the host is compromised.
         </p>
-        <RowAction action={deleteHostAction} id={host.id} label="Delete host" confirm={`Delete host ${host.name}?`} />
+        <RowAction
+          action={deleteHostAction}
+          id={host.id}
+          label="Delete host"
+          confirm={`Delete host ${host.name}?`}
+          details={<DeleteHolderDetails kind="host" certs={certs} />}
+        />
       </section>
     </>
   );
