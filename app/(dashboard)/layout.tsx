@@ -1,20 +1,23 @@
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
+import { ThemeSwitch } from "@/app/_components/theme-switch";
+import { parseTheme, THEME_COOKIE } from "@/app/_lib/theme";
 import { requireAdmin } from "@/lib/auth/current";
 import { masterKeyProblem } from "@/lib/startup";
 import { logoutAction } from "./actions";
 import { NavLinks } from "./nav-links";
+import { Sidebar } from "./sidebar";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const admin = await requireAdmin();
   const keyProblem = masterKeyProblem();
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value) ?? "system";
   return (
     <div className="shell">
-      <aside className="sidebar">
-        <div className="brand">
-          dock<span>pki</span>
-        </div>
+      <Sidebar>
         <NavLinks />
         <div className="sidebar-foot">
+          <ThemeSwitch theme={theme} />
           <span>
             Signed in as <strong>{admin.username}</strong>
           </span>
@@ -24,7 +27,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             </button>
           </form>
         </div>
-      </aside>
+      </Sidebar>
       <main className="main">
         {keyProblem ? (
           <p className="notice error" role="alert">

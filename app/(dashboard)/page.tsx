@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostsNeedingNewBundle } from "@/lib/ca/rotation";
 import { countExpiring, listExpiring } from "@/lib/certificates/expiry";
@@ -76,7 +77,7 @@ export default async function OverviewPage() {
 
       <section className="panel" aria-labelledby="expiry-h">
         <h2 id="expiry-h">What expires when</h2>
-        <div className="table-wrap" style={{ marginBottom: 14 }}>
+        <TableScroll label="What expires when" style={{ marginBottom: 14 }}>
           <table>
             <thead>
               <tr>
@@ -103,7 +104,7 @@ export default async function OverviewPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {expiring.cas.map((ca) => (
           <p key={ca.id} className="notice error">
             The {ca.status === "active" ? "" : "previous "}CA <strong>{ca.commonName}</strong>{" "}
@@ -115,7 +116,7 @@ export default async function OverviewPage() {
           <p className="muted">Nothing expires within 30 days.</p>
         ) : (
           <>
-            <div className="table-wrap" style={{ marginBottom: 14 }}>
+            <TableScroll label="Expiring certificates" style={{ marginBottom: 14 }}>
               <table>
                 <thead>
                   <tr>
@@ -141,7 +142,7 @@ export default async function OverviewPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             {expiring.total > expiring.certificates.length ? (
               <p className="muted">
                 {expiring.total - expiring.certificates.length} more:{" "}

@@ -1,4 +1,5 @@
 import { CertBadge } from "@/app/_components/cert-badge";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { describeActor } from "@/lib/audit";
 import type { Certificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
@@ -8,7 +9,7 @@ import { keyLabel } from "@/lib/pki/key-types";
 export function CertificateTable({ certs }: { certs: Certificate[] }) {
   if (certs.length === 0) return <p className="empty">No certificate issued yet.</p>;
   return (
-    <div className="table-wrap">
+    <TableScroll label="Certificates">
       <table>
         <thead>
           <tr>
@@ -49,6 +50,6 @@ export function CertificateTable({ certs }: { certs: Certificate[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Pagination } from "@/app/_components/pagination";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { auditQuerySchema, listAuditActions, listAuditEvents } from "@/lib/audit-log";
 import { requireAdmin } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/dates";
@@ -51,7 +52,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Filter
         </button>
       </form>
-      <div className="table-wrap">
+      <TableScroll label="Audit events">
         <table>
           <thead>
             <tr>
@@ -86,7 +87,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={q.page} pageSize={pageSize} total={total} basePath="/audit" params={filters} />
     </>
   );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CertBadge } from "@/app/_components/cert-badge";
 import { Pagination } from "@/app/_components/pagination";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { requireAdmin } from "@/lib/auth/current";
 import { listCertificates } from "@/lib/certificates/certificates";
 import { certificateQuerySchema } from "@/lib/certificates/query.schema";
@@ -56,7 +57,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           Apply
         </button>
       </form>
-      <div className="table-wrap">
+      <TableScroll label="Certificates">
         <table>
           <thead>
             <tr>
@@ -103,7 +104,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={q.page} pageSize={q.pageSize} total={total} basePath="/certificates" params={params} />
     </>
   );

@@ -4,6 +4,7 @@ import { CertBadge } from "@/app/_components/cert-badge";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { Pagination } from "@/app/_components/pagination";
 import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { requireAdmin } from "@/lib/auth/current";
 import { listClients } from "@/lib/inventory/clients";
 import { pageListQuery } from "@/lib/list-query.schema";
@@ -28,7 +29,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
         </Link>
       </div>
       <ListControls query={q} placeholder="Search name or notes" />
-      <div className="table-wrap">
+      <TableScroll label="Clients">
         <table>
           <thead>
             <tr>
@@ -66,7 +67,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={q.page} pageSize={q.pageSize} total={total} basePath="/clients" params={queryParams(q)} />
     </>
   );

@@ -6,6 +6,7 @@ import { NeedsBundleBadge } from "@/app/_components/needs-bundle";
 import { Pagination } from "@/app/_components/pagination";
 import { ProbeBadge } from "@/app/_components/probe-badge";
 import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
 import { listHosts } from "@/lib/inventory/hosts";
@@ -30,7 +31,7 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
         </Link>
       </div>
       <ListControls query={q} placeholder="Search name, DNS name, IP or label" />
-      <div className="table-wrap">
+      <TableScroll label="Hosts">
         <table>
           <thead>
             <tr>
@@ -85,7 +86,7 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={q.page} pageSize={q.pageSize} total={total} basePath="/hosts" params={queryParams(q)} />
     </>
   );
