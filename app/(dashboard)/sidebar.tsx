@@ -41,7 +41,7 @@ export function Sidebar({ children }: { children: ReactNode }) {
           aria-controls={MENU_ID}
           onClick={() => setOpenOn(open ? null : pathname)}
         >
-          {open ? "Close" : "Menu"}
+          Menu
         </button>
       </div>
       <div id={MENU_ID} className="sidebar-menu" data-open={open}>
