@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { getExpiryTimeline, type TimelineWeek } from "@/lib/certificates/timeline";
 import { formatDayMonth } from "@/lib/dates";
 import type { Settings } from "@/lib/settings.schema";
@@ -131,7 +132,7 @@ export async function ExpiryTimeline({ settings }: { settings: Settings }) {
       </ul>
       <details>
         <summary>The same as a table</summary>
-        <div className="table-wrap">
+        <TableScroll label="Expiry by week">
           <table data-testid="timeline-table">
             <caption className="muted">{summary}</caption>
             <thead>
@@ -159,7 +160,7 @@ export async function ExpiryTimeline({ settings }: { settings: Settings }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </section>
   );

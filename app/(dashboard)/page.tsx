@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostsNeedingNewBundle } from "@/lib/ca/rotation";
 import { countExpiring, listExpiring } from "@/lib/certificates/expiry";
@@ -85,7 +86,7 @@ export default async function OverviewPage() {
 
       <section className="panel" aria-labelledby="expiry-h">
         <h2 id="expiry-h">What expires when</h2>
-        <div className="table-wrap" style={{ marginBottom: 14 }}>
+        <TableScroll label="What expires when" style={{ marginBottom: 14 }}>
           <table>
             <thead>
               <tr>
@@ -112,7 +113,7 @@ export default async function OverviewPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {expiring.cas.map((ca) => (
           <p key={ca.id} className="notice error">
             The {ca.status === "active" ? "" : "previous "}CA <strong>{ca.commonName}</strong>{" "}
@@ -124,7 +125,7 @@ export default async function OverviewPage() {
           <p className="muted">Nothing expires within 30 days.</p>
         ) : (
           <>
-            <div className="table-wrap" style={{ marginBottom: 14 }}>
+            <TableScroll label="Expiring certificates" style={{ marginBottom: 14 }}>
               <table>
                 <thead>
                   <tr>
@@ -150,7 +151,7 @@ export default async function OverviewPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             {expiring.total > expiring.certificates.length ? (
               <p className="muted">
                 {expiring.total - expiring.certificates.length} more:{" "}

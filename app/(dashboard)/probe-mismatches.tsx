@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ProbeBadge } from "@/app/_components/probe-badge";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { formatDateTime } from "@/lib/dates";
 import { listProbeMismatches } from "@/lib/monitoring/host-probe";
 
@@ -15,7 +16,7 @@ export async function ProbeMismatches() {
         At their last probe these daemons did not serve their current certificate for every name: clients dialing them
         fail, or will when the old certificate expires. Install the host's current bundle, then Check now.
       </p>
-      <div className="table-wrap">
+      <TableScroll label="Daemons serving the wrong certificate">
         <table>
           <thead>
             <tr>
@@ -38,7 +39,7 @@ export async function ProbeMismatches() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {total > rows.length ? (
         <p className="muted" style={{ margin: "12px 0 0" }}>
           {total - rows.length} more not shown; the host list's Serving column shows every host.

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { formatDate, formatDateTime, formatRelativeTime } from "@/lib/dates";
 import { listOverdueRenewals } from "@/lib/renewal/status";
 import type { Settings } from "@/lib/settings.schema";
@@ -17,7 +18,7 @@ export async function RenewalOverdue({ settings }: { settings: Settings }) {
         </p>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll label="Renewal overdue">
             <table>
               <thead>
                 <tr>
@@ -54,7 +55,7 @@ export async function RenewalOverdue({ settings }: { settings: Settings }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {total > rows.length ? (
             <p className="muted" style={{ margin: "12px 0 0" }}>
               {total - rows.length} more not shown.

@@ -1,5 +1,6 @@
 import { CertBadge } from "@/app/_components/cert-badge";
 import { ExpiryText } from "@/app/_components/expiry-text";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { describeActor } from "@/lib/audit";
 import type { Certificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
@@ -9,7 +10,7 @@ import { keyLabel } from "@/lib/pki/key-types";
 export function CertificateTable({ certs }: { certs: Certificate[] }) {
   if (certs.length === 0) return <p className="empty">No certificate issued yet.</p>;
   return (
-    <div className="table-wrap">
+    <TableScroll label="Certificates">
       <table>
         <thead>
           <tr>
@@ -52,6 +53,6 @@ export function CertificateTable({ certs }: { certs: Certificate[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

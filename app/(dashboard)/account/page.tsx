@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { RowAction } from "@/app/_components/row-action";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { PASSWORD_MIN } from "@/lib/admins.schema";
 import { listOwnSessions } from "@/lib/auth/account";
 import { getSessionAdmin, requireAdmin } from "@/lib/auth/current";
@@ -37,7 +38,7 @@ export default async function AccountPage() {
         <p className="muted">
           Every browser signed in as you. End one you do not recognise, then change your password.
         </p>
-        <div className="table-wrap">
+        <TableScroll label="Your sessions">
           <table>
             <thead>
               <tr>
@@ -70,7 +71,7 @@ export default async function AccountPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {sessions.length > 1 ? <EndOtherSessions /> : null}
       </section>
     </>

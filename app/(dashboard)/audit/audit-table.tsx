@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TableScroll } from "@/app/_components/table-scroll";
 import type { AuditRowLinks } from "@/lib/audit-links";
 import { describeAuditEvent, parseDetail } from "@/lib/audit-words";
 import { formatDateTime } from "@/lib/dates";
@@ -27,9 +28,7 @@ function RawDetail({ e }: { e: AuditRow }) {
 /** The events, newest first: what happened in words, the raw detail on demand, and where to look. */
 export function AuditTable({ rows, links }: { rows: AuditRow[]; links: AuditRowLinks[] }) {
   return (
-    // A labelled section is a region; focusable so that a keyboard can scroll it sideways on a narrow screen.
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to be scrolled by keyboard
-    <section className="table-wrap" tabIndex={0} aria-label="Audit events">
+    <TableScroll label="Audit events">
       <table>
         <thead>
           <tr>
@@ -71,6 +70,6 @@ export function AuditTable({ rows, links }: { rows: AuditRow[]; links: AuditRowL
           )}
         </tbody>
       </table>
-    </section>
+    </TableScroll>
   );
 }

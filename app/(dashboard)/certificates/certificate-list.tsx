@@ -3,6 +3,7 @@ import { RowCheckbox, SelectAllCheckbox } from "@/app/_components/bulk-selection
 import { CertBadge } from "@/app/_components/cert-badge";
 import { ExpiryText } from "@/app/_components/expiry-text";
 import { SortHeader } from "@/app/_components/sort-header";
+import { TableScroll } from "@/app/_components/table-scroll";
 import type { listCertificates } from "@/lib/certificates/certificates";
 import type { CertificateQuery } from "@/lib/certificates/query.schema";
 import { formatDateTime } from "@/lib/dates";
@@ -43,7 +44,7 @@ export function CertificateList({
     />
   );
   return (
-    <div className="table-wrap">
+    <TableScroll label="Certificates">
       <table>
         <thead>
           <tr>
@@ -90,6 +91,6 @@ export function CertificateList({
           )}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -4,6 +4,7 @@ import { CertBadge } from "@/app/_components/cert-badge";
 import { ExpiryText } from "@/app/_components/expiry-text";
 import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { SortHeader } from "@/app/_components/sort-header";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { formatDate } from "@/lib/dates";
 import type { listClients } from "@/lib/inventory/clients";
 import type { ClientListQuery } from "@/lib/list-query.schema";
@@ -25,7 +26,7 @@ export function ClientTable({
     <SortHeader label={label} column={column} current={query} basePath="/clients" params={params} />
   );
   return (
-    <div className="table-wrap">
+    <TableScroll label="Clients">
       <table>
         <thead>
           <tr>
@@ -69,6 +70,6 @@ export function ClientTable({
           )}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

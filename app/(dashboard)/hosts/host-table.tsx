@@ -6,6 +6,7 @@ import { NeedsBundleBadge } from "@/app/_components/needs-bundle";
 import { ProbeBadge } from "@/app/_components/probe-badge";
 import { RenewalFailedBadge } from "@/app/_components/renewal-failed-badge";
 import { SortHeader } from "@/app/_components/sort-header";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { formatDate } from "@/lib/dates";
 import type { listHosts } from "@/lib/inventory/hosts";
 import type { HostListQuery } from "@/lib/list-query.schema";
@@ -30,7 +31,7 @@ export function HostTable({
     <SortHeader label={label} column={column} current={query} basePath="/hosts" params={params} />
   );
   return (
-    <div className="table-wrap">
+    <TableScroll label="Hosts">
       <table>
         <thead>
           <tr>
@@ -92,6 +93,6 @@ export function HostTable({
           )}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

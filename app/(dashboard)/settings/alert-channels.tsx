@@ -1,4 +1,5 @@
 import { RowAction } from "@/app/_components/row-action";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { formatDateTime } from "@/lib/dates";
 import { deliveryBacklog, listAlertChannels } from "@/lib/monitoring/alert-channels";
 import { MAX_ATTEMPTS } from "@/lib/monitoring/alert-deliver";
@@ -19,7 +20,7 @@ export async function AlertChannels() {
         overdue renewals, daemons serving the wrong certificate and stalled CA rotations alert once each, grouped into
         one message per channel. A failed send is retried after 1, 5, 15, 60, 180 and 360 minutes.
       </p>
-      <div className="table-wrap" style={{ marginBottom: 16 }}>
+      <TableScroll label="Alert channels" style={{ marginBottom: 16 }}>
         <table data-testid="alert-channels">
           <thead>
             <tr>
@@ -96,7 +97,7 @@ export async function AlertChannels() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <div className="row" style={{ marginBottom: 16 }}>
         <ChannelAction action={runAlertsAction} label="Run the check now" testId="run-alerts" />
       </div>

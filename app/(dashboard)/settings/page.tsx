@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { RowAction } from "@/app/_components/row-action";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { listAdmins } from "@/lib/admins";
 import { PASSWORD_MIN } from "@/lib/admins.schema";
 import { listApiTokens } from "@/lib/api-tokens";
@@ -69,7 +70,7 @@ export default async function SettingsPage() {
       {manage.admins ? (
         <section className="panel" aria-labelledby="admins-h">
           <h2 id="admins-h">Admins</h2>
-          <div className="table-wrap" style={{ marginBottom: 16 }}>
+          <TableScroll label="Accounts" style={{ marginBottom: 16 }}>
             <table>
               <thead>
                 <tr>
@@ -109,7 +110,7 @@ export default async function SettingsPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <AddAdminForm minLength={PASSWORD_MIN} />
         </section>
       ) : null}
@@ -121,7 +122,7 @@ export default async function SettingsPage() {
             For <code>/api/v1</code>: send <code>Authorization: Bearer &lt;token&gt;</code>. Only a hash of each token
             is stored.
           </p>
-          <div className="table-wrap" style={{ marginBottom: 16 }}>
+          <TableScroll label="API tokens" style={{ marginBottom: 16 }}>
             <table>
               <thead>
                 <tr>
@@ -181,7 +182,7 @@ export default async function SettingsPage() {
                 )}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <CreateTokenForm />
         </section>
       ) : null}

@@ -1,5 +1,6 @@
 import { ProbeBadge } from "@/app/_components/probe-badge";
 import { RowAction } from "@/app/_components/row-action";
+import { TableScroll } from "@/app/_components/table-scroll";
 import { formatDateTime } from "@/lib/dates";
 import type { HostProbeResult } from "@/lib/monitoring/host-probe";
 import { probeHostAction } from "../actions";
@@ -38,7 +39,7 @@ export function ProbePanel({
             <ProbeBadge status={last.status} summary={last.summary} checkedAt={last.checkedAt} showSummary />{" "}
             <span className="muted">checked {formatDateTime(last.checkedAt)}</span>
           </p>
-          <div className="table-wrap">
+          <TableScroll label="Probed endpoints">
             <table data-testid="probe-endpoints">
               <thead>
                 <tr>
@@ -70,7 +71,7 @@ export function ProbePanel({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       ) : (
         <p className="muted">Not probed yet.</p>

@@ -1,3 +1,4 @@
+import { TableScroll } from "@/app/_components/table-scroll";
 import { MAX_BUNDLES_PER_ZIP } from "@/lib/certificates/bundle-set";
 import type { JobItemRow } from "@/lib/certificates/job-results";
 
@@ -41,7 +42,7 @@ export function JobResults({
         Each holder needs its new bundle installed. The zip holds one folder per holder, named after it, with the same
         files as its own bundle; certificates replaced or revoked since are left out.
       </p>
-      <div className="table-wrap">
+      <TableScroll label="Job items">
         <table data-testid="job-results">
           <thead>
             <tr>
@@ -92,7 +93,7 @@ export function JobResults({
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {total > items.length ? (
         <p className="muted">
           Showing {items.length} of {total} certificates.
