@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
 import { TableScroll } from "@/app/_components/table-scroll";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostsNeedingNewBundle } from "@/lib/ca/rotation";
 import { countExpiring, listExpiring } from "@/lib/certificates/expiry";
@@ -18,7 +19,7 @@ import { StartChecklist } from "./start-checklist";
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const [o, counts, expiring, reissueCounts, needsBundle, settings] = await Promise.all([
     getOverview(),
     countExpiring(),
@@ -158,7 +159,7 @@ export default async function OverviewPage() {
                 <Link href="/certificates?status=expiring&days=30">see all</Link>.
               </p>
             ) : null}
-            {reissueCounts.hosts + reissueCounts.clients > 0 && o.ca ? (
+            {reissueCounts.hosts + reissueCounts.clients > 0 && o.ca && !locked.issue ? (
               <BulkReissueForm
                 scope="expiring"
                 days={30}

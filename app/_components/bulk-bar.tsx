@@ -33,12 +33,15 @@ export function BulkBar({
   reissueAction,
   revokeAction,
   deleteAction,
+  allow,
 }: {
   rows: BulkRow[];
   noun: string;
   reissueAction: Action;
   revokeAction: Action;
   deleteAction?: Action;
+  /** What the signed-in role may do; a button it may not use is not shown. */
+  allow: { issue: boolean; download: boolean; revoke: boolean; delete: boolean };
 }) {
   const { selected, clear } = useSelection();
   const [reissued, reissue] = useActionState<FormState, FormData>(reissueAction, {});
@@ -54,52 +57,62 @@ export function BulkBar({
   const reissueIds = withCert.map((r) => r.certificateId as string);
   const activeIds = withCert.filter((r) => r.certificateStatus === "active").map((r) => r.certificateId as string);
   const cover = (ids: string[]) => (ids.length === picked.length ? "" : ` (${ids.length})`);
+  const canDelete = Boolean(deleteAction) && allow.delete;
+  if (!allow.issue && !allow.download && !allow.revoke && !canDelete) return null;
 
   return (
     <section className="panel bulk-bar" aria-label="Bulk actions">
       <div className="row">
         <strong aria-live="polite">{picked.length === 0 ? `No ${noun}s selected` : `${picked.length} selected`}</strong>
-        <form action={reissue}>
-          <Ids ids={reissueIds} />
-          <SubmitButton className="small secondary" pendingText="Starting…" disabled={reissueIds.length === 0}>
-            {`Re-issue${cover(reissueIds)}`}
-          </SubmitButton>
-        </form>
-        <form method="post" action="/api/v1/certificates/bundles.zip">
-          <Ids ids={activeIds} />
-          <button type="submit" className="small secondary" disabled={activeIds.length === 0}>
-            {`Download${cover(activeIds)}`}
-          </button>
-        </form>
-        <form id={`${formId}-revoke`} action={revoke}>
-          <Ids ids={activeIds} />
-        </form>
-        <ConfirmButton
-          label={`Revoke${cover(activeIds)}`}
-          className="small danger"
-          title={`Revoke ${plural(activeIds.length, "certificate")}?`}
-          confirmLabel="Revoke"
-          danger
-          form={`${formId}-revoke`}
-          disabled={activeIds.length === 0}
-        >
-          <p>
-            Each is added to its CA&apos;s revocation list now, and its bundle can no longer be downloaded. dockerd does
-            not read revocation lists: a revoked client certificate works until it expires.
-          </p>
-          <label className="field">
-            <span>Reason</span>
-            <select name="reason" form={`${formId}-revoke`} defaultValue="unspecified">
-              <option value="unspecified">Unspecified</option>
-              <option value="keyCompromise">Key compromise</option>
-              <option value="cessationOfOperation">No longer in use</option>
-              <option value="superseded">Superseded</option>
-              <option value="affiliationChanged">Affiliation changed</option>
-              <option value="privilegeWithdrawn">Privilege withdrawn</option>
-            </select>
-          </label>
-        </ConfirmButton>
-        {deleteAction ? (
+        {allow.issue ? (
+          <form action={reissue}>
+            <Ids ids={reissueIds} />
+            <SubmitButton className="small secondary" pendingText="Starting…" disabled={reissueIds.length === 0}>
+              {`Re-issue${cover(reissueIds)}`}
+            </SubmitButton>
+          </form>
+        ) : null}
+        {allow.download ? (
+          <form method="post" action="/api/v1/certificates/bundles.zip">
+            <Ids ids={activeIds} />
+            <button type="submit" className="small secondary" disabled={activeIds.length === 0}>
+              {`Download${cover(activeIds)}`}
+            </button>
+          </form>
+        ) : null}
+        {allow.revoke ? (
+          <>
+            <form id={`${formId}-revoke`} action={revoke}>
+              <Ids ids={activeIds} />
+            </form>
+            <ConfirmButton
+              label={`Revoke${cover(activeIds)}`}
+              className="small danger"
+              title={`Revoke ${plural(activeIds.length, "certificate")}?`}
+              confirmLabel="Revoke"
+              danger
+              form={`${formId}-revoke`}
+              disabled={activeIds.length === 0}
+            >
+              <p>
+                Each is added to its CA&apos;s revocation list now, and its bundle can no longer be downloaded. dockerd
+                does not read revocation lists: a revoked client certificate works until it expires.
+              </p>
+              <label className="field">
+                <span>Reason</span>
+                <select name="reason" form={`${formId}-revoke`} defaultValue="unspecified">
+                  <option value="unspecified">Unspecified</option>
+                  <option value="keyCompromise">Key compromise</option>
+                  <option value="cessationOfOperation">No longer in use</option>
+                  <option value="superseded">Superseded</option>
+                  <option value="affiliationChanged">Affiliation changed</option>
+                  <option value="privilegeWithdrawn">Privilege withdrawn</option>
+                </select>
+              </label>
+            </ConfirmButton>
+          </>
+        ) : null}
+        {canDelete ? (
           <>
             <form id={`${formId}-delete`} action={remove}>
               <Ids ids={picked.map((r) => r.id)} />
@@ -120,7 +133,7 @@ export function BulkBar({
       </div>
       <FormMessage state={reissued} />
       <FormMessage state={revoked} />
-      {deleteAction ? <FormMessage state={deleted} /> : null}
+      {canDelete ? <FormMessage state={deleted} /> : null}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { CertBadge } from "@/app/_components/cert-badge";
 import { CertificateTable } from "@/app/_components/certificate-table";
 import type { FormState } from "@/app/_components/form-state";
 import { IssueForm } from "@/app/_components/issue-form";
+import { RoleNote } from "@/app/_components/role-note";
 import type { Certificate } from "@/lib/certificates/certificates";
 
 /** The certificate panels of a host or client page: the current one, issuing, and the history. */
@@ -12,6 +13,7 @@ export function HolderCertificates({
   issueAction,
   defaultDays,
   caMissing,
+  issueLocked = null,
   children,
 }: {
   certs: Certificate[];
@@ -19,6 +21,8 @@ export function HolderCertificates({
   issueAction: (prev: FormState, formData: FormData) => Promise<FormState>;
   defaultDays: number;
   caMissing: boolean;
+  /** Why the signed-in role may not issue, or null when it may. */
+  issueLocked?: string | null;
   /** Shown between the current certificate and the issue form (downloads, notes). */
   children?: ReactNode;
 }) {
@@ -38,13 +42,17 @@ export function HolderCertificates({
           <p className="muted">No certificate yet.</p>
         )}
         {children}
-        <IssueForm
-          action={issueAction}
-          holderId={holderId}
-          defaultDays={defaultDays}
-          hasCurrent={current?.status === "active"}
-          caMissing={caMissing}
-        />
+        {issueLocked ? (
+          <RoleNote>{issueLocked}</RoleNote>
+        ) : (
+          <IssueForm
+            action={issueAction}
+            holderId={holderId}
+            defaultDays={defaultDays}
+            hasCurrent={current?.status === "active"}
+            caMissing={caMissing}
+          />
+        )}
       </section>
       <section className="panel">
         <h2>History</h2>

@@ -4,6 +4,7 @@ import {
   grants,
   leastRoleFor,
   PERMISSION_WORDS,
+  PERMISSIONS,
   type Permission,
   rolesAllowing,
   type TokenScope,
@@ -45,6 +46,14 @@ export function refusal(principal: Principal, permission: Permission): string {
   }
   if (principal.kind === "admin") return `${needs}; you are ${article(principal.role)} ${principal.role}.`;
   return `${needs}.`;
+}
+
+/** For a page: each permission the principal lacks, with the sentence that says so; null where it is held. */
+export function lockedFor(principal: Principal): Record<Permission, string | null> {
+  return Object.fromEntries(PERMISSIONS.map((p) => [p, can(principal, p) ? null : refusal(principal, p)])) as Record<
+    Permission,
+    string | null
+  >;
 }
 
 /** Every write in lib starts here, so pages, actions, the API and the CLI obey one table. */

@@ -22,6 +22,20 @@ export type Permission =
   | "tokens"
   | "settings"; // settings and alert channels
 
+export const PERMISSIONS: readonly Permission[] = [
+  "read",
+  "audit",
+  "metrics",
+  "inventory",
+  "issue",
+  "download",
+  "revoke",
+  "ca",
+  "admins",
+  "tokens",
+  "settings",
+];
+
 const OPERATOR: readonly Permission[] = ["read", "audit", "metrics", "inventory", "issue", "download", "revoke"];
 
 const GRANTS: Record<TokenScope, readonly Permission[]> = {

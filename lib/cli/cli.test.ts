@@ -132,7 +132,31 @@ test("admin create and token create/revoke", async () => {
   // The token alone on stdout, so a script can capture it.
   assert.match(created.stdout, /^dpk_[A-Za-z0-9_-]{43}\n$/);
   assert.match(created.stderr, /shown once/);
-  assert.match((await ok(dataA, ["token", "revoke", "--name", "ci-deploy"])).stdout, /Revoked 1 token\./);
+  assert.match((await ok(dataA, ["token", "revoke", "--name", "ci-deploy"])).stdout, /Revoked token ci-deploy\./);
+});
+
+test("roles: admin create --role, set-role, token create --role/--scope --expires", async () => {
+  await ok(dataA, ["admin", "create", "--username", "olga", "--role", "operator", "--password-stdin"], `${PASSWORD}\n`);
+  const bad = await dockpki(
+    dataA,
+    ["admin", "create", "--username", "x", "--role", "root", "--password-stdin"],
+    PASSWORD,
+  );
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /Choose one of admin, operator, auditor\./);
+  assert.match(
+    (await ok(dataA, ["admin", "set-role", "--username", "olga", "--role", "auditor"])).stdout,
+    /olga is now auditor\./,
+  );
+  assert.match((await ok(dataA, ["admin", "list"])).stdout, /^olga {2}auditor$/m);
+  const made = await ok(dataA, ["token", "create", "--name", "ci-ops", "--role", "operator", "--expires", "30d"]);
+  assert.match(made.stderr, /\(operator, until \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+  assert.match((await ok(dataA, ["token", "list"])).stdout, /ci-ops {2}operator {2}\(expires /);
+  const taken = await dockpki(dataA, ["token", "create", "--name", "ci-ops"]);
+  assert.equal(taken.status, 1);
+  assert.match(taken.stderr, /A token called ci-ops exists/);
+  const late = await dockpki(dataA, ["token", "create", "--name", "y", "--expires", "soon"]);
+  assert.match(late.stderr, /30d, 12h, 2w/);
 });
 
 test("issue host and client by name, with --out bundles (0600) of the printed certificate", async () => {
@@ -324,7 +348,7 @@ test("token create --scope metrics makes a token that only /metrics takes; a bad
   assert.match(listed.stdout, /prometheus {2}metrics/);
   const bad = await dockpki(dataA, ["token", "create", "--name", "x", "--scope", "root"]);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /Choose admin or metrics/);
+  assert.match(bad.stderr, /Choose one of admin, operator, auditor, read, issue, metrics\./);
 });
 
 test("probe reports what a host's daemon serves; alerts run checks now", async () => {

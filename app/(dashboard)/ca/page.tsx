@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CopyButton } from "@/app/_components/copy-button";
+import { RoleNote } from "@/app/_components/role-note";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { getCaOverview } from "@/lib/ca/cas";
 import { getPendingIntermediate } from "@/lib/ca/intermediate";
@@ -15,7 +17,7 @@ import { RotationSteps } from "./rotation-steps";
 export const metadata: Metadata = { title: "Certificate authority" };
 
 export default async function CaPage() {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const [{ active, previous, rotation, retired, bundleCaPem, activeWarnings }, pending, reissueCounts] =
     await Promise.all([
       getCaOverview(),
@@ -31,15 +33,23 @@ export default async function CaPage() {
             <p>No CA yet. Create one, or import the CA your Docker hosts already trust.</p>
           </div>
         </div>
-        <div className="grid cols-2">
+        {locked.ca ? (
           <section className="panel">
-            <CreateCaForm />
+            <RoleNote>{locked.ca}</RoleNote>
           </section>
-          <section className="panel">
-            <ImportCaForm />
-          </section>
-        </div>
-        <IntermediatePanel pending={pending} rotate={false} sameRootNote={false} />
+        ) : (
+          <>
+            <div className="grid cols-2">
+              <section className="panel">
+                <CreateCaForm />
+              </section>
+              <section className="panel">
+                <ImportCaForm />
+              </section>
+            </div>
+            <IntermediatePanel pending={pending} rotate={false} sameRootNote={false} />
+          </>
+        )}
       </>
     );
   }
@@ -107,7 +117,13 @@ export default async function CaPage() {
       </section>
 
       {previous && rotation ? (
-        <RotationSteps active={active} previous={previous} progress={rotation} reissueCounts={reissueCounts} />
+        <RotationSteps
+          active={active}
+          previous={previous}
+          progress={rotation}
+          reissueCounts={reissueCounts}
+          locked={locked}
+        />
       ) : (
         <section className="panel" aria-labelledby="rotate-h">
           <h2 id="rotate-h">Rotate</h2>
@@ -116,10 +132,12 @@ export default async function CaPage() {
             <code>ca.pem</code> holds both CAs. Then give every host and client a bundle with both CAs, re-issue
             everything under the new CA, and retire this one. This page leads you through it.
           </p>
-          <CreateCaForm rotate />
+          {locked.ca ? <RoleNote>{locked.ca}</RoleNote> : <CreateCaForm rotate />}
         </section>
       )}
-      {previous ? null : <IntermediatePanel pending={pending} rotate sameRootNote={active.rootCertPem !== null} />}
+      {previous || locked.ca ? null : (
+        <IntermediatePanel pending={pending} rotate sameRootNote={active.rootCertPem !== null} />
+      )}
 
       <section className="panel">
         <h2>ca.pem</h2>

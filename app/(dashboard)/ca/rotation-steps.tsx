@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { BulkReissueForm } from "@/app/_components/bulk-reissue-form";
+import { RoleNote } from "@/app/_components/role-note";
 import { RowAction } from "@/app/_components/row-action";
 import type { CaInfo } from "@/lib/ca/cas";
 import type { RotationProgress } from "@/lib/ca/rotation";
@@ -44,7 +45,10 @@ export function RotationSteps({
   previous,
   progress,
   reissueCounts,
+  locked,
 }: {
+  /** Why the signed-in role may not re-issue or retire, or null. */
+  locked: { issue: string | null; ca: string | null };
   active: NonNullable<CaInfo>;
   previous: NonNullable<CaInfo>;
   progress: RotationProgress;
@@ -90,7 +94,15 @@ export function RotationSteps({
               : ""}
           </p>
           {reissue.certificates > 0 ? (
-            <BulkReissueForm scope="previous-ca" counts={reissueCounts} label="Re-issue everything under the new CA" />
+            locked.issue ? (
+              <RoleNote>{locked.issue}</RoleNote>
+            ) : (
+              <BulkReissueForm
+                scope="previous-ca"
+                counts={reissueCounts}
+                label="Re-issue everything under the new CA"
+              />
+            )
           ) : null}
         </Step>
         <Step n={3} title="Retire the previous CA" done={false}>
@@ -100,6 +112,8 @@ export function RotationSteps({
           </p>
           {reissue.certificates > 0 ? (
             <p>Not yet: {plural(reissue.certificates, "valid certificate")} still depend on it.</p>
+          ) : locked.ca ? (
+            <RoleNote>{locked.ca}</RoleNote>
           ) : (
             <RowAction
               action={retireCaAction}

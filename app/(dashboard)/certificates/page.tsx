@@ -3,6 +3,7 @@ import { BulkBar } from "@/app/_components/bulk-bar";
 import { BulkSelection } from "@/app/_components/bulk-selection";
 import { FilterForm } from "@/app/_components/filter-form";
 import { Pagination } from "@/app/_components/pagination";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { listCertificates } from "@/lib/certificates/certificates";
 import { certificateQuerySchema } from "@/lib/certificates/query.schema";
@@ -13,7 +14,7 @@ import { CertificateList } from "./certificate-list";
 export const metadata: Metadata = { title: "Certificates" };
 
 export default async function CertificatesPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const raw = await searchParams;
   const q = pageQuery(certificateQuerySchema, raw);
   const { total, rows } = await listCertificates(q);
@@ -89,6 +90,12 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           rows={rows.map((c) => ({ id: c.id, certificateId: c.id, certificateStatus: c.status }))}
           reissueAction={startSelectedReissueAction}
           revokeAction={revokeSelectedAction}
+          allow={{
+            issue: !locked.issue,
+            download: !locked.download,
+            revoke: !locked.revoke,
+            delete: !locked.inventory,
+          }}
         />
         <CertificateList rows={rows} query={q} params={params} />
       </BulkSelection>

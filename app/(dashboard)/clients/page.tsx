@@ -4,6 +4,7 @@ import { BulkBar } from "@/app/_components/bulk-bar";
 import { BulkSelection } from "@/app/_components/bulk-selection";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { Pagination } from "@/app/_components/pagination";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { listClients } from "@/lib/inventory/clients";
 import { clientListQuerySchema, pageQuery } from "@/lib/list-query.schema";
@@ -14,7 +15,7 @@ import { ClientTable } from "./client-table";
 export const metadata: Metadata = { title: "Clients" };
 
 export default async function ClientsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const q = pageQuery(clientListQuerySchema, await searchParams);
   const { total, rows } = await listClients(q);
   const params = queryParams(q);
@@ -25,9 +26,11 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
           <h1>Clients</h1>
           <p>People, CI servers and services allowed to talk to your daemons.</p>
         </div>
-        <Link className="button" href="/clients/new">
-          Add client
-        </Link>
+        {locked.inventory ? null : (
+          <Link className="button" href="/clients/new">
+            Add client
+          </Link>
+        )}
       </div>
       <ListControls query={q} placeholder="Search name or notes" />
       <BulkSelection pageIds={rows.map((c) => c.id)}>
@@ -41,6 +44,12 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
           reissueAction={startSelectedReissueAction}
           revokeAction={revokeSelectedAction}
           deleteAction={deleteSelectedClientsAction}
+          allow={{
+            issue: !locked.issue,
+            download: !locked.download,
+            revoke: !locked.revoke,
+            delete: !locked.inventory,
+          }}
         />
         <ClientTable
           rows={rows}

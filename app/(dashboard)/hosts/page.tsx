@@ -4,6 +4,7 @@ import { BulkBar } from "@/app/_components/bulk-bar";
 import { BulkSelection } from "@/app/_components/bulk-selection";
 import { ListControls, queryParams } from "@/app/_components/list-controls";
 import { Pagination } from "@/app/_components/pagination";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
 import { listHosts } from "@/lib/inventory/hosts";
@@ -15,7 +16,7 @@ import { HostTable } from "./host-table";
 export const metadata: Metadata = { title: "Hosts" };
 
 export default async function HostsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const q = pageQuery(hostListQuerySchema, await searchParams);
   const { total, rows } = await listHosts(q);
   const needsBundle = await hostIdsNeedingNewBundle(rows.map((h) => h.id));
@@ -27,9 +28,11 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
           <h1>Hosts</h1>
           <p>Docker daemons and the names and addresses their certificates must carry.</p>
         </div>
-        <Link className="button" href="/hosts/new">
-          Add host
-        </Link>
+        {locked.inventory ? null : (
+          <Link className="button" href="/hosts/new">
+            Add host
+          </Link>
+        )}
       </div>
       <ListControls query={q} placeholder="Search name, DNS name, IP or label" />
       <BulkSelection pageIds={rows.map((h) => h.id)}>
@@ -43,6 +46,12 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
           reissueAction={startSelectedReissueAction}
           revokeAction={revokeSelectedAction}
           deleteAction={deleteSelectedHostsAction}
+          allow={{
+            issue: !locked.issue,
+            download: !locked.download,
+            revoke: !locked.revoke,
+            delete: !locked.inventory,
+          }}
         />
         <HostTable
           rows={rows}

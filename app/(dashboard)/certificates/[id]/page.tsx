@@ -3,7 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CertBadge } from "@/app/_components/cert-badge";
 import { CopyButton } from "@/app/_components/copy-button";
+import { RoleNote } from "@/app/_components/role-note";
 import { describeActor } from "@/lib/audit";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { getCertificate } from "@/lib/certificates/certificates";
 import { formatDateTime } from "@/lib/dates";
@@ -39,7 +41,7 @@ async function holderName(cert: { hostId: string | null; clientId: string | null
 }
 
 export default async function CertificatePage({ params }: { params: Promise<{ id: string }> }) {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const cert = await load((await params).id);
   const holder = cert.hostId
     ? { href: `/hosts/${cert.hostId}`, label: "host" }
@@ -65,7 +67,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
             )}
           </p>
         </div>
-        {cert.status !== "revoked" && cert.purpose !== "monitor" ? (
+        {cert.status !== "revoked" && cert.purpose !== "monitor" && !locked.download ? (
           <a className="button" href={`/api/v1/certificates/${cert.id}/bundle.zip`} download>
             Download bundle
           </a>
@@ -123,7 +125,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
             tools that import a .p12 rather than PEM files: a keychain, a browser, Java. Docker itself takes the PEM
             files of the bundle.
           </p>
-          <P12Download certificateId={cert.id} />
+          {locked.download ? <RoleNote>{locked.download}</RoleNote> : <P12Download certificateId={cert.id} />}
         </section>
       ) : null}
       {cert.status !== "superseded" && holder ? (
@@ -145,7 +147,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
                 , the {cert.kind === "server" ? "host's current names and addresses" : "client's current name"}, and the
                 active CA. This one is marked superseded.
               </p>
-              <ReissueForm id={cert.id} />
+              {locked.issue ? <RoleNote>{locked.issue}</RoleNote> : <ReissueForm id={cert.id} />}
             </>
           )}
         </section>
@@ -159,13 +161,17 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
               ? "dockerd does not check CRLs: a revoked client certificate still opens every daemon until it expires. Keep client lifetimes short, and rotate the CA when a client key leaks."
               : "Docker clients do not check CRLs either: replace the certificate on the host as well."}
           </p>
-          <RevokeForm
-            id={cert.id}
-            holderName={await holderName(cert)}
-            serial={shortSerial(cert.serial)}
-            client={cert.kind === "client"}
-            reasons={REVOCATION_REASONS.map(({ name, label }) => ({ name, label }))}
-          />
+          {locked.revoke ? (
+            <RoleNote>{locked.revoke}</RoleNote>
+          ) : (
+            <RevokeForm
+              id={cert.id}
+              holderName={await holderName(cert)}
+              serial={shortSerial(cert.serial)}
+              client={cert.kind === "client"}
+              reasons={REVOCATION_REASONS.map(({ name, label }) => ({ name, label }))}
+            />
+          )}
         </section>
       ) : null}
       <section className="panel">

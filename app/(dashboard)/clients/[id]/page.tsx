@@ -6,7 +6,9 @@ import { EnrollForm } from "@/app/_components/enroll-form";
 import { HolderCertificates } from "@/app/_components/holder-certificates";
 import { RenewalPanel } from "@/app/_components/renewal-panel";
 import { RevokedNotice } from "@/app/_components/revoked-notice";
+import { RoleNote } from "@/app/_components/role-note";
 import { RowAction } from "@/app/_components/row-action";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { getActiveCa } from "@/lib/ca/cas";
 import { listHolderCertificates } from "@/lib/certificates/certificates";
@@ -43,7 +45,7 @@ async function loadClient(id: string) {
 }
 
 export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const { id } = await params;
   const client = await loadClient(id);
   const [certs, ca, settings, choices] = await Promise.all([
@@ -71,16 +73,21 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         issueAction={issueClientCertificateAction}
         defaultDays={defaultLifetimeDays("client", settings, client.renewalEnabled)}
         caMissing={!ca}
+        issueLocked={locked.issue}
       >
         <RevokedNotice kind="client" cert={current} />
         {current && current.status === "active" ? (
           <>
-            <BundleDownload
-              certId={current.id}
-              hosts={choices.hosts}
-              total={choices.total}
-              maxEnvFiles={MAX_ENV_FILES}
-            />
+            {locked.download ? (
+              <RoleNote>{locked.download}</RoleNote>
+            ) : (
+              <BundleDownload
+                certId={current.id}
+                hosts={choices.hosts}
+                total={choices.total}
+                maxEnvFiles={MAX_ENV_FILES}
+              />
+            )}
             <ContextCommands client={client} hosts={contextHosts} total={choices.total} />
           </>
         ) : null}
@@ -91,30 +98,40 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
       </HolderCertificates>
 
       <RenewalPanel kind="client" status={renewalStatus(client, current, settings)}>
-        <EnrollForm
-          action={createClientEnrollmentAction}
-          holderId={client.id}
-          kind="client"
-          publicUrlSet={settings.publicUrl !== null}
-        />
+        {locked.inventory ? (
+          <RoleNote>{locked.inventory}</RoleNote>
+        ) : (
+          <EnrollForm
+            action={createClientEnrollmentAction}
+            holderId={client.id}
+            kind="client"
+            publicUrlSet={settings.publicUrl !== null}
+          />
+        )}
       </RenewalPanel>
 
-      <section className="panel">
-        <h2>Edit client</h2>
-        <ClientForm action={updateClientAction} client={client} submitLabel="Save client" />
-      </section>
+      {locked.inventory ? null : (
+        <>
+          <section className="panel">
+            <h2>Edit client</h2>
+            <ClientForm action={updateClientAction} client={client} submitLabel="Save client" />
+          </section>
 
-      <section className="panel">
-        <h2>Delete client</h2>
-        <p className="muted">Its certificates stay on record. A valid certificate keeps working until it expires.</p>
-        <RowAction
-          action={deleteClientAction}
-          id={client.id}
-          label="Delete client"
-          confirm={`Delete client ${client.name}?`}
-          details={<DeleteHolderDetails kind="client" certs={certs} />}
-        />
-      </section>
+          <section className="panel">
+            <h2>Delete client</h2>
+            <p className="muted">
+              Its certificates stay on record. A valid certificate keeps working until it expires.
+            </p>
+            <RowAction
+              action={deleteClientAction}
+              id={client.id}
+              label="Delete client"
+              confirm={`Delete client ${client.name}?`}
+              details={<DeleteHolderDetails kind="client" certs={certs} />}
+            />
+          </section>
+        </>
+      )}
     </>
   );
 }

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RoleNote } from "@/app/_components/role-note";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { createClientAction } from "../actions";
 import { ClientForm } from "../client-form";
@@ -7,7 +9,7 @@ import { ClientForm } from "../client-form";
 export const metadata: Metadata = { title: "Add client" };
 
 export default async function NewClientPage() {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   return (
     <>
       <div className="page-head">
@@ -20,11 +22,15 @@ export default async function NewClientPage() {
         </div>
       </div>
       <section className="panel">
-        <ClientForm
-          action={createClientAction}
-          client={{ name: "", kind: "person", notes: "", renewalEnabled: true, keyType: null }}
-          submitLabel="Add client"
-        />
+        {locked.inventory ? (
+          <RoleNote>{locked.inventory}</RoleNote>
+        ) : (
+          <ClientForm
+            action={createClientAction}
+            client={{ name: "", kind: "person", notes: "", renewalEnabled: true, keyType: null }}
+            submitLabel="Add client"
+          />
+        )}
       </section>
     </>
   );

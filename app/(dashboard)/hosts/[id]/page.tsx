@@ -6,7 +6,9 @@ import { EnrollForm } from "@/app/_components/enroll-form";
 import { HolderCertificates } from "@/app/_components/holder-certificates";
 import { RenewalPanel } from "@/app/_components/renewal-panel";
 import { RevokedNotice } from "@/app/_components/revoked-notice";
+import { RoleNote } from "@/app/_components/role-note";
 import { RowAction } from "@/app/_components/row-action";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { getActiveCa } from "@/lib/ca/cas";
 import { hostIdsNeedingNewBundle } from "@/lib/ca/rotation";
@@ -42,7 +44,7 @@ async function loadHost(id: string) {
 const sameNames = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const { id } = await params;
   const host = await loadHost(id);
   const [certs, ca, settings, needsBundle, probes] = await Promise.all([
@@ -97,43 +99,64 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         issueAction={issueHostCertificateAction}
         defaultDays={defaultLifetimeDays("server", settings, host.renewalEnabled)}
         caMissing={!ca}
+        issueLocked={locked.issue}
       >
         <RevokedNotice kind="host" cert={current} />
         {current && current.status === "active" ? (
-          <InstallCard host={host} certId={current.id} fromCsr={current.fromCsr} sslDir={settings.sslDir} />
+          <InstallCard
+            host={host}
+            certId={current.id}
+            fromCsr={current.fromCsr}
+            sslDir={settings.sslDir}
+            downloadLocked={locked.download}
+          />
         ) : null}
       </HolderCertificates>
 
       <RenewalPanel kind="host" status={renewalStatus(host, current, settings)} renewWindow={host.renewWindow}>
-        <EnrollForm
-          action={createHostEnrollmentAction}
-          holderId={host.id}
-          kind="host"
-          publicUrlSet={settings.publicUrl !== null}
-        />
+        {locked.inventory ? (
+          <RoleNote>{locked.inventory}</RoleNote>
+        ) : (
+          <EnrollForm
+            action={createHostEnrollmentAction}
+            holderId={host.id}
+            kind="host"
+            publicUrlSet={settings.publicUrl !== null}
+          />
+        )}
       </RenewalPanel>
 
-      <ProbePanel hostId={host.id} tlsMode={host.tlsMode} port={host.port} probes={probes} />
+      <ProbePanel
+        hostId={host.id}
+        tlsMode={host.tlsMode}
+        port={host.port}
+        probes={probes}
+        canProbe={!locked.inventory}
+      />
 
-      <section className="panel">
-        <h2>Edit host</h2>
-        <HostForm action={updateHostAction} host={host} submitLabel="Save host" />
-      </section>
+      {locked.inventory ? null : (
+        <>
+          <section className="panel">
+            <h2>Edit host</h2>
+            <HostForm action={updateHostAction} host={host} submitLabel="Save host" />
+          </section>
 
-      <section className="panel">
-        <h2>Delete host</h2>
-        <p className="muted">
-          Its certificates stay on record (and in the CRL when revoked). A certificate that is still valid keeps working
-          on the host until it expires: revoke it and rotate the CA if the host is compromised.
-        </p>
-        <RowAction
-          action={deleteHostAction}
-          id={host.id}
-          label="Delete host"
-          confirm={`Delete host ${host.name}?`}
-          details={<DeleteHolderDetails kind="host" certs={certs} />}
-        />
-      </section>
+          <section className="panel">
+            <h2>Delete host</h2>
+            <p className="muted">
+              Its certificates stay on record (and in the CRL when revoked). A certificate that is still valid keeps
+              working on the host until it expires: revoke it and rotate the CA if the host is compromised.
+            </p>
+            <RowAction
+              action={deleteHostAction}
+              id={host.id}
+              label="Delete host"
+              confirm={`Delete host ${host.name}?`}
+              details={<DeleteHolderDetails kind="host" certs={certs} />}
+            />
+          </section>
+        </>
+      )}
     </>
   );
 }

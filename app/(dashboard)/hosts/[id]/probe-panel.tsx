@@ -13,18 +13,20 @@ export function ProbePanel({
   tlsMode,
   port,
   probes,
+  canProbe = true,
 }: {
   hostId: string;
   tlsMode: string;
   port: number;
   probes: HostProbeResult[];
+  canProbe?: boolean;
 }) {
   const [last, ...history] = probes;
   return (
     <section className="panel" aria-labelledby="probe-h" data-testid="probe-panel">
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h2 id="probe-h">What the daemon serves</h2>
-        <RowAction action={probeHostAction} id={hostId} label="Check now" danger={false} />
+        {canProbe ? <RowAction action={probeHostAction} id={hostId} label="Check now" danger={false} /> : null}
       </div>
       <p className="muted">
         Check now opens TLS to each of the host's names and addresses on port {port} (3 s at most each) and records the

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RoleNote } from "@/app/_components/role-note";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { createHostAction } from "../actions";
 import { NEW_HOST } from "../form-values";
@@ -8,7 +10,7 @@ import { HostForm } from "../host-form";
 export const metadata: Metadata = { title: "Add host" };
 
 export default async function NewHostPage() {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   return (
     <>
       <div className="page-head">
@@ -20,7 +22,11 @@ export default async function NewHostPage() {
         </div>
       </div>
       <section className="panel">
-        <HostForm action={createHostAction} host={NEW_HOST} submitLabel="Add host" />
+        {locked.inventory ? (
+          <RoleNote>{locked.inventory}</RoleNote>
+        ) : (
+          <HostForm action={createHostAction} host={NEW_HOST} submitLabel="Add host" />
+        )}
       </section>
     </>
   );

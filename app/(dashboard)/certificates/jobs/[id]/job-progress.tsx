@@ -9,7 +9,7 @@ import { jobEta } from "./job-eta";
 const ENDED = new Set(["done", "failed", "cancelled"]);
 
 /** Follows a bulk job by polling its API record; keeps going after the page is reopened. */
-export function JobProgress({ initial }: { initial: JobJson }) {
+export function JobProgress({ initial, canCancel }: { initial: JobJson; canCancel: boolean }) {
   const router = useRouter();
   const [job, setJob] = useState(initial);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +55,7 @@ export function JobProgress({ initial }: { initial: JobJson }) {
       </p>
       {error ? <p className="notice warn">{error}</p> : null}
       {job.error ? <p className="notice error">{job.error}</p> : null}
-      {finished ? null : (
+      {finished || !canCancel ? null : (
         <CancelJobForm
           jobId={job.id}
           onCancelled={() => {

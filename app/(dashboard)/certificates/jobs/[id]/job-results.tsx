@@ -17,7 +17,10 @@ export function JobResults({
   items,
   total,
   bundles,
+  canDownload,
 }: {
+  /** False for a role that may not receive keys: no bundle links. */
+  canDownload: boolean;
   jobId: string;
   jobStatus: string;
   items: JobItemRow[];
@@ -28,7 +31,7 @@ export function JobResults({
     <section className="panel">
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h2>Results</h2>
-        {bundles > MAX_BUNDLES_PER_ZIP ? (
+        {!canDownload ? null : bundles > MAX_BUNDLES_PER_ZIP ? (
           <span className="muted">
             {bundles} bundles: more than one zip holds ({MAX_BUNDLES_PER_ZIP}); download them from the rows below.
           </span>
@@ -78,7 +81,7 @@ export function JobResults({
                     {item.error ? <div className="muted">{item.error}</div> : null}
                   </td>
                   <td>
-                    {item.new?.bundle ? (
+                    {item.new?.bundle && canDownload ? (
                       <a href={`/api/v1/certificates/${item.new.id}/bundle.zip`} download>
                         bundle.zip
                       </a>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { jobJson } from "@/app/api/v1/_lib/job-json";
+import { lockedFor } from "@/lib/auth/authorize";
 import { requireAdmin } from "@/lib/auth/current";
 import { jobBundleIds, listJobItems } from "@/lib/certificates/job-results";
 import { getJob } from "@/lib/certificates/jobs";
@@ -13,7 +14,7 @@ import { JobResults } from "./job-results";
 export const metadata: Metadata = { title: "Bulk re-issue" };
 
 export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireAdmin();
+  const locked = lockedFor(await requireAdmin());
   const { id } = await params;
   const job = await getJob(id).catch((err) => {
     if (err instanceof NotFoundError) notFound();
@@ -32,9 +33,16 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         </div>
       </div>
       <section className="panel">
-        <JobProgress initial={jobJson(job)} />
+        <JobProgress initial={jobJson(job)} canCancel={!locked.issue} />
       </section>
-      <JobResults jobId={job.id} jobStatus={job.status} items={items} total={job.total} bundles={bundleIds.length} />
+      <JobResults
+        jobId={job.id}
+        jobStatus={job.status}
+        items={items}
+        total={job.total}
+        bundles={bundleIds.length}
+        canDownload={!locked.download}
+      />
     </>
   );
 }
