@@ -6,6 +6,7 @@ import { confirmDialog } from "./helpers-dialog";
 
 // Big and destructive actions ask first in a dialog that names what happens; every add, delete and
 // revoke leaves a notice in a status region; copy buttons work where the clipboard API is missing.
+// Named to run after issuing.spec.ts, which must find no CA, and before lifecycle.spec.ts rotates.
 test.describe.configure({ mode: "serial" });
 
 const RUN = Date.now().toString(36);
@@ -42,6 +43,7 @@ test("adding a host says so; deleting it asks first, and Cancel and Escape leave
   await expect(notice(page, `Host ${HOST} added.`)).toBeVisible();
   await expect(page.getByTestId("flash")).toHaveAttribute("role", "status");
   await issue(page, 5);
+  const certHref = (await page.locator("table a[href^='/certificates/']").first().getAttribute("href")) as string;
 
   const trigger = page.getByRole("button", { name: "Delete host" });
   await trigger.click();
@@ -71,6 +73,13 @@ test("adding a host says so; deleting it asks first, and Cancel and Escape leave
   await page.goto(`/hosts?q=${HOST}`);
   await expect(page.getByRole("link", { name: HOST, exact: true })).toHaveCount(0);
   await expect(page.getByTestId("flash")).toBeEmpty();
+
+  // Its still valid certificate outlives it (and would hold up a CA rotation): revoke it too.
+  await page.goto(certHref);
+  await page.getByRole("button", { name: "Revoke", exact: true }).click();
+  await expect(page.getByRole("dialog")).toContainText("replace the certificate on the host");
+  await confirmDialog(page, "Revoke certificate");
+  await expect(notice(page, /^Certificate [0-9a-f]{12}… revoked and the CRL re-signed\.$/)).toBeVisible();
 });
 
 test("revoking names the certificate and its serial; Cancel leaves it valid", async ({ page }) => {
