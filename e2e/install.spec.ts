@@ -60,6 +60,9 @@ test("after issuing, the host page shows the bundle and the commands that instal
   await expect(card.getByRole("button", { name: "Copy" })).toHaveCount(2);
   // Re-issuing is now the lesser button.
   await expect(page.getByRole("button", { name: /Issue a new certificate/ })).toHaveClass(/secondary/);
+  // The README's picture of a host page: its certificate and the card that says what to do next.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.locator("section.panel").filter({ has: card }).screenshot({ path: "public/screenshot-install.png" });
 
   // The commands' names are the download's: the zip's name and its folder with install.sh.
   const [download] = await Promise.all([

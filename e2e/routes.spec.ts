@@ -167,11 +167,11 @@ function needOf(url: string, method: string): Need {
   const at = (re: RegExp) => re.test(url);
   if (at(/^\/api\/v1\/(admins|tokens)(\/|$)/)) return "admin";
   if (at(/^\/api\/v1\/audit\.(csv|json)$/)) return "audit";
-  if (at(/\/bundle\.(zip|p12)$/)) return "download";
+  if (at(/\/bundles?\.(zip|p12)$/)) return "download";
   if (!write) return "read";
   if (at(/^\/api\/v1\/(ca|cas|settings|alert-channels|alerts)(\/|$)/)) return "admin";
   if (at(/\/revoke$/)) return "revoke";
-  if (at(/\/(certificates|reissue)$|^\/api\/v1\/jobs$/)) return "issue";
+  if (at(/\/(certificates|reissue|cancel)$|^\/api\/v1\/jobs$/)) return "issue";
   return "inventory";
 }
 const GRANTS: Record<string, Need[]> = {
@@ -188,7 +188,8 @@ test.describe("each role and scope", () => {
     const page = await browser.newPage({ storageState: "e2e/.auth/admin.json" });
     for (const scope of Object.keys(GRANTS)) {
       await page.goto("/settings");
-      await page.getByLabel("Name", { exact: true }).fill(`routes-${scope}`);
+      // Unique per run: a retried worker runs this again against the same dashboard.
+      await page.getByLabel("Name", { exact: true }).fill(`routes-${scope}-${Date.now()}`);
       await page.getByLabel("What it may do").selectOption(scope);
       await page.getByRole("button", { name: "Create token" }).click();
       tokens[scope] = ((await page.getByTestId("new-token").textContent()) ?? "").trim();
