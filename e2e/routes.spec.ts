@@ -56,6 +56,16 @@ test("the route inventory found the app", () => {
   expect(actionFiles.length).toBeGreaterThan(2);
 });
 
+test("every route that changes something names the permission it needs", () => {
+  for (const file of files.filter((f) => f.endsWith("route.ts"))) {
+    const source = readFileSync(file, "utf8");
+    if (!/export const (POST|PATCH|PUT|DELETE) = apiRoute/.test(source)) continue;
+    const writes = source.match(/export const (POST|PATCH|PUT|DELETE) = apiRoute/g)?.length ?? 0;
+    const named = source.match(/permission: "[a-z]+"/g)?.length ?? 0;
+    expect(named, path.relative(".", file)).toBeGreaterThanOrEqual(writes);
+  }
+});
+
 test.describe("anonymous callers", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
