@@ -50,8 +50,8 @@ test("a wrong password is refused, and repeated failures lock the account", asyn
   await page.goto("/settings");
   await page.getByLabel("Username").fill("locked-out");
   await page.getByLabel("Password").first().fill("another long password");
-  await page.getByRole("button", { name: "Add admin" }).click();
-  await expect(page.getByText("Admin locked-out added.")).toBeVisible();
+  await page.getByRole("button", { name: "Add account" }).click();
+  await expect(page.getByText("locked-out added as operator.")).toBeVisible();
 
   const anon = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const p = await anon.newPage();
