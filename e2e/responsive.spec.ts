@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { confirmDialog } from "./helpers-dialog";
 import { backgroundLuminance, themeContrastFailures } from "./helpers-theme";
 
 // Every page fits a phone (nothing scrolls sideways at 390 px), the phone menu opens and closes,
@@ -103,6 +104,7 @@ test("no dashboard page scrolls sideways on a phone", async ({ page }) => {
   // A job page: re-issue what expires soon (at least the client's one-day certificate).
   await page.goto("/");
   await page.getByRole("button", { name: /Re-issue everything expiring or expired \(\d+\)/ }).click();
+  await confirmDialog(page, /^Re-issue \d+$/);
   await expect(page).toHaveURL(/\/certificates\/jobs\//);
   // In a whole-suite run this also re-issues what earlier specs left expiring: allow it the time.
   await expect(page.getByTestId("job-status")).toContainText("done", { timeout: 300_000 });
