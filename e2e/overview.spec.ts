@@ -148,10 +148,9 @@ test("the timeline fits its box on a phone, its labels grown to stay legible", a
   expect(box.svg).toBeLessThanOrEqual(box.panel);
   // Its text grows as the drawing shrinks, so the labels stay legible.
   const fontSize = await page
-    .getByTestId("timeline-week")
+    .getByTestId("expiry-timeline")
+    .locator("text.week-label")
     .first()
-    .locator("text")
-    .last()
     .evaluate((t) => getComputedStyle(t).fontSize);
   expect(Number.parseFloat(fontSize)).toBeGreaterThanOrEqual(16);
   await page.getByTestId("expiry-timeline").screenshot({ path: test.info().outputPath("phone-timeline.png") });

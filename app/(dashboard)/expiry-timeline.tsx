@@ -43,6 +43,7 @@ export function axisTicks(largest: number): { max: number; ticks: number[] } {
 
 const weekHref = (w: TimelineWeek) => `/certificates?status=active&expiresFrom=${w.from}&expiresTo=${w.to}`;
 const total = (w: TimelineWeek) => w.hosts + w.clients + w.cas;
+const barX = (i: number) => LEFT + i * SLOT + (SLOT - BAR) / 2;
 
 /** Overview: what expires in each of the next 13 weeks, one bar per week, each a link to that week's list. */
 export async function ExpiryTimeline({ settings }: { settings: Settings }) {
@@ -76,9 +77,31 @@ export async function ExpiryTimeline({ settings }: { settings: Settings }) {
             </g>
           ))}
           <line x1={LEFT} x2={WIDTH} y1={BOTTOM} y2={BOTTOM} className="axis" />
+          {/* Totals and dates belong to the picture, not to the week links: a link's visible text
+              must be part of its name, and "3" or "7Dec" is not part of "Week of 7 Dec: 2 hosts, 1 client". */}
+          {weeks.map((w, i) => {
+            const x = barX(i);
+            return (
+              <g key={w.from}>
+                {total(w) ? (
+                  <text x={x + BAR / 2} y={BOTTOM - total(w) * scale - 5} textAnchor="middle" className="total">
+                    {total(w)}
+                  </text>
+                ) : null}
+                <text x={x + BAR / 2} y={BOTTOM + 18} textAnchor="middle" className="week-label">
+                  {w.start.getUTCDate()}
+                </text>
+                {i === 0 || w.start.getUTCMonth() !== weeks[i - 1].start.getUTCMonth() ? (
+                  <text x={x + BAR / 2} y={BOTTOM + 36} textAnchor="middle" className="week-label">
+                    {formatDayMonth(w.start).split(" ")[1]}
+                  </text>
+                ) : null}
+              </g>
+            );
+          })}
         </svg>
         {weeks.map((w, i) => {
-          const x = LEFT + i * SLOT + (SLOT - BAR) / 2;
+          const x = barX(i);
           let y = BOTTOM;
           const name = weekName(w);
           return (
@@ -91,26 +114,12 @@ export async function ExpiryTimeline({ settings }: { settings: Settings }) {
                 y -= h;
                 return <rect key={s.key} x={x} y={y} width={BAR} height={h} style={{ fill: s.colour }} />;
               })}
-              {total(w) ? (
-                <text x={x + BAR / 2} y={y - 5} textAnchor="middle" className="total">
-                  {total(w)}
-                </text>
-              ) : null}
               {w.overdue ? (
                 <path
                   className="overdue"
                   d={`M${x + BAR / 2 - 6} ${y - 30} h12 l-6 8 z`}
                   data-testid="timeline-overdue"
                 />
-              ) : null}
-              {/* The day under every bar, the month under the first and where it changes: short enough for a phone. */}
-              <text x={x + BAR / 2} y={BOTTOM + 18} textAnchor="middle" className="week-label">
-                {w.start.getUTCDate()}
-              </text>
-              {i === 0 || w.start.getUTCMonth() !== weeks[i - 1].start.getUTCMonth() ? (
-                <text x={x + BAR / 2} y={BOTTOM + 36} textAnchor="middle" className="week-label">
-                  {formatDayMonth(w.start).split(" ")[1]}
-                </text>
               ) : null}
             </a>
           );

@@ -87,11 +87,13 @@ export default async function OverviewPage() {
 
       <section className="panel" aria-labelledby="expiry-h">
         <h2 id="expiry-h">What expires when</h2>
-        <TableScroll label="What expires when" style={{ marginBottom: 14 }}>
+        <TableScroll label="Expiry counts by kind" style={{ marginBottom: 14 }}>
           <table>
             <thead>
               <tr>
-                <th />
+                <th>
+                  <span className="sr-only">Kind</span>
+                </th>
                 <th>Expired</th>
                 {counts.windows.map((w) => (
                   <th key={w.days}>Within {w.days} days</th>

@@ -11,7 +11,6 @@ const CSS = `
 .expiry-timeline a:hover .hit { fill: var(--border); fill-opacity: 0.45; }
 .expiry-timeline a:focus { outline: none; }
 .expiry-timeline a:focus-visible .hit { stroke: var(--accent); stroke-width: 2; }
-.expiry-timeline a:hover .week-label, .expiry-timeline a:focus-visible .week-label { fill: var(--text); }
 .timeline-legend { display: flex; flex-wrap: wrap; gap: 6px 16px; list-style: none; padding: 0; margin: 8px 0 12px; color: var(--muted); font-size: 13px; }
 .timeline-legend li { display: flex; align-items: center; gap: 6px; }
 .timeline-legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; }

@@ -20,7 +20,9 @@ export function CertificateTable({ certs }: { certs: Certificate[] }) {
             <th>Issued</th>
             <th>Names</th>
             <th>Key</th>
-            <th />
+            <th>
+              <span className="sr-only">Bundle</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -38,7 +38,7 @@ export default async function AccountPage() {
         <p className="muted">
           Every browser signed in as you. End one you do not recognise, then change your password.
         </p>
-        <TableScroll label="Your sessions">
+        <TableScroll label="Session list">
           <table>
             <thead>
               <tr>

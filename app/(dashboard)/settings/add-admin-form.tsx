@@ -35,7 +35,7 @@ export function AddAdminForm({ minLength }: { minLength: number }) {
         type="password"
         autoComplete="new-password"
       />
-      <Field name="role" label="Role" errors={err.role}>
+      <Field name="new-role" label="Role" errors={err.role}>
         <select id="new-role" name="role" defaultValue={memory.value("role", "operator")}>
           {ROLES.map((role) => (
             <option key={role} value={role}>

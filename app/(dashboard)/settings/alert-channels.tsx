@@ -20,14 +20,16 @@ export async function AlertChannels() {
         overdue renewals, daemons serving the wrong certificate and stalled CA rotations alert once each, grouped into
         one message per channel. A failed send is retried after 1, 5, 15, 60, 180 and 360 minutes.
       </p>
-      <TableScroll label="Alert channels" style={{ marginBottom: 16 }}>
+      <TableScroll label="Alert channel list" style={{ marginBottom: 16 }}>
         <table data-testid="alert-channels">
           <thead>
             <tr>
               <th>Name</th>
               <th>Sends to</th>
               <th>Last send</th>
-              <th />
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -122,7 +122,7 @@ export default async function SettingsPage() {
             For <code>/api/v1</code>: send <code>Authorization: Bearer &lt;token&gt;</code>. Only a hash of each token
             is stored.
           </p>
-          <TableScroll label="API tokens" style={{ marginBottom: 16 }}>
+          <TableScroll label="API token list" style={{ marginBottom: 16 }}>
             <table>
               <thead>
                 <tr>
