@@ -7,6 +7,7 @@ import type { Role } from "@/lib/auth/roles";
 import { clearAccountThrottle } from "@/lib/auth/throttle";
 import { db, type Tx } from "@/lib/db";
 import { ConflictError, InputError, NotFoundError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 export async function countAdmins(): Promise<number> {
   return db.admin.count();
@@ -27,19 +28,25 @@ export async function listAdmins() {
 
 async function insertAdmin(actor: Principal, input: AdminCreateInput, onlyIfFirst: boolean) {
   const passwordHash = await hashPassword(input.password);
+  // The first account can do everything: someone has to be able to add the others.
+  const role = onlyIfFirst ? "admin" : (input.role ?? "admin");
   return db.$transaction(async (tx) => {
-    if (onlyIfFirst && (await tx.admin.count()) > 0) {
+    // Written first and checked after (the transaction undoes it): a write takes SQLite's lock at
+    // once, where a read first could deadlock with another process doing the same.
+    const admin = await tx.admin
+      .create({
+        data: { username: input.username, passwordHash, role },
+        select: { id: true, username: true, role: true },
+      })
+      .catch((err) => {
+        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+          throw InputError.forField("username", `The username ${input.username} is taken.`);
+        }
+        throw err;
+      });
+    if (onlyIfFirst && (await tx.admin.count()) > 1) {
       throw new ConflictError("An admin already exists. Sign in instead.");
     }
-    if (await tx.admin.findUnique({ where: { username: input.username }, select: { id: true } })) {
-      throw InputError.forField("username", `The username ${input.username} is taken.`);
-    }
-    // The first account can do everything: someone has to be able to add the others.
-    const role = onlyIfFirst ? "admin" : (input.role ?? "admin");
-    const admin = await tx.admin.create({
-      data: { username: input.username, passwordHash, role },
-      select: { id: true, username: true, role: true },
-    });
     await recordAudit(tx, { actor, action: "admin.create", target: admin.username, detail: { role } });
     return admin;
   });

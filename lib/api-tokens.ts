@@ -20,9 +20,8 @@ export async function createApiToken(actor: Principal, input: TokenCreateInput) 
   authorize(actor, "tokens");
   const token = TOKEN_PREFIX + newSecret();
   const row = await db.$transaction(async (tx) => {
-    if (await tx.apiToken.findFirst({ where: { name: input.name, revokedAt: null }, select: { id: true } })) {
-      throw InputError.forField("name", `A token called ${input.name} exists; choose another name or revoke it first.`);
-    }
+    // Written first and checked after (the transaction undoes it): a write takes SQLite's lock at
+    // once, where a read first could deadlock with another process doing the same.
     const created = await tx.apiToken.create({
       data: {
         name: input.name,
@@ -34,6 +33,9 @@ export async function createApiToken(actor: Principal, input: TokenCreateInput) 
       },
       select: { id: true, name: true, prefix: true, scope: true, expiresAt: true },
     });
+    if ((await tx.apiToken.count({ where: { name: input.name, revokedAt: null } })) > 1) {
+      throw InputError.forField("name", `A token called ${input.name} exists; choose another name or revoke it first.`);
+    }
     await recordAudit(tx, {
       actor,
       action: "token.create",

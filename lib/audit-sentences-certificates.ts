@@ -47,6 +47,8 @@ export const CERTIFICATE_SENTENCES: Record<string, Sentence> = {
       : `${e.who} downloaded the ${str(e.d.kind) ? `${str(e.d.kind)} ` : ""}bundle of ${e.holder}${e.d.withKey === false ? " (no key: issued from a CSR)" : ""}`,
   "job.start": (e) =>
     `${e.who} started re-issuing ${plural(e.d.total, "certificate")}${jobScope(e.d)}${e.d.revokeReplaced ? ", revoking the old ones" : ""}`,
+  "job.cancel": (e) =>
+    `${e.who} cancelled a re-issue of ${plural(e.d.total, "certificate")} after ${str(e.d.done) || 0} were done`,
   "job.done": (e) =>
     `${e.who}'s re-issue of ${plural(e.d.total, "certificate")} finished: ${str(e.d.done) || 0} done, ${str(e.d.failed) || 0} failed`,
   "agent.renewed": (e) =>
