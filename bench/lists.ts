@@ -34,7 +34,10 @@ const { clientListQuerySchema, hostListQuerySchema } = await import("@/lib/list-
 const { certificateQuerySchema } = await import("@/lib/certificates/query.schema");
 const { getOverview } = await import("@/lib/overview");
 const { countExpiring, listExpiring } = await import("@/lib/certificates/expiry");
-const { countReissueCandidates } = await import("@/lib/certificates/jobs");
+const { countReissueCandidatesByHolder } = await import("@/lib/certificates/jobs");
+const { getExpiryTimeline } = await import("@/lib/certificates/timeline");
+const { getStartChecklist } = await import("@/lib/overview");
+const { getSettings } = await import("@/lib/settings");
 const { createAdmin } = await import("@/lib/admins");
 const { createSession } = await import("@/lib/auth/sessions");
 const { createApiToken } = await import("@/lib/api-tokens");
@@ -102,18 +105,25 @@ if (LIB) {
     await lib.measure(name, fn, { describe: totals });
   }
 
-  // What the home page (expiry dashboard) asks for, in the same Promise.all as app/(dashboard)/page.tsx.
-  const homeData = () =>
-    Promise.all([
+  // What the home page (expiry dashboard) asks for: the Promise.all of app/(dashboard)/page.tsx,
+  // then what its checklist and timeline components ask for.
+  const homeData = async () => {
+    const settings = await getSettings();
+    const [, , expiring, candidates] = await Promise.all([
       getOverview(),
       countExpiring(),
       listExpiring(30, new Date(), 50),
-      countReissueCandidates({ scope: "expiring", days: 30 }),
+      countReissueCandidatesByHolder({ scope: "expiring", days: 30 }),
     ]);
-  const HOME = "home page data (overview, expiry counts, 50 expiring, re-issue candidates)";
+    const [, weeks] = await Promise.all([getStartChecklist(), getExpiryTimeline(settings)]);
+    return { expiring, candidates, weeks };
+  };
+  const HOME =
+    "home page data (overview, expiry counts, 50 expiring, re-issue candidates, checklist, 13-week timeline)";
   queryLog.fileUnder(HOME);
   await lib.measure(HOME, homeData, {
-    describe: ([, , expiring, candidates]) => `${expiring.total} expiring or expired, ${candidates} candidates`,
+    describe: ({ expiring, candidates }) =>
+      `${expiring.total} expiring or expired, ${candidates.hosts + candidates.clients} candidates`,
   });
   queryLog.fileUnder(null);
 

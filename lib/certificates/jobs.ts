@@ -31,11 +31,6 @@ function selectionWhere(selection: ReissueScope, now: Date): Prisma.CertificateW
   return { status: "active", ca: { status: "previous" }, notAfter: { gt: now }, ...holder };
 }
 
-/** Counts what a bulk re-issue would take, for the button that starts it. */
-export async function countReissueCandidates(selection: ReissueScope, now = new Date()): Promise<number> {
-  return db.certificate.count({ where: selectionWhere(selection, now) });
-}
-
 /** The same selection split by holder, for the sentence that confirms a bulk re-issue. */
 export async function countReissueCandidatesByHolder(
   selection: ReissueScope,
