@@ -48,7 +48,7 @@ export const CERTIFICATE_SENTENCES: Record<string, Sentence> = {
   "job.start": (e) =>
     `${e.who} started re-issuing ${plural(e.d.total, "certificate")}${jobScope(e.d)}${e.d.revokeReplaced ? ", revoking the old ones" : ""}`,
   "job.cancel": (e) =>
-    `${e.who} cancelled a re-issue of ${plural(e.d.total, "certificate")} after ${str(e.d.done) || 0} were done`,
+    `${e.who} cancelled the re-issue of ${plural(e.d.total, "certificate")} with ${str(e.d.done) || 0} done`,
   "job.done": (e) =>
     `${e.who}'s re-issue of ${plural(e.d.total, "certificate")} finished: ${str(e.d.done) || 0} done, ${str(e.d.failed) || 0} failed`,
   "agent.renewed": (e) =>

@@ -121,6 +121,10 @@ const EXAMPLES: [ReturnType<typeof row>, string][] = [
     "alice started re-issuing 12 certificates expiring within 30 days, revoking the old ones",
   ],
   [
+    row("admin:alice", "job.cancel", "reissue", { id: "j1", total: 12, done: 5 }),
+    "alice cancelled the re-issue of 12 certificates with 5 done",
+  ],
+  [
     row("admin:alice", "job.done", "reissue", { total: 12, done: 11, failed: 1 }),
     "alice's re-issue of 12 certificates finished: 11 done, 1 failed",
   ],
