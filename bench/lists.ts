@@ -24,7 +24,7 @@ const COUNTS = { hosts: 10_000, clients: 10_000, certificates: 50_000 };
 
 console.error(`load average at the start: ${loadAverage()}`);
 const temp = await prepareTempDataDir();
-const queryLog = installQueryLog(temp.databasePath);
+const queryLog = installQueryLog(temp);
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { caCreateSchema } = await import("@/lib/ca/ca.schema");
 const { listHosts } = await import("@/lib/inventory/hosts");

@@ -196,7 +196,7 @@ const FLEET_TIMEOUT_MS = 3000;
 const SERIAL_SAMPLE = 50;
 
 const temp = await prepareTempDataDir();
-installQueryLog(temp.databasePath);
+installQueryLog(temp);
 const prismaCalls = installPrismaCallTimer();
 const hostSpans = installHostSpans();
 const { createCertificateAuthority, trustedCaPems } = await import("@/lib/ca/cas");

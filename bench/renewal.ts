@@ -55,7 +55,7 @@ const execFileAsync = promisify(execFile);
 
 console.error(`load average at the start: ${loadAverage()}`);
 const temp = await prepareTempDataDir();
-const queryLog = installQueryLog(temp.databasePath);
+const queryLog = installQueryLog(temp);
 const prismaCalls = installPrismaCallTimer();
 const { createCertificateAuthority, loadActiveCaSigner } = await import("@/lib/ca/cas");
 const { caCreateSchema } = await import("@/lib/ca/ca.schema");

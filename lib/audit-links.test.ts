@@ -4,7 +4,7 @@ import { installQueryLog } from "@/lib/test-support/query-log";
 import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
 const env = await prepareTempDataDir();
-const queryLog = installQueryLog(env.databasePath);
+const queryLog = installQueryLog(env);
 const { db } = await import("@/lib/db");
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost, deleteHost, updateHost } = await import("@/lib/inventory/hosts");

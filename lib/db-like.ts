@@ -2,13 +2,15 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction }
 
 // Prisma writes contains / startsWith / endsWith as LIKE without an ESCAPE clause, and SQLite's
 // LIKE has no escape character unless one is named: a search for "_" matched every host. Every
-// query passes through here on its way to SQLite and gains ESCAPE '\'; search values go through
-// likeLiteral(), which escapes \, % and _. (PostgreSQL's LIKE escapes with \ by default, so the same
-// values mean the same there.)
+// query passes through here on its way to the database and gains ESCAPE '\'; search values go
+// through likeLiteral(), which escapes \, % and _. SQLite's LIKE ignores case (ASCII), PostgreSQL's
+// does not: there the same patterns become ILIKE, so a search finds the same rows on both.
 
 const PRISMA_LIKE = / LIKE \((?:'%' \|\| )?\?(?: \|\| '%')?\)/g;
+const PRISMA_PG_LIKE = / LIKE (\((?:'%' \|\| )?\$\d+(?: \|\| '%')?\))/g;
 
-export function withLikeEscape(sql: string): string {
+export function withLikeEscape(sql: string, provider = "sqlite"): string {
+  if (provider === "postgres") return sql.replace(PRISMA_PG_LIKE, " ILIKE $1 ESCAPE '\\'");
   return sql.replace(PRISMA_LIKE, "$& ESCAPE '\\'");
 }
 
@@ -21,7 +23,7 @@ function rewriting<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
   return new Proxy(queryable, {
     get(target, prop, receiver) {
       if (prop === "queryRaw" || prop === "executeRaw") {
-        return (query: SqlQuery) => target[prop]({ ...query, sql: withLikeEscape(query.sql) });
+        return (query: SqlQuery) => target[prop]({ ...query, sql: withLikeEscape(query.sql, target.provider) });
       }
       if (prop === "startTransaction") {
         return async (...args: Parameters<SqlDriverAdapter["startTransaction"]>) =>

@@ -1,12 +1,31 @@
 import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { databasePath } from "@/lib/config";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { databasePath, databaseProvider, postgresUrl } from "@/lib/config";
 import { likeEscapingAdapter } from "@/lib/db-like";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-pg/client";
 
 const globalForPrisma = globalThis as unknown as { dockpkiPrisma?: PrismaClient };
 
+/** Connections each instance keeps to PostgreSQL at most (DOCKPKI_DB_POOL, default 10). */
+export function postgresPoolSize(): number {
+  const size = Number(process.env.DOCKPKI_DB_POOL || 10);
+  if (!Number.isInteger(size) || size < 1 || size > 500) {
+    throw new Error("DOCKPKI_DB_POOL must be a whole number of connections between 1 and 500.");
+  }
+  return size;
+}
+
 function createClient(): PrismaClient {
+  if (databaseProvider() === "postgresql") {
+    const adapter = likeEscapingAdapter(
+      new PrismaPg({ connectionString: postgresUrl(), max: postgresPoolSize(), connectionTimeoutMillis: 10_000 }),
+    );
+    // Two generated clients of one schema: the same models, fields and methods, another SQL dialect. The SQLite
+    // client's types describe both (lib/migrate.test.ts checks the schemas differ in the provider only).
+    return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+  }
   const adapter = likeEscapingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath()}`, timeout: 10_000 }));
   return new PrismaClient({ adapter });
 }
@@ -14,5 +33,8 @@ function createClient(): PrismaClient {
 /** The one Prisma client. Kept on globalThis so dev-mode reloads do not open a new connection each time. */
 export const db: PrismaClient = globalForPrisma.dockpkiPrisma ?? createClient();
 globalForPrisma.dockpkiPrisma = db;
+
+/** Whether the database is PostgreSQL, for the few statements whose SQL differs (row locks, SKIP LOCKED). */
+export const onPostgres = (): boolean => databaseProvider() === "postgresql";
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

@@ -3,10 +3,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 
-// Applies the committed prisma/migrations without a schema engine, and keeps the books in `_prisma_migrations`
-// exactly as Prisma's engine does (same DDL, sha256 checksums, ISO timestamps as the better-sqlite3 adapter writes
-// them), so `prisma migrate status` and `prisma migrate deploy` agree with what happened here.
+// Applies the committed migrations without a schema engine, and keeps the books in `_prisma_migrations` exactly as
+// Prisma's engine does (same DDL, sha256 checksums, ISO timestamps as the better-sqlite3 adapter writes them), so
+// `prisma migrate status` and `prisma migrate deploy` agree with what happened here. SQLite: prisma/migrations;
+// PostgreSQL: prisma/postgresql/migrations (applyPostgresMigrations).
 
 const migrationsTableDdl = `CREATE TABLE "_prisma_migrations" (
     "id"                    TEXT PRIMARY KEY NOT NULL,
@@ -162,5 +164,79 @@ export function checkDatabaseIntegrity(databasePath: string): string | null {
     return problems.length > 0 ? problems.join("; ") : null;
   } finally {
     db.close();
+  }
+}
+
+// Prisma's own DDL for the history on PostgreSQL.
+const postgresMigrationsTableDdl = `CREATE TABLE "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)`;
+
+/** The session-level advisory lock every dockpki instance takes to migrate: one migrates, the others wait, then find it done. */
+export const MIGRATION_LOCK = 7_271_736_019_846_217n;
+
+/**
+ * Brings a PostgreSQL database up to date with the migrations directory; returns the names it applied. Two instances
+ * starting together take turns on an advisory lock, so the second finds the work done. Each migration runs in its own
+ * transaction with its record (PostgreSQL's DDL is transactional): a failed one leaves nothing behind.
+ */
+export async function applyPostgresMigrations(opts: { url: string; migrationsDir: string }): Promise<{
+  applied: string[];
+}> {
+  const migrations = readMigrations(opts.migrationsDir);
+  const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK.toString()]);
+    const { rows: exists } = await client.query(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "exists"`);
+    if (!exists[0].exists) {
+      const { rows: foreign } = await client.query(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename LIMIT 3",
+      );
+      if (foreign.length > 0) {
+        throw new Error(
+          `it is not a dockpki database: it has tables (${foreign.map((t) => t.tablename).join(", ")}) but no dockpki migration history. Give dockpki a database of its own.`,
+        );
+      }
+      await client.query(postgresMigrationsTableDdl);
+    }
+    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
+    );
+    refuseUnsafeHistory(
+      rows.map((r) => ({ ...r, finished_at: r.finished_at?.toISOString() ?? null })),
+      migrations,
+    );
+    const done = new Set(rows.map((row) => row.migration_name));
+    const pending = migrations.filter((m) => !done.has(m.name));
+    for (const migration of pending) {
+      const startedAt = new Date();
+      await client.query("BEGIN");
+      try {
+        await client.query(migration.script.toString("utf8"));
+        await client.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, started_at, finished_at, migration_name, logs, rolled_back_at,
+             applied_steps_count) VALUES ($1, $2, $3, now(), $4, NULL, NULL, 1)`,
+          [randomUUID(), sha256(migration.script), startedAt, migration.name],
+        );
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        const reason = error instanceof Error ? error.message : String(error);
+        const message = `Migration ${migration.name} failed; the database was left as it was before: ${reason}`;
+        throw new Error(message, { cause: error });
+      }
+    }
+    return { applied: pending.map((m) => m.name) };
+  } finally {
+    // Ending the session releases the advisory lock too.
+    await client.end().catch(() => {});
   }
 }

@@ -1,31 +1,37 @@
 import "server-only";
 import { trustedProxies } from "@/lib/auth/client-address";
 import { backfillPublicKeyHashes } from "@/lib/certificates/certificates";
-import { databasePath, masterKeyPath, migrationsDir } from "@/lib/config";
+import { databaseLabel, databasePath, databaseProvider, masterKeyPath, migrationsDir, postgresUrl } from "@/lib/config";
 import { checkMasterKey, ensureMasterKey } from "@/lib/crypto/key-check";
-import { MasterKeyError } from "@/lib/crypto/master-key";
+import { MasterKeyError, masterKeyRequiredProblem } from "@/lib/crypto/master-key";
 import { secureDataDir } from "@/lib/data-dir";
 import { StartupError } from "@/lib/errors";
-import { applyMigrations, checkDatabaseIntegrity } from "@/lib/migrate";
+import { applyMigrations, applyPostgresMigrations, checkDatabaseIntegrity } from "@/lib/migrate";
 
 const state = globalThis as unknown as { dockpkiKeyProblem?: string | null };
 
 const RESTORE_HINT =
   "Restore the latest backup (stop dockpki, then: dockpki restore BACKUP.zip --force), or move the file aside to start with an empty database.";
 
-function prepareDatabase(): void {
-  const file = databasePath();
+async function prepareDatabase(): Promise<void> {
+  const postgres = databaseProvider() === "postgresql";
+  const where = databaseLabel();
   let applied: string[];
   try {
-    applied = applyMigrations({ databasePath: file, migrationsDir: migrationsDir() }).applied;
+    applied = postgres
+      ? (await applyPostgresMigrations({ url: postgresUrl(), migrationsDir: migrationsDir() })).applied
+      : applyMigrations({ databasePath: databasePath(), migrationsDir: migrationsDir() }).applied;
   } catch (err) {
-    throw new StartupError(`the database ${file} cannot be used: ${(err as Error).message}. ${RESTORE_HINT}`, {
+    const hint = postgres ? "Check DATABASE_URL and that the server answers." : RESTORE_HINT;
+    throw new StartupError(`the database ${where} cannot be used: ${(err as Error).message}. ${hint}`, {
       cause: err,
     });
   }
   if (applied.length > 0) console.info(`dockpki: applied ${applied.length} migration(s): ${applied.join(", ")}`);
-  const damage = checkDatabaseIntegrity(file);
-  if (damage) throw new StartupError(`the database ${file} is damaged (SQLite reports: ${damage}). ${RESTORE_HINT}`);
+  // PostgreSQL checks its own pages; SQLite's file gets a quick look at each start.
+  if (postgres) return;
+  const damage = checkDatabaseIntegrity(databasePath());
+  if (damage) throw new StartupError(`the database ${where} is damaged (SQLite reports: ${damage}). ${RESTORE_HINT}`);
 }
 
 /**
@@ -41,8 +47,19 @@ export async function prepareServer(opts: { keyOptional?: boolean } = {}): Promi
     } catch (err) {
       throw new StartupError((err as Error).message);
     }
-    for (const fixed of secureDataDir()) console.warn(`dockpki: ${fixed}: it was readable by other users`);
-    prepareDatabase();
+    let provider: ReturnType<typeof databaseProvider>;
+    try {
+      provider = databaseProvider();
+    } catch (err) {
+      throw new StartupError((err as Error).message);
+    }
+    // Before anything touches the database: an instance must not mint a key of its own beside others.
+    const keyRequired = masterKeyRequiredProblem();
+    if (keyRequired && !opts.keyOptional) throw new StartupError(keyRequired);
+    if (provider === "sqlite") {
+      for (const fixed of secureDataDir()) console.warn(`dockpki: ${fixed}: it was readable by other users`);
+    }
+    await prepareDatabase();
     try {
       const { created } = await ensureMasterKey();
       if (created) console.info(`dockpki: created the master key ${masterKeyPath()} (mode 0600); back it up`);

@@ -1,10 +1,13 @@
 // Offline access to Prisma's schema engine: the Wasm build from @prisma/schema-engine-wasm, driven through the
-// better-sqlite3 driver adapter. The `prisma migrate` CLI needs a native engine that cannot be downloaded here.
+// better-sqlite3 driver adapter, or the pg one for the PostgreSQL history. The `prisma migrate` CLI needs a native
+// engine that cannot be downloaded here.
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -70,17 +73,83 @@ function sqliteFactory(databasePath: string, shadowDir: string, opened: SqlDrive
 
 export type Schema = { path: string; content: string };
 
+// The pg factory makes its shadow databases from its pool config with another database name; given a connection
+// string, that string would win and the "shadow" would be the main database. So hand it the parts.
+function postgresFactory(url: string, opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAdapterFactory {
+  const parsed = new URL(url);
+  const config = {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password) || undefined,
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+  };
+  const main = new PrismaPg(config);
+  const track = <A extends SqlDriverAdapter>(adapter: A) => {
+    opened.push(adapter);
+    return readCharAsText(adapter);
+  };
+  // The adapter's own shadow drops the database before closing its pool, which PostgreSQL refuses: close first.
+  const connectToShadowDb = async () => {
+    const database = `dockpki_shadow_${randomUUID().replaceAll("-", "")}`;
+    const admin = await main.connect();
+    await admin.executeScript(`CREATE DATABASE "${database}"`);
+    const shadow = await new PrismaPg({ ...config, database }).connect();
+    const dispose = shadow.dispose.bind(shadow);
+    shadow.dispose = async () => {
+      await dispose();
+      await admin.executeScript(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.dispose();
+    };
+    return track(shadow);
+  };
+  return {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: async () => track(await main.connect()),
+    connectToShadowDb,
+  };
+}
+
+// The engine reads PostgreSQL's catalogs, whose flags (relkind, contype...) have the one-byte type "char", which the
+// pg adapter does not map (its queries fail with UnsupportedNativeDataType). pg hands those values over as strings
+// anyway, so report the columns as text.
+type PgIO = { performIO(query: unknown): Promise<{ fields: { dataTypeID: number }[] }> };
+const PG_CHAR = 18;
+const PG_TEXT = 25;
+function readCharAsText<A extends object>(queryable: A): A {
+  const io = queryable as unknown as PgIO;
+  const performIO = io.performIO.bind(queryable);
+  io.performIO = async (query) => {
+    const result = await performIO(query);
+    for (const field of result.fields) if (field.dataTypeID === PG_CHAR) field.dataTypeID = PG_TEXT;
+    return result;
+  };
+  const withTx = queryable as unknown as { startTransaction?: (...args: unknown[]) => Promise<object> };
+  const start = withTx.startTransaction?.bind(queryable);
+  if (start) withTx.startTransaction = async (...args) => readCharAsText(await start(...args));
+  return queryable;
+}
+
 /**
- * Runs `use` with the Wasm schema engine on a SQLite database file (shadow databases go to shadowDir), then frees the
- * engine and closes its connections: the engine holds an exclusive lock on the database until then.
+ * Runs `use` with the Wasm schema engine on a SQLite database file (shadow databases go to shadowDir) or on a
+ * PostgreSQL database (shadow databases are made beside it), then frees the engine and closes its connections: the
+ * engine holds an exclusive lock on a SQLite database until then.
  */
 export async function withSchemaEngine<T>(
-  opts: { schema: Schema; databasePath: string; shadowDir: string; log?: (message: string) => void },
+  opts: { schema: Schema; log?: (message: string) => void } & (
+    | { databasePath: string; shadowDir: string }
+    | { postgresUrl: string }
+  ),
   use: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   loadWasm();
   const opened: SqlDriverAdapter[] = [];
-  const factory = bindMigrationAwareSqlAdapterFactory(sqliteFactory(opts.databasePath, opts.shadowDir, opened));
+  const factory = bindMigrationAwareSqlAdapterFactory(
+    "postgresUrl" in opts
+      ? postgresFactory(opts.postgresUrl, opened)
+      : sqliteFactory(opts.databasePath, opts.shadowDir, opened),
+  );
   const datamodels: [string, string][] = [[opts.schema.path, opts.schema.content]];
   const engine = await runtime.SchemaEngine.new({ datamodels }, opts.log ?? (() => {}), factory);
   try {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
+import { prepareTempDataDir, testDatabase } from "@/lib/test-support/temp-data-dir";
 
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
@@ -31,9 +31,13 @@ describe("throttled sign-in", () => {
     const { username, t0 } = await freshAdmin();
     const guesses = Array.from({ length: 40 }, (_, i) => (i === 11 ? PASSWORD : `wrong guess ${i}`));
     const results = await Promise.all(guesses.map((p) => signIn(username, p, "198.51.100.7", t0)));
-    const judged = results.filter((r) => !r.ok && r.message === WRONG).length;
+    const judged = results.filter((r) => r.ok || r.message === WRONG).length;
     assert.equal(judged, 5, "exactly the limit of guesses was judged");
-    assert.equal(results.filter((r) => r.ok).length, 0, "the right password came too late to be judged");
+    // SQLite serves one connection's statements in the order they came; PostgreSQL serves a pool of them, so
+    // there any five may win the slots, the right password among them.
+    if (testDatabase === "sqlite") {
+      assert.equal(results.filter((r) => r.ok).length, 0, "the right password came too late to be judged");
+    }
     assert.ok(results.every((r) => r.ok || r.message === WRONG || /^Too many failed sign-ins/.test(r.message)));
   });
 

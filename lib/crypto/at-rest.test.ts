@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { findKeyMaterial } from "@/lib/test-support/raw-db";
+import { findKeyMaterial, readDatabaseBytes } from "@/lib/test-support/raw-db";
 import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
 // Every private key dockpki stores goes through the app's own storage path here; then the raw
@@ -71,12 +71,13 @@ test("no stored private key can be read from the database file", { timeout: 120_
     keys.push({ label: `certificate ${cert.id}`, pem: unseal(cert.keySealed as Uint8Array, `certificate:${cert.id}`) });
   }
   assert.equal(keys.length, 5);
+  const stored = await readDatabaseBytes(env);
   for (const key of keys) {
     assert.match(key.pem, /PRIVATE KEY/);
-    assert.deepEqual(findKeyMaterial(env.databasePath, key.pem), [], `${key.label} is readable in the database file`);
+    assert.deepEqual(findKeyMaterial(stored, key.pem), [], `${key.label} is readable in the database`);
   }
   // And the check itself can see a key when one is there.
   await db.setting.create({ data: { key: "probe", value: keys[1].pem } });
-  assert.notDeepEqual(findKeyMaterial(env.databasePath, keys[1].pem), []);
+  assert.notDeepEqual(findKeyMaterial(await readDatabaseBytes(env), keys[1].pem), []);
   await db.setting.delete({ where: { key: "probe" } });
 });

@@ -1,5 +1,11 @@
 import "server-only";
-import { createMasterKeyFile, loadMasterKey, MasterKeyError, masterKeyConfigured } from "@/lib/crypto/master-key";
+import {
+  createMasterKeyFile,
+  loadMasterKey,
+  MasterKeyError,
+  masterKeyConfigured,
+  masterKeyRequiredProblem,
+} from "@/lib/crypto/master-key";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 
@@ -50,6 +56,8 @@ export async function countSealedKeys(): Promise<number> {
  */
 export async function ensureMasterKey(): Promise<{ created: boolean }> {
   if (masterKeyConfigured()) return { created: false };
+  const required = masterKeyRequiredProblem();
+  if (required) throw new MasterKeyError(required);
   const sealed = await countSealedKeys();
   if (sealed > 0) {
     throw new MasterKeyError(

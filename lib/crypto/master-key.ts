@@ -1,16 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { masterKeyPath } from "@/lib/config";
+import { databaseProvider, masterKeyPath } from "@/lib/config";
 
 // Messages here can reach an API response, so they name the key file as the admin knows it
-// ("master.key in the data directory"), never by its absolute path; start-up logs that.
+// ("master.key in the data directory", "DOCKPKI_MASTER_KEY_FILE"), never by its absolute path; start-up logs that.
 
 export class MasterKeyError extends Error {
   override name = "MasterKeyError";
 }
 
-const KEY_FILE = "master.key in the data directory";
+const keyFileName = () =>
+  process.env.DOCKPKI_MASTER_KEY_FILE ? "named by DOCKPKI_MASTER_KEY_FILE" : "master.key in the data directory";
 let cached: Buffer | undefined;
 
 function decodeKey(text: string, source: string): Buffer {
@@ -25,13 +26,13 @@ function readKeyFile(file: string): string | undefined {
   try {
     const text = readFileSync(file, "utf8");
     if ((statSync(file).mode & 0o077) !== 0) {
-      throw new MasterKeyError(`The key file ${KEY_FILE} is readable by others; run: chmod 600 master.key`);
+      throw new MasterKeyError(`The key file ${keyFileName()} is readable by others; run: chmod 600 on it`);
     }
     return text;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     if (err instanceof MasterKeyError) throw err;
-    throw new MasterKeyError(`The key file ${KEY_FILE} cannot be read: ${(err as NodeJS.ErrnoException).code}.`);
+    throw new MasterKeyError(`The key file ${keyFileName()} cannot be read: ${(err as NodeJS.ErrnoException).code}.`);
   }
 }
 
@@ -49,9 +50,11 @@ export function loadMasterKey(): Buffer {
   }
   const text = readKeyFile(masterKeyPath());
   if (text === undefined) {
-    throw new MasterKeyError(`There is no master key: set DOCKPKI_MASTER_KEY, or put back ${KEY_FILE}.`);
+    throw new MasterKeyError(
+      `There is no master key: set DOCKPKI_MASTER_KEY, or put back the key file ${keyFileName()}.`,
+    );
   }
-  cached = decodeKey(text, `The key file ${KEY_FILE}`);
+  cached = decodeKey(text, `The key file ${keyFileName()}`);
   return cached;
 }
 
@@ -66,8 +69,21 @@ export function masterKeyConfigured(): boolean {
   }
 }
 
-/** Creates the key file (mode 0600) for a database that holds nothing sealed yet. */
+/**
+ * On PostgreSQL several instances share one database, so each must be given the same key: one instance minting its
+ * own would seal keys the others cannot open. Null when a key may be created.
+ */
+export function masterKeyRequiredProblem(): string | null {
+  if (databaseProvider() !== "postgresql" || masterKeyConfigured()) return null;
+  return process.env.DOCKPKI_MASTER_KEY_FILE
+    ? "On PostgreSQL every instance needs the same master key, and the file named by DOCKPKI_MASTER_KEY_FILE does not exist. Copy the key file there (the one the other instances use), or make a new one for a new installation: head -c 32 /dev/urandom | base64 > FILE && chmod 600 FILE"
+    : "On PostgreSQL every instance needs the same master key: set DOCKPKI_MASTER_KEY (base64 of 32 bytes) or DOCKPKI_MASTER_KEY_FILE (a file holding it, mode 0600) on each. For a new installation make one with: head -c 32 /dev/urandom | base64";
+}
+
+/** Creates the key file (mode 0600) for a database that holds nothing sealed yet; never on PostgreSQL. */
 export function createMasterKeyFile(): Buffer {
+  const required = masterKeyRequiredProblem();
+  if (required) throw new MasterKeyError(required);
   const file = masterKeyPath();
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // "wx" never overwrites a key file that appeared in the meantime.

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { jsonArrayElements } from "@/lib/db-sql";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ClientListQuery, HostListQuery, ListQuery, SortDir } from "@/lib/list-query.schema";
 
@@ -65,8 +66,8 @@ export function clientOrderBy(
 
 /**
  * One page of ids, ordered by when their active certificate expires; those without one come last
- * whichever the direction. Prisma cannot order by a field of a to-many relation, so SQLite does it
- * here over the ids the list's own filters matched (passed as one JSON parameter, however many).
+ * whichever the direction. Prisma cannot order by a field of a to-many relation, so the database does
+ * it here over the ids the list's own filters matched (passed as one JSON parameter, however many).
  */
 export async function pageIdsByExpiry(
   holder: "host" | "client",
@@ -81,7 +82,7 @@ export async function pageIdsByExpiry(
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT t."id" FROM ${table} t
     LEFT JOIN "Certificate" c ON c.${column} = t."id" AND c."status" = 'active'
-    WHERE t."id" IN (SELECT "value" FROM json_each(${JSON.stringify(ids)}))
+    WHERE t."id" IN (${jsonArrayElements(JSON.stringify(ids))})
     GROUP BY t."id"
     ORDER BY MIN(c."notAfter") IS NULL, MIN(c."notAfter") ${direction}, t."name" ASC
     LIMIT ${take} OFFSET ${skip}`;

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { readDatabaseBytes } from "@/lib/test-support/raw-db";
 import { startSmtpReceiver } from "@/lib/test-support/smtp-receiver";
 import { prepareTempDataDir, repoRoot } from "@/lib/test-support/temp-data-dir";
 import { startWebhookReceiver, type WebhookReceiver } from "@/lib/test-support/webhook-receiver";
@@ -231,9 +232,9 @@ describe("alert runs", () => {
     }
   });
 
-  test("secrets are sealed at rest: the database file holds none of them", async () => {
-    await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
-    const file = readFileSync(env.databasePath);
+  test("secrets are sealed at rest: the database holds none of them", async () => {
+    if (!env.databaseUrl) await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+    const file = await readDatabaseBytes(env);
     for (const secret of [SECRET, "mail-password-1", new URL(hook.url).pathname]) {
       if (secret.length < 4) continue;
       assert.equal(file.includes(Buffer.from(secret)), false, `${secret} is stored in the clear`);

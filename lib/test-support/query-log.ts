@@ -1,11 +1,14 @@
 // Sees the SQL behind a lib/ call: installs the app's Prisma client with query events before
 // lib/db.ts is first imported (it reuses a client left on globalThis), files every statement
 // under the name of what sent it, and asks SQLite for a statement's plan. Used by bench/lists.ts
-// and by the tests that pin the plans of list queries.
+// and by the tests that pin the plans of list queries. On PostgreSQL (a databaseUrl) it logs the
+// same way; plans are SQLite's only.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
 import { likeEscapingAdapter } from "@/lib/db-like";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-pg/client";
 
 export interface SlowStatement {
   sql: string;
@@ -17,12 +20,20 @@ export interface SlowStatement {
 
 const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor((ms.length - 1) / 2)];
 
-export function installQueryLog(databasePath: string) {
-  const client = new PrismaClient({
-    // The same adapter as lib/db.ts, so the statements seen are those production sends.
-    adapter: likeEscapingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath}`, timeout: 10_000 })),
-    log: [{ emit: "event", level: "query" }],
-  });
+export function installQueryLog(database: { databasePath: string; databaseUrl?: string | null }) {
+  // The same adapters as lib/db.ts, so the statements seen are those production sends.
+  const log = [{ emit: "event", level: "query" }] as const;
+  const client = database.databaseUrl
+    ? (new PostgresPrismaClient({
+        adapter: likeEscapingAdapter(new PrismaPg({ connectionString: database.databaseUrl })),
+        log: [...log],
+      }) as unknown as PrismaClient<"query">)
+    : new PrismaClient({
+        adapter: likeEscapingAdapter(
+          new PrismaBetterSqlite3({ url: `file:${database.databasePath}`, timeout: 10_000 }),
+        ),
+        log: [...log],
+      });
   (globalThis as unknown as { dockpkiPrisma?: PrismaClient }).dockpkiPrisma = client;
   let label: string | null = null;
   const filed = new Map<string, Map<string, { params: unknown[]; ms: number[] }>>();

@@ -1,14 +1,46 @@
 import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import pg from "pg";
 
 /**
- * Reads the database file and its WAL as raw bytes, the way someone holding a copy would, and
- * reports any trace of the given private key: PEM armour, its base64 body, or its DER bytes.
+ * Everything the database holds, as someone holding a copy would read it. SQLite: the database file and its WAL as
+ * raw bytes. PostgreSQL: every value of every table, binary ones as their bytes, the rest as text.
  */
-export function findKeyMaterial(databasePath: string, privateKeyPem: string): string[] {
-  const raw = Buffer.concat(
-    [databasePath, `${databasePath}-wal`, `${databasePath}-journal`].filter(existsSync).map((f) => readFileSync(f)),
-  );
+export async function readDatabaseBytes(env: { databasePath: string; databaseUrl: string | null }): Promise<Buffer> {
+  if (!env.databaseUrl) {
+    const files = [env.databasePath, `${env.databasePath}-wal`, `${env.databasePath}-journal`].filter(existsSync);
+    return Buffer.concat(files.map((f) => readFileSync(f)));
+  }
+  const client = new pg.Client({ connectionString: env.databaseUrl });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+    );
+    const parts: Buffer[] = [];
+    for (const { tablename } of tables) {
+      const { rows } = await client.query({ text: `SELECT * FROM "${tablename}"`, rowMode: "array" });
+      for (const row of rows as unknown[][]) {
+        for (const value of row) {
+          if (value === null) continue;
+          parts.push(
+            Buffer.isBuffer(value) ? value : Buffer.from(value instanceof Date ? value.toISOString() : String(value)),
+            Buffer.from("\n"),
+          );
+        }
+      }
+    }
+    return Buffer.concat(parts);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Reports any trace of the given private key in what the database holds (readDatabaseBytes): PEM
+ * armour, its base64 body, or its DER bytes.
+ */
+export function findKeyMaterial(raw: Buffer, privateKeyPem: string): string[] {
   const found: string[] = [];
   if (raw.includes("PRIVATE KEY")) found.push('the text "PRIVATE KEY"');
   const key = createPrivateKey(privateKeyPem);
