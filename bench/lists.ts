@@ -1,12 +1,15 @@
 // List pages at 10,000 rows: 10,000 hosts, 10,000 clients and 50,000 certificates seeded straight
 // into a temporary data directory, then the lib/ list functions, the pages and the JSON API of the
-// production server on it, and SQLite's plan for the slowest statements.
+// production server on it, and the database's plan for the slowest statements.
 // Run: node --conditions=react-server --import tsx bench/lists.ts [--runs N] [--no-lib] [--no-http] [--app-dir DIR] [--port P]
-// (--app-dir: serve another checkout, e.g. a built copy, so a build here does not disturb others)
+//        [--postgres]
+// (--app-dir: serve another checkout, e.g. a built copy, so a build here does not disturb others; --postgres: the
+// same on a throwaway PostgreSQL cluster with its default durability settings, ANALYZEd after the seeding)
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { explainQuery, installQueryLog } from "@/lib/test-support/query-log";
+import { startPostgres, TEST_POSTGRES_ENV } from "@/lib/test-support/postgres";
+import { explainPostgresQuery, explainQuery, installQueryLog } from "@/lib/test-support/query-log";
 import { prepareTempDataDir, repoRoot } from "@/lib/test-support/temp-data-dir";
 import { createRecorder, describeMachine, loadAverage } from "./support/measure";
 import { getPage, startServer } from "./support/server";
@@ -20,9 +23,17 @@ const LIB = !process.argv.includes("--no-lib");
 const HTTP = !process.argv.includes("--no-http");
 const APP_DIR = path.resolve(arg("app-dir") ?? repoRoot);
 const PORT = Number(arg("port") ?? 3400);
+const POSTGRES = process.argv.includes("--postgres");
 const COUNTS = { hosts: 10_000, clients: 10_000, certificates: 50_000 };
 
 console.error(`load average at the start: ${loadAverage()}`);
+if (POSTGRES) {
+  // prepareTempDataDir makes a database in the cluster named here, as it does for the tests' PostgreSQL pass.
+  const cluster = await startPostgres({ durable: true });
+  process.env[TEST_POSTGRES_ENV] = cluster.url;
+  process.on("exit", () => cluster.stop());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
+}
 const temp = await prepareTempDataDir();
 const queryLog = installQueryLog(temp);
 const { createCertificateAuthority } = await import("@/lib/ca/cas");
@@ -51,6 +62,8 @@ const cli = { kind: "cli" } as const;
 await createCertificateAuthority(cli, caCreateSchema.parse({ commonName: "Bench CA" }));
 const t0 = performance.now();
 const seeded = await seedInventory(COUNTS);
+// Fresh statistics, as autovacuum would gather them some time after a bulk load.
+if (POSTGRES) await db.$executeRawUnsafe("ANALYZE");
 const seedMs = performance.now() - t0;
 const byStatus = await db.certificate.groupBy({ by: ["status"], _count: true });
 console.error(
@@ -58,7 +71,7 @@ console.error(
     `(${byStatus.map((s) => `${s.status} ${s._count}`).join(", ")})`,
 );
 
-console.log(`\n${describeMachine()}`);
+console.log(`\n${describeMachine()}; ${POSTGRES ? `PostgreSQL ${await postgresVersion()}` : "SQLite"}`);
 console.log(
   `${COUNTS.hosts} hosts, ${COUNTS.clients} clients, ${seeded.certificates} certificates ` +
     `(${byStatus.map((s) => `${s.status} ${s._count}`).join(", ")}), seeded in ${(seedMs / 1000).toFixed(1)} s; ` +
@@ -127,21 +140,28 @@ if (LIB) {
   });
   queryLog.fileUnder(null);
 
-  // The slowest statement behind each lib measurement of 50 ms or more (up to 8), with SQLite's plan.
-  const plans = [...lib.rows]
+  // The slowest statement behind each lib measurement of 50 ms or more (up to 8), with the database's plan.
+  const slowRows = [...lib.rows]
     .filter((row) => row.median >= 50)
     .sort((a, b) => b.median - a.median)
-    .slice(0, 8)
-    .map((row) => {
-      const statement = queryLog.slowest(row.name);
-      if (!statement) return `### ${row.name}\n\n(no statement recorded)`;
-      return (
-        `### ${row.name} (median ${row.median.toFixed(1)} ms)\n\n` +
+    .slice(0, 8);
+  const plans: string[] = [];
+  for (const row of slowRows) {
+    const statement = queryLog.slowest(row.name);
+    if (!statement) {
+      plans.push(`### ${row.name}\n\n(no statement recorded)`);
+      continue;
+    }
+    const plan = temp.databaseUrl
+      ? await explainPostgresQuery(temp.databaseUrl, statement)
+      : explainQuery(temp.databasePath, statement);
+    plans.push(
+      `### ${row.name} (median ${row.median.toFixed(1)} ms)\n\n` +
         `Slowest statement: median ${statement.medianMs.toFixed(1)} ms as Prisma timed it (${statement.count} executions).\n\n` +
         `\`\`\`sql\n${statement.sql}\n-- params: ${JSON.stringify(statement.params)}\n\`\`\`\n\n` +
-        `\`\`\`\nQUERY PLAN\n${explainQuery(temp.databasePath, statement)}\n\`\`\``
-      );
-    });
+        `\`\`\`\nQUERY PLAN\n${plan}\n\`\`\``,
+    );
+  }
   console.log(`\nlib/ functions, load average at the end ${loadAverage()}\n`);
   lib.printTable();
   console.log(`\n${plans.join("\n\n")}`);
@@ -179,7 +199,11 @@ async function measureHttp(): Promise<void> {
     appDir: APP_DIR,
     port: PORT,
     logFile,
-    env: { DOCKPKI_DATA_DIR: temp.dir, DOCKPKI_MASTER_KEY: process.env.DOCKPKI_MASTER_KEY ?? "" },
+    env: {
+      DOCKPKI_DATA_DIR: temp.dir,
+      DOCKPKI_MASTER_KEY: process.env.DOCKPKI_MASTER_KEY ?? "",
+      ...(temp.databaseUrl ? { DATABASE_URL: temp.databaseUrl } : {}),
+    },
   });
   console.error(`server ready after ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const kb = (r: { bytes: number }) => `${(r.bytes / 1024).toFixed(0)} KiB`;
@@ -225,3 +249,9 @@ if (HTTP) {
   http.printTable();
 }
 temp.cleanup();
+
+async function postgresVersion(): Promise<string> {
+  const show = async (setting: string) =>
+    Object.values((await db.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${setting}`))[0])[0];
+  return `${await show("server_version")} (fsync ${await show("fsync")}, synchronous_commit ${await show("synchronous_commit")})`;
+}

@@ -46,14 +46,7 @@ export async function startBenchDashboard(options: {
   let token: string | undefined;
   let server: RunningServer;
   try {
-    // The CLI migrates the fresh data directory (and says so), then prints the token on a line of its own.
-    const printed = execFileSync(
-      process.execPath,
-      [path.join(options.appDir, "bin", "dockpki.mjs"), "token", "create", "--name", "bench"],
-      { cwd: options.appDir, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-    );
-    token = printed.match(/dpk_[A-Za-z0-9_-]{43}/)?.[0];
-    if (!token) throw new Error(`dockpki token create printed no token: ${printed.slice(0, 300)}`);
+    token = createTokenWithCli(options.appDir, env);
     server = await startServer({
       appDir: options.appDir,
       port: options.port,
@@ -105,6 +98,21 @@ export async function startBenchDashboard(options: {
       rmSync(logFile, { force: true });
     },
   };
+}
+
+/**
+ * An admin API token made as an admin would: `dockpki token create` with the server's environment. The CLI
+ * migrates a fresh database (and says so), then prints the token on a line of its own.
+ */
+export function createTokenWithCli(appDir: string, env: Record<string, string>): string {
+  const printed = execFileSync(
+    process.execPath,
+    [path.join(appDir, "bin", "dockpki.mjs"), "token", "create", "--name", "bench"],
+    { cwd: appDir, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const token = printed.match(/dpk_[A-Za-z0-9_-]{43}/)?.[0];
+  if (!token) throw new Error(`dockpki token create printed no token: ${printed.slice(0, 300)}`);
+  return token;
 }
 
 /** Throws with the API's own message unless the answer has the expected status. */

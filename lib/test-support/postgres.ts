@@ -55,8 +55,14 @@ export interface PostgresCluster {
   stop(): void;
 }
 
-/** Starts a cluster; throws with POSTGRES_MISSING when the binaries are not there. */
-export async function startPostgres(opts: { maxConnections?: number } = {}): Promise<PostgresCluster> {
+/**
+ * Starts a cluster; throws with POSTGRES_MISSING when the binaries are not there. Tests want speed, so it does not
+ * flush to disk; `durable` keeps PostgreSQL's defaults (fsync, synchronous commit), for benchmarks that compare
+ * commit costs with SQLite's, which syncs every commit.
+ */
+export async function startPostgres(
+  opts: { maxConnections?: number; durable?: boolean } = {},
+): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   if (!bin) throw new Error(POSTGRES_MISSING);
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-pg-"));
@@ -79,9 +85,7 @@ export async function startPostgres(opts: { maxConnections?: number } = {}): Pro
       "-c listen_addresses=127.0.0.1",
       `-p ${port}`,
       `-k ${socketDir}`,
-      "-c fsync=off",
-      "-c synchronous_commit=off",
-      "-c full_page_writes=off",
+      ...(opts.durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
       `-c max_connections=${opts.maxConnections ?? 200}`,
     ].join(" ");
     run("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);

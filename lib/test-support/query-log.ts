@@ -2,10 +2,11 @@
 // lib/db.ts is first imported (it reuses a client left on globalThis), files every statement
 // under the name of what sent it, and asks SQLite for a statement's plan. Used by bench/lists.ts
 // and by the tests that pin the plans of list queries. On PostgreSQL (a databaseUrl) it logs the
-// same way; plans are SQLite's only.
+// same way, and explainPostgresQuery asks PostgreSQL for the plan.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { likeEscapingAdapter } from "@/lib/db-like";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-pg/client";
@@ -93,5 +94,24 @@ export function explainQuery(databasePath: string, statement: { sql: string; par
       .join("\n");
   } finally {
     sqlite.close();
+  }
+}
+
+/** PostgreSQL's plan for a statement as it ran once more (EXPLAIN ANALYZE: read-only statements only). */
+export async function explainPostgresQuery(
+  databaseUrl: string,
+  statement: { sql: string; params: unknown[] },
+): Promise<string> {
+  if (!/^\s*(SELECT|WITH)\b/i.test(statement.sql)) return "(not a query: not run again)";
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`,
+      statement.params,
+    );
+    return rows.map((r) => r["QUERY PLAN"]).join("\n");
+  } finally {
+    await client.end();
   }
 }

@@ -1,0 +1,583 @@
+// One dashboard or two on one database, at a fleet's size: 10,000 hosts, 10,000 clients and 50,000
+// certificates seeded as bench/lists.ts seeds them (straight into the database, PostgreSQL ANALYZEd after),
+// one database of each kind, served by production servers (`scripts/start.mjs`, which builds when the build
+// is stale) with the same master key, an API token made with the CLI. Three cases:
+// - SQLite, one instance;
+// - PostgreSQL (a throwaway cluster from lib/test-support/postgres.ts with its default durability, fsync and
+//   synchronous commit on, as SQLite syncs every commit), one instance;
+// - PostgreSQL, two instances on two ports sharing the database, the client taking turns between them as a
+//   round-robin load balancer would.
+// Each case: issuances through the JSON API (POST /api/v1/hosts/{id}/certificates with an empty body: the
+// default ECDSA P-256 leaf, each request a different seeded host that holds an active certificate) in a
+// closed loop, bounded by requests and seconds, with the CPU of the servers and of PostgreSQL from /proc;
+// then a burst at a few hosts only, two requests for the same host sent together (on two instances, one to each),
+// and a check of the database: no host or client with two active certificates, no serial twice.
+// Before the first case on each database, the list pages and API lists of bench/lists.ts over HTTP, side by side.
+// Run: node --conditions=react-server --import tsx bench/instances.ts [--quick] [--requests N] [--seconds S]
+//        [--in-flight N] [--burst N] [--runs N] [--app-dir DIR] [--port P]
+// (--port: the first of three loopback ports, otherwise free ones are picked; --quick: 1,000 hosts, a smoke run)
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { freePort } from "@/lib/test-support/docker-sandbox";
+import { type PostgresCluster, startPostgres } from "@/lib/test-support/postgres";
+import { repoRoot } from "@/lib/test-support/temp-data-dir";
+import { createTokenWithCli } from "./support/dashboard";
+import { closedLoop, type Sample } from "./support/load";
+import { createRecorder, describeMachine, loadAverage, percentile, type Row } from "./support/measure";
+import { processGroupCpuMs, processTreeCpuMs } from "./support/proc";
+import { getPage, type RunningServer, startServer } from "./support/server";
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const QUICK = process.argv.includes("--quick");
+const COUNTS = QUICK
+  ? { hosts: 1_000, clients: 1_000, certificates: 5_000 }
+  : { hosts: 10_000, clients: 10_000, certificates: 50_000 };
+const REQUESTS = Number(arg("requests") ?? (QUICK ? 48 : 400));
+const MAX_MS = 1000 * Number(arg("seconds") ?? (QUICK ? 5 : 30));
+const IN_FLIGHT = Number(arg("in-flight") ?? 16);
+/** Requests of the burst at BURST_HOSTS hosts. */
+const BURST = Number(arg("burst") ?? (QUICK ? 32 : 160));
+const BURST_HOSTS = 8;
+const RUNS = Number(arg("runs") ?? (QUICK ? 3 : 10));
+const APP_DIR = path.resolve(arg("app-dir") ?? repoRoot);
+const FIRST_PORT = arg("port") ? Number(arg("port")) : null;
+const WARM_UP = 8;
+
+const fmt = (ms: number, digits = 1) => (Number.isFinite(ms) ? ms.toFixed(digits) : "—");
+
+// ---------------------------------------------------------------------------------------------
+// Seeding: a child process per database, both at once (each is mostly one process's CPU).
+
+interface Seeded {
+  certificates: number;
+  byStatus: Record<string, number>;
+  seedMs: number;
+  /** host-1, host-2, ... in order: the first 95% hold certificates, the rest never had one. */
+  hostIds: string[];
+  /** A session of the admin "bench", for the HTML pages. */
+  session: string;
+}
+
+function seedDatabase(env: Record<string, string>, label: string): Promise<Seeded> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "bench", "support", "seed-database.ts")],
+      ...[COUNTS.hosts, COUNTS.clients, COUNTS.certificates].map(String),
+    ],
+    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code !== 0) {
+        reject(new Error(`seeding ${label} exited with ${code}: ${stderr.slice(-1000)}`));
+        return;
+      }
+      resolve(JSON.parse(stdout) as Seeded);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each case runs on.
+
+interface Target {
+  label: string;
+  kind: "sqlite" | "postgresql";
+  env: Record<string, string>;
+  token: string;
+  seeded: Seeded;
+  /** Where the check reads: the SQLite file or the PostgreSQL URL. */
+  sqlitePath?: string;
+  databaseUrl?: string;
+}
+
+interface Instance extends RunningServer {
+  logFile: string;
+}
+
+async function startInstance(target: Target, port: number, name: string, logDir: string): Promise<Instance> {
+  const logFile = path.join(logDir, `${name}.log`);
+  const t0 = performance.now();
+  console.error(`${name}: starting on port ${port} from ${APP_DIR} (log ${logFile})`);
+  const server = await startServer({ appDir: APP_DIR, port, env: target.env, logFile });
+  console.error(`${name}: ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { ...server, logFile };
+}
+
+/** CPU milliseconds so far of each instance's process group and of PostgreSQL's processes (null: not readable). */
+function cpuNow(instances: Instance[], postmasterPid: number | null) {
+  return {
+    servers: instances.map((i) => processGroupCpuMs(i.pid)),
+    postgres: postmasterPid === null ? null : processTreeCpuMs(postmasterPid),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issuing.
+
+/** One issuance, checked: 201, an ECDSA P-256 certificate with a serial. Any other answer is a problem. */
+async function issue(instance: Instance, token: string, hostId: string): Promise<Omit<Sample, "ms">> {
+  const res = await fetch(`${instance.baseUrl}/api/v1/hosts/${hostId}/certificates`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  const text = await res.text();
+  if (res.status !== 201) return { problem: `HTTP ${res.status}: ${text.slice(0, 200)}` };
+  const cert = JSON.parse(text) as { keyType?: string; serial?: string };
+  if (cert.keyType !== "ecdsa-p256" || !cert.serial) return { problem: `201 but ${text.slice(0, 200)}` };
+  return { problem: null };
+}
+
+interface IssueRow {
+  case: string;
+  what: string;
+  requests: number;
+  errors: number;
+  /** Problems by kind, e.g. "HTTP 500" x 3. */
+  errorKinds: Map<string, number>;
+  perSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  /** Cores busy on average over the level, per instance. */
+  serverCores: (number | null)[];
+  postgresCores: number | null;
+  serverCpuPerIssue: number | null;
+  postgresCpuPerIssue: number | null;
+  clientCores: number;
+  load: number;
+}
+
+async function issueLevel(options: {
+  caseName: string;
+  what: string;
+  instances: Instance[];
+  target: Target;
+  postmasterPid: number | null;
+  requests: number;
+  maxMs: number;
+  /** Which host and which instance request i goes to. */
+  route: (i: number) => { hostId: string; instance: Instance };
+}): Promise<IssueRow> {
+  const { instances, target } = options;
+  const before = cpuNow(instances, options.postmasterPid);
+  const level = await closedLoop({
+    concurrency: IN_FLIGHT,
+    maxRequests: options.requests,
+    maxMs: options.maxMs,
+    serverPid: instances[0].pid,
+    send: (i) => {
+      const { hostId, instance } = options.route(i);
+      return issue(instance, target.token, hostId);
+    },
+  });
+  const after = cpuNow(instances, options.postmasterPid);
+  const ok = level.samples.filter((s) => !s.problem);
+  const times = ok.map((s) => s.ms);
+  const errorKinds = new Map<string, number>();
+  for (const s of level.samples) {
+    if (!s.problem) continue;
+    const kind = /^HTTP \d+/.exec(s.problem)?.[0] ?? s.problem.slice(0, 60);
+    errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+    if ((errorKinds.get(kind) ?? 0) <= 2) console.error(`${options.caseName}, ${options.what}: ${s.problem}`);
+  }
+  const spent = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  const serverMs = instances.map((_, k) => spent(before.servers[k], after.servers[k]));
+  const postgresMs = spent(before.postgres, after.postgres);
+  const serverTotal = serverMs.some((ms) => ms === null)
+    ? null
+    : serverMs.reduce((a: number, b) => a + (b as number), 0);
+  const row: IssueRow = {
+    case: options.caseName,
+    what: options.what,
+    requests: level.samples.length,
+    errors: level.samples.length - ok.length,
+    errorKinds,
+    perSecond: (ok.length * 1000) / level.wallMs,
+    p50: percentile(times, 0.5),
+    p90: percentile(times, 0.9),
+    p99: percentile(times, 0.99),
+    serverCores: serverMs.map((ms) => (ms === null ? null : ms / level.wallMs)),
+    postgresCores: postgresMs === null ? null : postgresMs / level.wallMs,
+    serverCpuPerIssue: serverTotal === null ? null : serverTotal / Math.max(1, ok.length),
+    postgresCpuPerIssue: postgresMs === null ? null : postgresMs / Math.max(1, ok.length),
+    clientCores: level.clientCpuMs / level.wallMs,
+    load: os.loadavg()[0],
+  };
+  console.error(
+    `${row.case}, ${row.what}: ${row.requests} in ${(level.wallMs / 1000).toFixed(1)} s, ${row.perSecond.toFixed(1)}/s, ` +
+      `p50 ${fmt(row.p50)} p99 ${fmt(row.p99)} ms, ${row.errors} errors, servers ` +
+      `${row.serverCores.map((c) => fmt(c ?? Number.NaN, 2)).join(" + ")} cores, postgres ${fmt(row.postgresCores ?? Number.NaN, 2)} (load ${loadAverage()})`,
+  );
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The database afterwards: what the burst could break.
+
+interface Check {
+  case: string;
+  certificates: number;
+  active: number;
+  hostsWithTwoActive: number;
+  clientsWithTwoActive: number;
+  serials: number;
+  distinctSerials: number;
+}
+
+const CHECKS = {
+  certificates: `SELECT COUNT(*) AS n FROM "Certificate"`,
+  active: `SELECT COUNT(*) AS n FROM "Certificate" WHERE "status" = 'active'`,
+  hostsWithTwoActive: `SELECT COUNT(*) AS n FROM (SELECT "hostId" FROM "Certificate" WHERE "status" = 'active' AND "hostId" IS NOT NULL GROUP BY "hostId" HAVING COUNT(*) > 1) AS twice`,
+  clientsWithTwoActive: `SELECT COUNT(*) AS n FROM (SELECT "clientId" FROM "Certificate" WHERE "status" = 'active' AND "clientId" IS NOT NULL GROUP BY "clientId" HAVING COUNT(*) > 1) AS twice`,
+  serials: `SELECT COUNT("serial") AS n FROM "Certificate"`,
+  distinctSerials: `SELECT COUNT(DISTINCT "serial") AS n FROM "Certificate"`,
+};
+
+async function checkDatabase(caseName: string, target: Target): Promise<Check> {
+  const counts: Record<string, number> = {};
+  if (target.databaseUrl) {
+    const client = new pg.Client({ connectionString: target.databaseUrl });
+    await client.connect();
+    try {
+      for (const [name, sql] of Object.entries(CHECKS)) {
+        counts[name] = Number((await client.query<{ n: string }>(sql)).rows[0].n);
+      }
+    } finally {
+      await client.end();
+    }
+  } else {
+    const sqlite = new Database(target.sqlitePath as string, { readonly: true, fileMustExist: true, timeout: 5000 });
+    try {
+      for (const [name, sql] of Object.entries(CHECKS)) {
+        counts[name] = Number((sqlite.prepare(sql).get() as { n: number }).n);
+      }
+    } finally {
+      sqlite.close();
+    }
+  }
+  const check = { case: caseName, ...counts } as unknown as Check;
+  console.error(
+    `${caseName}: ${check.hostsWithTwoActive} hosts and ${check.clientsWithTwoActive} clients with two active ` +
+      `certificates, ${check.serials - check.distinctSerials} repeated serials`,
+  );
+  return check;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists: the pages and API calls of bench/lists.ts, plus the API forms of its lib/ cases.
+
+const PAGES = [
+  "/hosts?page=1",
+  "/hosts?page=150",
+  "/hosts?filter=expiring",
+  "/hosts?filter=valid",
+  "/hosts?filter=revoked",
+  "/clients?filter=valid",
+  "/certificates",
+  "/certificates?page=150",
+  "/certificates?status=expiring&days=30",
+  "/",
+];
+const API_LISTS = [
+  "/api/v1/hosts?page=1",
+  "/api/v1/hosts?page=150",
+  "/api/v1/hosts?q=host-77",
+  "/api/v1/hosts?filter=never-issued",
+  "/api/v1/hosts?filter=valid",
+  "/api/v1/hosts?filter=expired",
+  "/api/v1/hosts?filter=expiring&page=5",
+  "/api/v1/hosts?sort=-created&page=150",
+  "/api/v1/clients?filter=expired",
+  "/api/v1/certificates?page=150",
+  "/api/v1/certificates?status=expiring&days=30",
+  "/api/v1/certificates?status=active",
+  "/api/v1/certificates?sort=expiry&dir=desc&page=100",
+  "/api/v1/certificates?status=superseded&page=150",
+  "/api/v1/certificates?kind=client",
+  "/api/v1/certificates?q=host-77",
+];
+
+async function measureLists(instance: Instance, target: Target): Promise<Row[]> {
+  const recorder = createRecorder({ runs: RUNS, warmup: 2 });
+  const kb = (r: { bytes: number }) => `${(r.bytes / 1024).toFixed(0)} KiB`;
+  const cookie = { cookie: `dockpki_session=${target.seeded.session}` };
+  const bearer = { authorization: `Bearer ${target.token}` };
+  for (const p of PAGES) {
+    await recorder.measure(`page GET ${p}`, () => getPage(instance.baseUrl + p, cookie), { describe: kb });
+  }
+  for (const p of API_LISTS) {
+    await recorder.measure(`API GET ${p}`, () => getPage(instance.baseUrl + p, bearer), { describe: kb });
+  }
+  return recorder.rows;
+}
+
+function printLists(sqlite: Row[], postgres: Row[]): void {
+  console.log("| request | SQLite p50 ms | p90 | PostgreSQL p50 ms | p90 | PostgreSQL / SQLite | body | load |");
+  console.log("|---|---:|---:|---:|---:|---:|---|---|");
+  for (const s of sqlite) {
+    const p = postgres.find((r) => r.name === s.name);
+    const cells = [
+      s.name,
+      fmt(s.median),
+      fmt(s.p90),
+      fmt(p?.median ?? Number.NaN),
+      fmt(p?.p90 ?? Number.NaN),
+      p ? fmt(p.median / s.median, 2) : "—",
+      s.note === p?.note ? (s.note ?? "") : `${s.note} / ${p?.note}`,
+      `${s.load.toFixed(2)} / ${p ? p.load.toFixed(2) : "—"}`,
+    ];
+    console.log(`| ${cells.join(" | ")} |`);
+  }
+}
+
+function printIssues(rows: IssueRow[]): void {
+  console.log(
+    "| case | run | requests | errors | issuances/s | p50 ms | p90 ms | p99 ms | server CPU / wall | PostgreSQL CPU / wall | server CPU ms / issuance | PostgreSQL CPU ms / issuance | client CPU / wall | load avg |",
+  );
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    const cores = r.serverCores.map((c) => (c === null ? "n/a" : c.toFixed(2)));
+    const errors =
+      r.errors === 0 ? "0" : `**${r.errors}** (${[...r.errorKinds].map(([k, n]) => `${k} × ${n}`).join(", ")})`;
+    const cells = [
+      r.case,
+      r.what,
+      r.requests,
+      errors,
+      r.perSecond.toFixed(1),
+      fmt(r.p50),
+      fmt(r.p90),
+      fmt(r.p99),
+      cores.length > 1 ? `${cores.join(" + ")}` : cores[0],
+      r.postgresCores === null ? "—" : r.postgresCores.toFixed(2),
+      r.serverCpuPerIssue === null ? "n/a" : r.serverCpuPerIssue.toFixed(1),
+      r.postgresCpuPerIssue === null ? "—" : r.postgresCpuPerIssue.toFixed(1),
+      r.clientCores.toFixed(2),
+      r.load.toFixed(2),
+    ];
+    console.log(`| ${cells.join(" | ")} |`);
+  }
+}
+
+function printChecks(checks: Check[]): void {
+  console.log(
+    "| after | certificates | active | hosts with 2+ active | clients with 2+ active | serials | distinct serials |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const c of checks) {
+    const bad = (n: number) => (n === 0 ? "0" : `**${n}**`);
+    const cells = [
+      c.case,
+      c.certificates,
+      c.active,
+      bad(c.hostsWithTwoActive),
+      bad(c.clientsWithTwoActive),
+      c.serials,
+      c.distinctSerials === c.serials ? c.distinctSerials : `**${c.distinctSerials}**`,
+    ];
+    console.log(`| ${cells.join(" | ")} |`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const startLoad = loadAverage();
+  console.error(`load average at the start: ${startLoad}`);
+  const ports = FIRST_PORT
+    ? [FIRST_PORT, FIRST_PORT + 1, FIRST_PORT + 2]
+    : [await freePort(), await freePort(), await freePort()];
+  const work = mkdtempSync(path.join(os.tmpdir(), "dockpki-bench-instances-"));
+  const cleanups: (() => Promise<void> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
+  let cluster: PostgresCluster | null = null;
+  let failed = false;
+  try {
+    cluster = await startPostgres({ durable: true });
+    const pgCluster = cluster;
+    cleanups.push(() => pgCluster.stop());
+    const postmasterPid = Number(readFileSync(path.join(cluster.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+    const databaseUrl = await cluster.createDatabase("bench");
+    const pgVersion = await (async () => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const show = async (s: string) => Object.values((await client.query(`SHOW ${s}`)).rows[0])[0] as string;
+        return `PostgreSQL ${await show("server_version")} (fsync ${await show("fsync")}, synchronous_commit ${await show("synchronous_commit")}, shared_buffers ${await show("shared_buffers")})`;
+      } finally {
+        await client.end();
+      }
+    })();
+
+    // One master key for every process: the CA key sealed by the seeding opens in each instance.
+    const masterKey = randomBytes(32).toString("base64");
+    const sqliteDir = mkdtempSync(path.join(work, "sqlite-"));
+    const pgDir = mkdtempSync(path.join(work, "postgres-"));
+    const sqliteEnv = { DOCKPKI_DATA_DIR: sqliteDir, DOCKPKI_MASTER_KEY: masterKey, NEXT_TELEMETRY_DISABLED: "1" };
+    const pgEnv = { ...sqliteEnv, DOCKPKI_DATA_DIR: pgDir, DATABASE_URL: databaseUrl };
+    const t0 = performance.now();
+    console.error(
+      `seeding ${COUNTS.hosts} hosts, ${COUNTS.clients} clients, ${COUNTS.certificates} certificates into SQLite and PostgreSQL at once`,
+    );
+    const [sqliteSeeded, pgSeeded] = await Promise.all([
+      seedDatabase(sqliteEnv, "SQLite"),
+      seedDatabase(pgEnv, "PostgreSQL"),
+    ]);
+    console.error(
+      `seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s (SQLite ${(sqliteSeeded.seedMs / 1000).toFixed(1)} s, ` +
+        `PostgreSQL ${(pgSeeded.seedMs / 1000).toFixed(1)} s with ANALYZE, side by side; load ${loadAverage()})`,
+    );
+    const sqlite: Target = {
+      label: "SQLite",
+      kind: "sqlite",
+      env: sqliteEnv,
+      token: createTokenWithCli(APP_DIR, sqliteEnv),
+      seeded: sqliteSeeded,
+      sqlitePath: path.join(sqliteDir, "dockpki.db"),
+    };
+    const postgres: Target = {
+      label: "PostgreSQL",
+      kind: "postgresql",
+      env: pgEnv,
+      token: createTokenWithCli(APP_DIR, pgEnv),
+      seeded: pgSeeded,
+      databaseUrl,
+    };
+
+    console.log(`\n${describeMachine()}; ${pgVersion}; load average at the start ${startLoad}`);
+    console.log(
+      `${COUNTS.hosts} hosts, ${COUNTS.clients} clients, ${sqliteSeeded.certificates} certificates in each database ` +
+        `(${Object.entries(sqliteSeeded.byStatus)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(", ")}), seeded straight into both at once in ${((performance.now() - t0) / 1000).toFixed(0)} s. ` +
+        `Servers: \`next start\` (scripts/server.mjs) from ${APP_DIR}, NODE_ENV production, one master key; ` +
+        `DOCKPKI_ISSUE_CONCURRENCY and DOCKPKI_DB_POOL at their defaults.`,
+    );
+
+    const issueRows: IssueRow[] = [];
+    const checks: Check[] = [];
+    let sqliteLists: Row[] = [];
+    let pgLists: Row[] = [];
+    const hostsWithCerts = Math.floor(COUNTS.hosts * 0.95);
+    if (2 * REQUESTS + WARM_UP * 2 + BURST_HOSTS * 3 > hostsWithCerts)
+      throw new Error("Too many requests for the hosts seeded.");
+    // Hosts of each part: throughput on hosts from the front (each one issued once), warm-up and bursts from the back.
+    const throughputHost = (seeded: Seeded, offset: number) => (i: number) => seeded.hostIds[offset + i];
+    const warmUpHost = (seeded: Seeded, k: number) => seeded.hostIds[hostsWithCerts - 1 - k];
+    const burstHost = (seeded: Seeded, part: number, i: number) =>
+      seeded.hostIds[hostsWithCerts - 1 - WARM_UP * 2 - part * BURST_HOSTS - (i % BURST_HOSTS)];
+
+    const runCase = async (caseName: string, target: Target, instances: Instance[], offset: number, part: number) => {
+      // A few requests first, on every instance: the first ones load routes and open connections.
+      for (let k = 0; k < WARM_UP; k++) {
+        await issue(instances[k % instances.length], target.token, warmUpHost(target.seeded, part * WARM_UP + k));
+      }
+      const pmPid = target.kind === "postgresql" ? postmasterPid : null;
+      const host = throughputHost(target.seeded, offset);
+      issueRows.push(
+        await issueLevel({
+          caseName,
+          what: `${IN_FLIGHT} in flight, each request another host`,
+          instances,
+          target,
+          postmasterPid: pmPid,
+          requests: REQUESTS,
+          maxMs: MAX_MS,
+          route: (i) => ({ hostId: host(i), instance: instances[i % instances.length] }),
+        }),
+      );
+      // The burst: requests 2k and 2k+1 go to the same host, one after the other into the queue, so they are in
+      // flight together (one instance runs two issuances at once); on two instances, one goes to each.
+      issueRows.push(
+        await issueLevel({
+          caseName,
+          what: `burst: ${IN_FLIGHT} in flight at ${BURST_HOSTS} hosts`,
+          instances,
+          target,
+          postmasterPid: pmPid,
+          requests: BURST,
+          maxMs: MAX_MS,
+          route: (i) => ({
+            hostId: burstHost(target.seeded, part, Math.floor(i / 2)),
+            instance: instances[i % instances.length],
+          }),
+        }),
+      );
+      checks.push(await checkDatabase(caseName, target));
+    };
+
+    // SQLite, one instance.
+    {
+      const one = await startInstance(sqlite, ports[0], "sqlite", work);
+      try {
+        sqliteLists = await measureLists(one, sqlite);
+        await runCase("SQLite, 1 instance", sqlite, [one], 0, 0);
+      } finally {
+        await one.stop();
+      }
+    }
+    // PostgreSQL, one instance, then two.
+    {
+      const a = await startInstance(postgres, ports[1], "postgres-a", work);
+      cleanups.push(() => a.stop());
+      pgLists = await measureLists(a, postgres);
+      await runCase("PostgreSQL, 1 instance", postgres, [a], 0, 0);
+      const b = await startInstance(postgres, ports[2], "postgres-b", work);
+      cleanups.push(() => b.stop());
+      await runCase("PostgreSQL, 2 instances", postgres, [a, b], REQUESTS, 1);
+    }
+
+    console.log(
+      `\n### Issuing (closed loop, ${IN_FLIGHT} in flight, at most ${REQUESTS} requests or ${MAX_MS / 1000} s; ` +
+        `then a burst of ${BURST} at ${BURST_HOSTS} hosts, two at a time for the same host)\n`,
+    );
+    console.log(
+      "POST /api/v1/hosts/{id}/certificates with `{}` (the default ECDSA P-256 leaf, the key made by the server), " +
+        "answer read to the end; an error is any answer but a 201 with an ECDSA P-256 certificate. Two instances: " +
+        "request i goes to instance i mod 2. CPU from /proc over the level: each instance's process group, and " +
+        "PostgreSQL's postmaster with its backends. 2 cores here, shared by the client, the servers and PostgreSQL.\n",
+    );
+    printIssues(issueRows);
+    console.log("\n### The database after each case\n");
+    printChecks(checks);
+    console.log(
+      `\n### Lists at ${COUNTS.hosts} hosts (${RUNS} runs after 2 of warm-up, one request at a time, body read to the end)\n`,
+    );
+    console.log("Measured on each database before its first issuance, on one instance.\n");
+    printLists(sqliteLists, pgLists);
+    console.log(`\nLoad average at the end ${loadAverage()}.`);
+    failed =
+      issueRows.some((r) => r.errors > 0) ||
+      checks.some((c) => c.hostsWithTwoActive + c.clientsWithTwoActive > 0 || c.distinctSerials !== c.serials);
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        console.error(`cleanup: ${(err as Error).message}`);
+      }
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+await main();
