@@ -10,11 +10,11 @@
 // Each case: issuances through the JSON API (POST /api/v1/hosts/{id}/certificates with an empty body: the
 // default ECDSA P-256 leaf, each request a different seeded host that holds an active certificate) in a
 // closed loop, bounded by requests and seconds, with the CPU of the servers and of PostgreSQL from /proc;
-// then a burst at a few hosts only, two requests for the same host sent together (on two instances, one to each),
-// and a check of the database: no host or client with two active certificates, no serial twice.
+// then a burst of issuances all for one host, spread over the instances like the rest, so that transactions
+// for the same holder overlap, and a check of the database: no host or client with two active certificates, no serial twice.
 // Before the first case on each database, the list pages and API lists of bench/lists.ts over HTTP, side by side.
 // Run: node --conditions=react-server --import tsx bench/instances.ts [--quick] [--requests N] [--seconds S]
-//        [--in-flight N] [--burst N] [--runs N] [--app-dir DIR] [--port P]
+//        [--in-flight N] [--burst N] [--burst-hosts N] [--runs N] [--app-dir DIR] [--port P]
 // (--port: the first of three loopback ports, otherwise free ones are picked; --quick: 1,000 hosts, a smoke run)
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -43,9 +43,9 @@ const COUNTS = QUICK
 const REQUESTS = Number(arg("requests") ?? (QUICK ? 48 : 400));
 const MAX_MS = 1000 * Number(arg("seconds") ?? (QUICK ? 5 : 30));
 const IN_FLIGHT = Number(arg("in-flight") ?? 16);
-/** Requests of the burst at BURST_HOSTS hosts. */
+/** Requests of the burst, all for BURST_HOSTS hosts. */
 const BURST = Number(arg("burst") ?? (QUICK ? 32 : 160));
-const BURST_HOSTS = 8;
+const BURST_HOSTS = Number(arg("burst-hosts") ?? 1);
 const RUNS = Number(arg("runs") ?? (QUICK ? 3 : 10));
 const APP_DIR = path.resolve(arg("app-dir") ?? repoRoot);
 const FIRST_PORT = arg("port") ? Number(arg("port")) : null;
@@ -238,29 +238,50 @@ interface Check {
   case: string;
   certificates: number;
   active: number;
+  /** Over the whole database. */
   hostsWithTwoActive: number;
   clientsWithTwoActive: number;
+  /** Among the hosts this case issued to. */
+  caseHostsWithTwoActive: number;
+  /** Active certificates of the burst's hosts together (one each is right). */
+  burstActive: number;
+  /**
+   * Certificates of this case's hosts replaced by the same successor as another: each one was active beside
+   * another certificate of its host at some moment, even if a later issuance superseded both.
+   */
+  caseSupersededTogether: number;
   serials: number;
   distinctSerials: number;
 }
 
+/** The checks, with `$HOSTS` standing for a list of host ids. */
 const CHECKS = {
   certificates: `SELECT COUNT(*) AS n FROM "Certificate"`,
   active: `SELECT COUNT(*) AS n FROM "Certificate" WHERE "status" = 'active'`,
   hostsWithTwoActive: `SELECT COUNT(*) AS n FROM (SELECT "hostId" FROM "Certificate" WHERE "status" = 'active' AND "hostId" IS NOT NULL GROUP BY "hostId" HAVING COUNT(*) > 1) AS twice`,
   clientsWithTwoActive: `SELECT COUNT(*) AS n FROM (SELECT "clientId" FROM "Certificate" WHERE "status" = 'active' AND "clientId" IS NOT NULL GROUP BY "clientId" HAVING COUNT(*) > 1) AS twice`,
+  caseHostsWithTwoActive: `SELECT COUNT(*) AS n FROM (SELECT "hostId" FROM "Certificate" WHERE "status" = 'active' AND "hostId" IN ($HOSTS) GROUP BY "hostId" HAVING COUNT(*) > 1) AS twice`,
+  burstActive: `SELECT COUNT(*) AS n FROM "Certificate" WHERE "status" = 'active' AND "hostId" IN ($HOSTS)`,
+  caseSupersededTogether: `SELECT COALESCE(SUM("n" - 1), 0) AS n FROM (SELECT COUNT(*) AS "n" FROM "Certificate" WHERE "hostId" IN ($HOSTS) AND "supersededById" IS NOT NULL GROUP BY "supersededById" HAVING COUNT(*) > 1) AS together`,
   serials: `SELECT COUNT("serial") AS n FROM "Certificate"`,
   distinctSerials: `SELECT COUNT(DISTINCT "serial") AS n FROM "Certificate"`,
 };
 
-async function checkDatabase(caseName: string, target: Target): Promise<Check> {
+async function checkDatabase(
+  caseName: string,
+  target: Target,
+  hosts: { issued: string[]; burst: string[] },
+): Promise<Check> {
+  const idsFor = (name: string) => (name === "burstActive" ? hosts.burst : name.startsWith("case") ? hosts.issued : []);
   const counts: Record<string, number> = {};
   if (target.databaseUrl) {
     const client = new pg.Client({ connectionString: target.databaseUrl });
     await client.connect();
     try {
       for (const [name, sql] of Object.entries(CHECKS)) {
-        counts[name] = Number((await client.query<{ n: string }>(sql)).rows[0].n);
+        const ids = idsFor(name);
+        const text = sql.replace("$HOSTS", ids.map((_, k) => `$${k + 1}`).join(", "));
+        counts[name] = Number((await client.query<{ n: string }>(text, ids)).rows[0].n);
       }
     } finally {
       await client.end();
@@ -269,7 +290,9 @@ async function checkDatabase(caseName: string, target: Target): Promise<Check> {
     const sqlite = new Database(target.sqlitePath as string, { readonly: true, fileMustExist: true, timeout: 5000 });
     try {
       for (const [name, sql] of Object.entries(CHECKS)) {
-        counts[name] = Number((sqlite.prepare(sql).get() as { n: number }).n);
+        const ids = idsFor(name);
+        const text = sql.replace("$HOSTS", ids.map(() => "?").join(", "));
+        counts[name] = Number((sqlite.prepare(text).get(...ids) as { n: number }).n);
       }
     } finally {
       sqlite.close();
@@ -277,8 +300,11 @@ async function checkDatabase(caseName: string, target: Target): Promise<Check> {
   }
   const check = { case: caseName, ...counts } as unknown as Check;
   console.error(
-    `${caseName}: ${check.hostsWithTwoActive} hosts and ${check.clientsWithTwoActive} clients with two active ` +
-      `certificates, ${check.serials - check.distinctSerials} repeated serials`,
+    `${caseName}: ${check.caseHostsWithTwoActive} of its ${hosts.issued.length} hosts with two active certificates, ` +
+      `${check.caseSupersededTogether} superseded together with another ` +
+      `(the burst's ${hosts.burst.length}: ${check.burstActive} active); in the whole database ` +
+      `${check.hostsWithTwoActive} hosts and ${check.clientsWithTwoActive} clients, ` +
+      `${check.serials - check.distinctSerials} repeated serials`,
   );
   return check;
 }
@@ -381,19 +407,22 @@ function printIssues(rows: IssueRow[]): void {
 
 function printChecks(checks: Check[]): void {
   console.log(
-    "| after | certificates | active | hosts with 2+ active | clients with 2+ active | serials | distinct serials |",
+    "| after | its hosts with 2+ active | its certificates superseded together with another | active on the burst's host | in the database: certificates | active | hosts with 2+ active | clients with 2+ active | serials | distinct |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const bad = (n: number, right = 0) => (n === right ? String(n) : `**${n}**`);
   for (const c of checks) {
-    const bad = (n: number) => (n === 0 ? "0" : `**${n}**`);
     const cells = [
       c.case,
+      bad(c.caseHostsWithTwoActive),
+      bad(c.caseSupersededTogether),
+      bad(c.burstActive, BURST_HOSTS),
       c.certificates,
       c.active,
       bad(c.hostsWithTwoActive),
       bad(c.clientsWithTwoActive),
       c.serials,
-      c.distinctSerials === c.serials ? c.distinctSerials : `**${c.distinctSerials}**`,
+      bad(c.distinctSerials, c.serials),
     ];
     console.log(`| ${cells.join(" | ")} |`);
   }
@@ -477,52 +506,47 @@ async function main(): Promise<void> {
     const checks: Check[] = [];
     let sqliteLists: Row[] = [];
     let pgLists: Row[] = [];
+    // Hosts of each case (part 0 or 1 of a database), all holding certificates: the throughput's from the front,
+    // each issued to once; the warm-up's and the burst's from the back.
     const hostsWithCerts = Math.floor(COUNTS.hosts * 0.95);
-    if (2 * REQUESTS + WARM_UP * 2 + BURST_HOSTS * 3 > hostsWithCerts)
+    if (2 * (REQUESTS + WARM_UP + BURST_HOSTS) > hostsWithCerts)
       throw new Error("Too many requests for the hosts seeded.");
-    // Hosts of each part: throughput on hosts from the front (each one issued once), warm-up and bursts from the back.
-    const throughputHost = (seeded: Seeded, offset: number) => (i: number) => seeded.hostIds[offset + i];
-    const warmUpHost = (seeded: Seeded, k: number) => seeded.hostIds[hostsWithCerts - 1 - k];
-    const burstHost = (seeded: Seeded, part: number, i: number) =>
-      seeded.hostIds[hostsWithCerts - 1 - WARM_UP * 2 - part * BURST_HOSTS - (i % BURST_HOSTS)];
+    const hostsOf = (seeded: Seeded, part: number) => {
+      const back = seeded.hostIds.slice(0, hostsWithCerts).reverse();
+      return {
+        throughput: seeded.hostIds.slice(part * REQUESTS, (part + 1) * REQUESTS),
+        warmUp: back.slice(part * WARM_UP, (part + 1) * WARM_UP),
+        burst: back.slice(2 * WARM_UP + part * BURST_HOSTS, 2 * WARM_UP + (part + 1) * BURST_HOSTS),
+      };
+    };
 
-    const runCase = async (caseName: string, target: Target, instances: Instance[], offset: number, part: number) => {
+    const runCase = async (caseName: string, target: Target, instances: Instance[], part: number) => {
+      const hosts = hostsOf(target.seeded, part);
+      const n = instances.length;
       // A few requests first, on every instance: the first ones load routes and open connections.
-      for (let k = 0; k < WARM_UP; k++) {
-        await issue(instances[k % instances.length], target.token, warmUpHost(target.seeded, part * WARM_UP + k));
-      }
+      for (const [k, hostId] of hosts.warmUp.entries()) await issue(instances[k % n], target.token, hostId);
       const pmPid = target.kind === "postgresql" ? postmasterPid : null;
-      const host = throughputHost(target.seeded, offset);
+      const level = { instances, target, postmasterPid: pmPid, maxMs: MAX_MS, caseName };
       issueRows.push(
         await issueLevel({
-          caseName,
+          ...level,
           what: `${IN_FLIGHT} in flight, each request another host`,
-          instances,
-          target,
-          postmasterPid: pmPid,
-          requests: REQUESTS,
-          maxMs: MAX_MS,
-          route: (i) => ({ hostId: host(i), instance: instances[i % instances.length] }),
+          requests: hosts.throughput.length,
+          route: (i) => ({ hostId: hosts.throughput[i], instance: instances[i % n] }),
         }),
       );
-      // The burst: requests 2k and 2k+1 go to the same host, one after the other into the queue, so they are in
-      // flight together (one instance runs two issuances at once); on two instances, one goes to each.
+      // The burst: every request for one host (or a few), so each instance's two issuance slots, and the other
+      // instance's, work on the same holder at once and their transactions overlap.
       issueRows.push(
         await issueLevel({
-          caseName,
-          what: `burst: ${IN_FLIGHT} in flight at ${BURST_HOSTS} hosts`,
-          instances,
-          target,
-          postmasterPid: pmPid,
+          ...level,
+          what: `burst: ${IN_FLIGHT} in flight for ${BURST_HOSTS === 1 ? "one host" : `${BURST_HOSTS} hosts`}`,
           requests: BURST,
-          maxMs: MAX_MS,
-          route: (i) => ({
-            hostId: burstHost(target.seeded, part, Math.floor(i / 2)),
-            instance: instances[i % instances.length],
-          }),
+          route: (i) => ({ hostId: hosts.burst[Math.floor(i / n) % BURST_HOSTS], instance: instances[i % n] }),
         }),
       );
-      checks.push(await checkDatabase(caseName, target));
+      const issued = [...hosts.warmUp, ...hosts.throughput, ...hosts.burst];
+      checks.push(await checkDatabase(caseName, target, { issued, burst: hosts.burst }));
     };
 
     // SQLite, one instance.
@@ -530,7 +554,7 @@ async function main(): Promise<void> {
       const one = await startInstance(sqlite, ports[0], "sqlite", work);
       try {
         sqliteLists = await measureLists(one, sqlite);
-        await runCase("SQLite, 1 instance", sqlite, [one], 0, 0);
+        await runCase("SQLite, 1 instance", sqlite, [one], 0);
       } finally {
         await one.stop();
       }
@@ -540,15 +564,15 @@ async function main(): Promise<void> {
       const a = await startInstance(postgres, ports[1], "postgres-a", work);
       cleanups.push(() => a.stop());
       pgLists = await measureLists(a, postgres);
-      await runCase("PostgreSQL, 1 instance", postgres, [a], 0, 0);
+      await runCase("PostgreSQL, 1 instance", postgres, [a], 0);
       const b = await startInstance(postgres, ports[2], "postgres-b", work);
       cleanups.push(() => b.stop());
-      await runCase("PostgreSQL, 2 instances", postgres, [a, b], REQUESTS, 1);
+      await runCase("PostgreSQL, 2 instances", postgres, [a, b], 1);
     }
 
     console.log(
       `\n### Issuing (closed loop, ${IN_FLIGHT} in flight, at most ${REQUESTS} requests or ${MAX_MS / 1000} s; ` +
-        `then a burst of ${BURST} at ${BURST_HOSTS} hosts, two at a time for the same host)\n`,
+        `then a burst of ${BURST} for ${BURST_HOSTS === 1 ? "one host" : `${BURST_HOSTS} hosts`})\n`,
     );
     console.log(
       "POST /api/v1/hosts/{id}/certificates with `{}` (the default ECDSA P-256 leaf, the key made by the server), " +
@@ -567,7 +591,12 @@ async function main(): Promise<void> {
     console.log(`\nLoad average at the end ${loadAverage()}.`);
     failed =
       issueRows.some((r) => r.errors > 0) ||
-      checks.some((c) => c.hostsWithTwoActive + c.clientsWithTwoActive > 0 || c.distinctSerials !== c.serials);
+      checks.some(
+        (c) =>
+          c.caseHostsWithTwoActive + c.caseSupersededTogether + c.hostsWithTwoActive + c.clientsWithTwoActive > 0 ||
+          c.burstActive !== BURST_HOSTS ||
+          c.distinctSerials !== c.serials,
+      );
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {
