@@ -5,9 +5,10 @@ export async function register() {
     const { prepareServer } = await import("./lib/startup");
     await prepareServer();
     // Only the server runs bulk jobs and maintenance; the CLI prepares the data directory only.
-    const { resumeJobs } = await import("./lib/certificates/jobs");
+    const { resumeJobs, startJobWatcher } = await import("./lib/certificates/jobs");
     const resumed = await resumeJobs();
     if (resumed > 0) console.info(`dockpki: resumed ${resumed} bulk job(s)`);
+    startJobWatcher();
     const { startMaintenance } = await import("./lib/maintenance");
     startMaintenance();
     const { startScheduler } = await import("./lib/monitoring/scheduler");

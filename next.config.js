@@ -1,7 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native module and the Prisma driver adapter stay outside the server bundle.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  // Native module, pg (whose optional pg-native a bundler cannot resolve) and the Prisma driver adapters stay
+  // outside the server bundle.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: "1mb" },

@@ -26,3 +26,8 @@ export async function lockRow(tx: Tx, table: "Host" | "Client" | "CertificateAut
   >`SELECT "id" FROM ${Prisma.raw(`"${table}"`)} WHERE "id" = ${id} FOR UPDATE`;
   return rows.length === 1;
 }
+
+/** After a row-picking subquery: PostgreSQL passes over rows another transaction holds; SQLite has no such clause. */
+export function skipLocked(): Prisma.Sql {
+  return onPostgres() ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+}

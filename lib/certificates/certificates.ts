@@ -17,6 +17,7 @@ import { revokeCertificate } from "@/lib/certificates/revocations";
 import { seal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
+import { lockRow } from "@/lib/db-sql";
 import { InputError, NotFoundError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getClient } from "@/lib/inventory/clients";
@@ -173,6 +174,11 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
         ? { hostId: c.hostId }
         : { clientId: c.clientId };
     if (!c.purpose && !c.hostId && !c.clientId) throw new Error("A certificate needs a holder.");
+    // One active certificate per holder, with several instances too: on PostgreSQL a concurrent issuance for
+    // the same holder waits here until this one commits, then supersedes what this one stored.
+    if (c.hostId) await lockRow(tx, "Host", c.hostId);
+    else if (c.clientId) await lockRow(tx, "Client", c.clientId);
+    else await lockRow(tx, "CertificateAuthority", c.caId);
     // A write first: SQLite then holds the write lock, so a second process (the CLI beside the
     // dashboard) waits for it instead of deadlocking on a read that wants to become a write.
     await tx.certificate.updateMany({

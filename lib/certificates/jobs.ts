@@ -4,9 +4,11 @@ import { authorize } from "@/lib/auth/authorize";
 import type { ReissueScope } from "@/lib/certificates/jobs.schema";
 import { reissueCertificate } from "@/lib/certificates/reissue";
 import type { ReissueCounts } from "@/lib/certificates/reissue-summary";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
+import { skipLocked } from "@/lib/db-sql";
 import { ConflictError, describeError, NotFoundError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { LEASE_HOLDER } from "@/lib/leases";
 
 const DAY_MS = 86_400_000;
 // Two at a time: key generation runs on libuv's thread pool, so two jobs keep both cores busy
@@ -119,30 +121,67 @@ export async function listJobs(take = 10) {
   return db.job.findMany({ select: JOB_FIELDS, orderBy: { createdAt: "desc" }, take });
 }
 
+/** Thrown inside an item's transaction when another instance has taken the item over: nothing is stored. */
+class ClaimLost extends Error {}
+
+/**
+ * Takes the next pending item nobody holds (or whose holder's claim ran out: an instance that died) for this
+ * process, for jobClaimMs(). On PostgreSQL, instances skip the rows another is claiming instead of queueing
+ * behind it (FOR UPDATE SKIP LOCKED); SQLite runs one write at a time anyway.
+ */
+async function claimItem(jobId: string, now = new Date()): Promise<{ id: string; certificateId: string } | null> {
+  const until = new Date(now.getTime() + jobClaimMs());
+  const [item] = await db.$queryRaw<{ id: string; certificateId: string }[]>`
+    UPDATE "JobItem" SET "claimedBy" = ${LEASE_HOLDER}, "claimedUntil" = ${until}
+    WHERE "id" = (
+      SELECT "id" FROM "JobItem"
+      WHERE "jobId" = ${jobId} AND "status" = 'pending' AND ("claimedUntil" IS NULL OR "claimedUntil" < ${now})
+      ORDER BY "id" LIMIT 1 ${skipLocked()}
+    )
+    RETURNING "id", "certificateId"`;
+  return item ?? null;
+}
+
+/** How long an instance's claim on a bulk job item lasts (DOCKPKI_JOB_CLAIM_MS, default 30 s). */
+export function jobClaimMs(): number {
+  const ms = Number(process.env.DOCKPKI_JOB_CLAIM_MS || 30_000);
+  return Number.isFinite(ms) && ms >= 100 ? ms : 30_000;
+}
+
+/**
+ * Settles an item this process holds, with the job's counter, in `tx`: exactly once across instances, since
+ * an item another instance has taken over (or already settled) is no longer pending under this claim.
+ */
+async function settleItem(tx: Tx, jobId: string, itemId: string, data: Prisma.JobItemUpdateManyMutationInput) {
+  const { count } = await tx.jobItem.updateMany({
+    where: { id: itemId, status: "pending", claimedBy: LEASE_HOLDER },
+    data: { ...data, claimedUntil: null },
+  });
+  if (count === 0) throw new ClaimLost();
+  const counter = data.status === "failed" ? { failed: { increment: 1 } } : { done: { increment: 1 } };
+  await tx.job.update({ where: { id: jobId }, data: counter });
+}
+
 async function processItem(jobId: string, params: JobParams, item: { id: string; certificateId: string }) {
   try {
     await reissueCertificate(params.actor, item.certificateId, {
       revokeReplaced: params.revokeReplaced,
-      afterStore: async (tx, cert) => {
-        await tx.jobItem.update({ where: { id: item.id }, data: { status: "done", newCertificateId: cert.id } });
-        await tx.job.update({ where: { id: jobId }, data: { done: { increment: 1 } } });
-      },
+      // In the transaction that stores the new certificate: if the claim was lost, all of it rolls back.
+      afterStore: (tx, cert) => settleItem(tx, jobId, item.id, { status: "done", newCertificateId: cert.id }),
     });
   } catch (err) {
+    if (err instanceof ClaimLost) return;
     const report = describeError(err);
     if (report.status === 500) console.error(`Job ${jobId}: re-issuing ${item.certificateId} failed:`, err);
     // Someone replaced it meanwhile, or its holder is gone: nothing left to do for this item.
     const settled = report.status === 409 || report.status === 410 || report.status === 404;
-    await db.$transaction([
-      db.jobItem.update({
-        where: { id: item.id },
-        data: { status: settled ? "done" : "failed", error: report.message },
-      }),
-      db.job.update({
-        where: { id: jobId },
-        data: settled ? { done: { increment: 1 } } : { failed: { increment: 1 } },
-      }),
-    ]);
+    await db
+      .$transaction((tx) =>
+        settleItem(tx, jobId, item.id, { status: settled ? "done" : "failed", error: report.message }),
+      )
+      .catch((e) => {
+        if (!(e instanceof ClaimLost)) throw e;
+      });
   }
 }
 
@@ -160,34 +199,36 @@ async function stillRunning(jobId: string): Promise<boolean> {
 }
 
 async function runJob(jobId: string): Promise<void> {
-  // Conditional, so a job cancelled while queued stays cancelled.
-  const started = await db.job.updateMany({
-    where: { id: jobId, status: { in: ["queued", "running"] } },
+  // Conditional, so a job cancelled while queued stays cancelled, and a second instance keeps the first's start.
+  await db.job.updateMany({
+    where: { id: jobId, status: "queued" },
     data: { status: "running", startedAt: new Date() },
   });
-  if (started.count === 0) return;
-  const job = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { params: true } });
+  const job = await db.job.findUnique({ where: { id: jobId }, select: { params: true, status: true } });
+  if (job?.status !== "running") return;
   const params = JSON.parse(job.params) as JobParams;
   params.actor = withLegacyRole(params.actor);
-  for (;;) {
-    if (!(await stillRunning(jobId))) return;
-    const items = await db.jobItem.findMany({
-      where: { jobId, status: "pending" },
-      select: { id: true, certificateId: true },
-      take: CONCURRENCY * 8,
-    });
-    if (items.length === 0) break;
-    const queue = [...items];
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (let item = queue.shift(); item; item = queue.shift()) {
-          if (!(await stillRunning(jobId))) return;
-          await processItem(jobId, params, item);
-        }
-      }),
-    );
-  }
-  // A cancel that came after the last item was taken keeps the job cancelled.
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (;;) {
+        if (!(await stillRunning(jobId))) return;
+        const item = await claimItem(jobId);
+        if (!item) return;
+        await processItem(jobId, params, item);
+      }
+    }),
+  );
+  await endIfDone(jobId, params);
+}
+
+/**
+ * Ends the job once no item is pending. While another instance still works on some (or holds claims of an
+ * instance that died, not yet run out), it stays running: the watcher (startJobWatcher) comes back to it.
+ */
+async function endIfDone(jobId: string, params: JobParams): Promise<void> {
+  if ((await db.jobItem.count({ where: { jobId, status: "pending" } })) > 0) return;
+  // Conditional: a cancel that came after the last item was taken keeps the job cancelled, and of two
+  // instances finding the last item settled, one ends the job and audits it.
   const ended = await db.job.updateMany({
     where: { id: jobId, status: "running" },
     data: { status: "done", endedAt: new Date() },
@@ -229,9 +270,27 @@ export function runJobInBackground(jobId: string): Promise<void> {
     .finally(() => running.delete(jobId));
 }
 
-/** At start-up: jobs a stopped server left queued or running carry on where their items stopped. */
+/**
+ * Jobs left queued or running (by a stopped server, or started on another instance) are worked on here too,
+ * from the items nobody holds. Answers how many there were.
+ */
 export async function resumeJobs(): Promise<number> {
   const jobs = await db.job.findMany({ where: { status: { in: ["queued", "running"] } }, select: { id: true } });
   for (const job of jobs) void runJobInBackground(job.id);
   return jobs.length;
+}
+
+const WATCH_MS = 5_000;
+const watcher = globalThis as unknown as { dockpkiJobWatcher?: NodeJS.Timeout };
+
+/**
+ * Every few seconds, joins the jobs other instances started and takes over the items of one that stopped, so
+ * a job started anywhere is shared by every instance and finishes while any is up.
+ */
+export function startJobWatcher(): void {
+  if (watcher.dockpkiJobWatcher) return;
+  watcher.dockpkiJobWatcher = setInterval(() => {
+    resumeJobs().catch((err) => console.error("dockpki: looking for bulk jobs failed:", err));
+  }, WATCH_MS);
+  watcher.dockpkiJobWatcher.unref();
 }

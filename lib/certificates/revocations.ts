@@ -3,6 +3,7 @@ import { type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
 import { unseal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
+import { lockRow } from "@/lib/db-sql";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { buildCrl, type RevocationReason } from "@/lib/pki/crl";
 import { getSettings } from "@/lib/settings";
@@ -15,6 +16,9 @@ const DAY_MS = 86_400_000;
  * lists it are stored together.
  */
 export async function regenerateCrl(tx: Tx, caId: string, now = new Date()): Promise<string> {
+  // CRLs of one CA are signed one at a time, across instances too: a second regeneration waits here, then reads
+  // the number and the revocations the first committed, so the number only grows and the later CRL lists both.
+  await lockRow(tx, "CertificateAuthority", caId);
   const ca = await tx.certificateAuthority.findUniqueOrThrow({
     where: { id: caId },
     select: { id: true, certPem: true, keySealed: true, crlNumber: true },
@@ -63,10 +67,13 @@ async function markRevoked(tx: Tx, actor: Principal, id: string, reason: Revocat
         })
       : [];
   for (const c of [cert, ...sameKey]) {
-    await tx.certificate.update({
-      where: { id: c.id },
+    // Conditional: another instance may have revoked it since it was read.
+    const { count } = await tx.certificate.updateMany({
+      where: { id: c.id, status: { not: "revoked" } },
       data: { status: "revoked", revokedAt, revocationReason: reason },
     });
+    if (count === 0 && c.id === cert.id) throw new ConflictError(`Certificate ${cert.serial} is already revoked.`);
+    if (count === 0) continue;
     await recordAudit(tx, {
       actor,
       action: "cert.revoke",
@@ -91,7 +98,10 @@ export async function revokeCertificate(
   const run = async (tx: Tx) => {
     const revokedAt = new Date();
     const { cert, sameKey } = await markRevoked(tx, actor, id, reason, revokedAt);
-    for (const caId of new Set([cert, ...sameKey].map((c) => c.caId))) await regenerateCrl(tx, caId, revokedAt);
+    // In one order everywhere, so two transactions locking the same CAs never wait on each other in a circle.
+    for (const caId of [...new Set([cert, ...sameKey].map((c) => c.caId))].sort()) {
+      await regenerateCrl(tx, caId, revokedAt);
+    }
     return { alsoRevoked: sameKey.length, serial: cert.serial };
   };
   return client ? run(client) : db.$transaction(run);
@@ -136,7 +146,7 @@ export async function revokeCertificates(
         result.refused.push({ id, reason: err.message });
       }
     }
-    for (const caId of cas) await regenerateCrl(tx, caId, revokedAt);
+    for (const caId of [...cas].sort()) await regenerateCrl(tx, caId, revokedAt);
     return result;
   });
 }
