@@ -48,11 +48,12 @@ async function waitForHealth(base: string, server: ChildProcess, stderr: () => s
 /**
  * Starts a dashboard on a data directory of its own, with an admin and an API token. A second instance on the
  * same database (DATABASE_URL in extraEnv) passes the first one's `token` instead: its admin is already there.
+ * The token may still be on its way, so that both servers start at once.
  */
 export async function startOwnDashboard(
   name: string,
   extraEnv: Record<string, string> = {},
-  opts: { token?: string } = {},
+  opts: { token?: string | Promise<string> } = {},
 ): Promise<OwnDashboard> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `dockpki-${name}-e2e-`));
   const port = await freePort();
@@ -76,8 +77,6 @@ export async function startOwnDashboard(
     });
     return child;
   };
-  let server = start();
-  await waitForHealth(base, server, () => stderr);
   const cli = (args: string[], input?: string) =>
     execFileSync(process.execPath, ["bin/dockpki.mjs", ...args], {
       cwd: repoRoot,
@@ -86,13 +85,29 @@ export async function startOwnDashboard(
       encoding: "utf8",
       stdio: "pipe",
     });
-  const token = opts.token ?? createAdminToken(name, cli);
+  let server = start();
+  let token: string;
+  try {
+    await waitForHealth(base, server, () => stderr);
+    token = (await opts.token) ?? createAdminToken(name, cli);
+  } catch (err) {
+    // Nobody gets a handle to stop it with: it goes now.
+    server.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  // A connection per request: an idle kept-alive one can be closed by the server (after its 5 s keep-alive
+  // timeout, or by a restart) just as a request is written to it, which then fails with ECONNRESET.
   const api = await playwrightRequest.newContext({
     baseURL: base,
     storageState: NO_SESSION,
-    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+    extraHTTPHeaders: { Authorization: `Bearer ${token}`, Connection: "close" },
   });
-  const anon = await playwrightRequest.newContext({ baseURL: base, storageState: NO_SESSION });
+  const anon = await playwrightRequest.newContext({
+    baseURL: base,
+    storageState: NO_SESSION,
+    extraHTTPHeaders: { Connection: "close" },
+  });
   const stopServer = (signal: NodeJS.Signals = "SIGTERM") =>
     new Promise<void>((resolve) => {
       if (exited(server)) return resolve();
