@@ -24,7 +24,10 @@ function createClient(): PrismaClient {
     );
     // Two generated clients of one schema: the same models, fields and methods, another SQL dialect. The SQLite
     // client's types describe both (lib/migrate.test.ts checks the schemas differ in the provider only).
-    return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+    // Under load, a transaction may wait for a pooled connection, and then for a row another instance holds
+    // (a holder's issuance, a CA's CRL): Prisma's defaults (2 s to start, 5 s to finish) would fail it.
+    const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
+    return new PostgresPrismaClient({ adapter, transactionOptions }) as unknown as PrismaClient;
   }
   const adapter = likeEscapingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath()}`, timeout: 10_000 }));
   return new PrismaClient({ adapter });
