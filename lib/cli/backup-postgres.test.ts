@@ -62,7 +62,12 @@ async function newSite(kind: Site["kind"], keyEnv: Record<string, string> = {}):
     return { kind, env: { DOCKPKI_DATA_DIR: dir, ...keyEnv }, at: { sqlite: path.join(dir, "dockpki.db") } };
   cluster ??= process.env[TEST_POSTGRES_ENV] ? undefined : await startPostgres();
   const url = await createDatabase(process.env[TEST_POSTGRES_ENV] ?? (cluster as PostgresCluster).url, "restore");
-  return { kind, env: { DOCKPKI_DATA_DIR: dir, DATABASE_URL: url, ...keyEnv }, at: { postgres: url } };
+  // Nothing on PostgreSQL needs the data dir unless a key file is to be written there: it does not exist yet.
+  return {
+    kind,
+    env: { DOCKPKI_DATA_DIR: path.join(dir, "data"), DATABASE_URL: url, ...keyEnv },
+    at: { postgres: url },
+  };
 }
 
 const SITE_ENV = [
@@ -216,9 +221,28 @@ test(`${testDatabase} -> ${otherKind} -> ${testDatabase}: the same zip moves an 
   const newIds = auditIds(thereDump).filter((id) => !auditIds(dump0).includes(id));
   assert.ok(newIds.length > 0 && Math.min(...newIds) > Math.max(...auditIds(dump0)), `${newIds}`);
 
-  const backedUp = await ok(there, ["backup", file("there.zip")]);
-  if (otherKind === "postgresql")
+  // On PostgreSQL the key is shared, so a configured key file that differs is refused rather than replaced.
+  const otherKeyFile = path.join(keyDir, "other.key");
+  writeFileSync(otherKeyFile, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
+  const [backedUp, unforced, otherKey] = await Promise.all([
+    ok(there, ["backup", file("there.zip")]),
+    dockpki(there, ["restore", file("full.zip")]),
+    otherKind === "postgresql"
+      ? dockpki(withEnv(there, { DOCKPKI_MASTER_KEY_FILE: otherKeyFile }), ["restore", file("full.zip"), "--force"])
+      : null,
+  ]);
+  assert.equal(unforced.status, 1);
+  if (otherKind === "postgresql") {
     assert.match(backedUp.stdout, /From one consistent snapshot of the PostgreSQL database/);
+    assert.equal(existsSync(there.env.DOCKPKI_DATA_DIR as string), false, "no data dir was needed, nor made");
+    assert.match(unforced.stderr, /already holds dockpki data .*Stop every dockpki instance/);
+    assert.equal(otherKey?.status, 1);
+    assert.match(
+      otherKey?.stderr ?? "",
+      /The key file .*other\.key holds another key than the one in the backup.*Nothing was changed\./,
+    );
+  }
+  assert.deepEqual(await dumpTables(there.at), thereDump);
   const back = await newSite(testDatabase);
   await ok(back, ["restore", file("there.zip")]);
   assert.deepEqual(await dumpTables(back.at), thereDump);
