@@ -76,6 +76,11 @@ try {
   process.exit(1);
 }
 const server = createServer(onRequest);
+// Behind a load balancer, an idle keep-alive connection must outlive the balancer's own idle timeout (often 60 s):
+// with Node's default of 5 s the server closes connections the balancer is about to reuse, which it reports as
+// 502s. (Headers must arrive within a little more than that.)
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, () => {
   console.log(`dockpki: listening on http://localhost:${port}${dev ? " (development)" : ""}`);
 });

@@ -12,23 +12,32 @@ import {
   MANIFEST_ENTRY,
   sha256,
 } from "@/lib/cli/backup-format";
+import { copyPostgresToSqlite } from "@/lib/cli/backup-postgres";
 import { refuseExisting, UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
-import { databasePath, masterKeyPath } from "@/lib/config";
+import { describeCounts } from "@/lib/cli/table-copy";
+import { databaseLabel, databasePath, databaseProvider, masterKeyPath } from "@/lib/config";
 import { loadMasterKey } from "@/lib/crypto/master-key";
 import { InputError } from "@/lib/errors";
 import { masterKeyProblem } from "@/lib/startup";
 
 /** A snapshot through SQLite's backup API, consistent even while the dashboard writes (WAL). */
-async function snapshotDatabase(): Promise<{ bytes: Buffer; migrations: string[] }> {
+async function copySqlite(copy: string): Promise<void> {
+  const source = new Database(databasePath(), { fileMustExist: true, timeout: 10_000 });
+  try {
+    await source.backup(copy);
+  } finally {
+    source.close();
+  }
+}
+
+/** The database as one SQLite file, whichever database dockpki runs on, and the migrations it is at. */
+async function snapshotDatabase(): Promise<{ bytes: Buffer; migrations: string[]; copied: string | null }> {
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-backup-"));
   try {
     const copy = path.join(dir, DB_ENTRY);
-    const source = new Database(databasePath(), { fileMustExist: true, timeout: 10_000 });
-    try {
-      await source.backup(copy);
-    } finally {
-      source.close();
-    }
+    let copied: string | null = null;
+    if (databaseProvider() === "postgresql") copied = describeCounts(await copyPostgresToSqlite(copy));
+    else await copySqlite(copy);
     const snapshot = new Database(copy);
     try {
       // A rollback-journal database is complete in one file; restore switches it back to WAL.
@@ -38,7 +47,7 @@ async function snapshotDatabase(): Promise<{ bytes: Buffer; migrations: string[]
           "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name",
         )
         .all() as { migration_name: string }[];
-      return { bytes: readFileSync(copy), migrations: rows.map((r) => r.migration_name) };
+      return { bytes: readFileSync(copy), migrations: rows.map((r) => r.migration_name), copied };
     } finally {
       snapshot.close();
     }
@@ -68,7 +77,7 @@ export async function backupCommand(args: string[]): Promise<void> {
     );
   }
 
-  const { bytes, migrations } = await snapshotDatabase();
+  const { bytes, migrations, copied } = await snapshotDatabase();
   const entries = new Map<string, Buffer>([[DB_ENTRY, bytes]]);
   if (withKey) entries.set(KEY_ENTRY, Buffer.from(`${loadMasterKey().toString("base64")}\n`));
   const manifest: BackupManifest = {
@@ -88,6 +97,7 @@ export async function backupCommand(args: string[]): Promise<void> {
   console.log(
     `Backup written to ${file} (mode 0600): ${[...entries.keys()].join(" and ")}, made by dockpki ${manifest.dockpkiVersion}.`,
   );
+  if (copied) console.log(`From one consistent snapshot of the ${databaseLabel()}: ${copied}.`);
   if (withKey) {
     console.error(
       "warning: this backup holds the master key. Anyone who has it can open every private key dockpki stores (the CA's included): keep it as safe as the server itself.",

@@ -29,10 +29,13 @@ const HELP = `dockpki <command>
   enroll host NAME | enroll client NAME          print a one-time enrollment command (stdout only)
   probe HOST                                     what the host's daemon serves now; exit 1 unless current
   alerts run                                     the alert check now; exit 1 when a channel failed
-  backup FILE [--without-key] [--force]          database snapshot + master key in one zip (mode 0600)
-  restore FILE [--force]                         stop the dashboard first; --force replaces a database
+  backup FILE [--without-key] [--force]          database snapshot + master key in one zip (mode 0600),
+                                                 the same on SQLite and PostgreSQL
+  restore FILE [--force]                         stop every dockpki instance first; --force replaces
+                                                 the database's data
 
-Environment: DOCKPKI_DATA_DIR (default ./data), DOCKPKI_MASTER_KEY.`;
+Environment: DOCKPKI_DATA_DIR (default ./data), DATABASE_URL (postgresql://...),
+DOCKPKI_MASTER_KEY or DOCKPKI_MASTER_KEY_FILE.`;
 
 /** A command's exit status when it has one to say (probe, alerts); otherwise 0 once it returns. */
 type Command = (args: string[]) => Promise<unknown>;
@@ -56,7 +59,8 @@ function isArgumentError(err: unknown): boolean {
   return code.startsWith("ERR_PARSE_ARGS_");
 }
 
-// Restore replaces the database file: nothing may migrate or open it first.
+// Restore replaces the database (the SQLite file, or every row on PostgreSQL) after checks of its own: start-up
+// must not open it first.
 const UNPREPARED = new Set(["restore"]);
 
 async function main(argv: string[]): Promise<number> {

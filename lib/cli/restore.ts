@@ -5,9 +5,11 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { DB_ENTRY, notABackup, readBackup } from "@/lib/cli/backup-format";
 import { UsageError, userPath, writePrivateFile } from "@/lib/cli/io";
-import { databasePath, dataDir, masterKeyPath, migrationsDir } from "@/lib/config";
+import { preparePostgresRestore, replacePostgresRows } from "@/lib/cli/restore-postgres";
+import { describeCounts } from "@/lib/cli/table-copy";
+import { databaseLabel, databasePath, databaseProvider, dataDir, masterKeyPath, migrationsDir } from "@/lib/config";
 import { KEY_CHECK } from "@/lib/crypto/key-check";
-import { loadMasterKey } from "@/lib/crypto/master-key";
+import { loadMasterKey, masterKeyConfigured } from "@/lib/crypto/master-key";
 import { unseal } from "@/lib/crypto/seal";
 import { ConflictError, InputError } from "@/lib/errors";
 import { applyMigrations } from "@/lib/migrate";
@@ -23,11 +25,21 @@ function configuredKey(): Buffer {
   }
 }
 
+const configuredKeySource = () =>
+  process.env.DOCKPKI_MASTER_KEY ? "DOCKPKI_MASTER_KEY" : `the key file ${masterKeyPath()}`;
+
 /** The key the restored database must open with: the backup's own, or, without one, the key configured now. */
-function chooseKey(file: string, keyText: Buffer | null): { key: Buffer; source: string } {
+function chooseKey(file: string, keyText: Buffer | null, postgres: boolean): { key: Buffer; source: string } {
   if (keyText) {
     const key = Buffer.from(keyText.toString("utf8").trim(), "base64");
     if (key.length !== 32) throw notABackup(file);
+    // On SQLite the data dir's key file is replaced with the backup's; on PostgreSQL it is shared with the other
+    // instances, so any configured key must already be the backup's.
+    if (postgres && masterKeyConfigured() && !configuredKey().equals(key)) {
+      throw new InputError(
+        `${capitalize(configuredKeySource())} holds another key than the one in the backup. The restored private keys open only with the backup's key, and every instance on this database must use it: put the backup's key in its place on every instance (or remove it here, and the restore writes the backup's key to ${masterKeyPath()}), then run the restore again. Nothing was changed.`,
+      );
+    }
     if (process.env.DOCKPKI_MASTER_KEY && !configuredKey().equals(key)) {
       throw new InputError(
         "DOCKPKI_MASTER_KEY is set to another key than the one in the backup, and it would win over the restored key file. Unset it, or set it to the backup's key, then run the restore again. Nothing was changed.",
@@ -35,17 +47,15 @@ function chooseKey(file: string, keyText: Buffer | null): { key: Buffer; source:
     }
     return { key, source: "the master key in the backup" };
   }
-  const keyFile = masterKeyPath();
-  if (!process.env.DOCKPKI_MASTER_KEY && !existsSync(keyFile)) {
+  if (!masterKeyConfigured()) {
     throw new InputError(
-      `The backup holds no master key (it was made with --without-key) and none is configured. Set DOCKPKI_MASTER_KEY, or put the key file at ${keyFile} (mode 0600), then run the restore again.`,
+      `The backup holds no master key (it was made with --without-key) and none is configured. Set DOCKPKI_MASTER_KEY, or put the key file at ${masterKeyPath()} (mode 0600), then run the restore again.`,
     );
   }
-  return {
-    key: configuredKey(),
-    source: process.env.DOCKPKI_MASTER_KEY ? "DOCKPKI_MASTER_KEY" : `the key file ${keyFile}`,
-  };
+  return { key: configuredKey(), source: configuredKeySource() };
 }
+
+const capitalize = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 /** Refuses a file that is not a dockpki database, or whose stored keys the key cannot open. */
 function checkDatabase(file: string, key: Buffer, keySource: string): void {
@@ -69,7 +79,7 @@ function checkDatabase(file: string, key: Buffer, keySource: string): void {
     unseal(Buffer.from(check.value, "base64"), KEY_CHECK.boundTo, key);
   } catch {
     throw new InputError(
-      `${keySource.charAt(0).toUpperCase()}${keySource.slice(1)} does not match the backup's database: it is not the key its private keys were sealed with. Nothing was changed. Provide the key in use when the backup was made (DOCKPKI_MASTER_KEY, or the file ${masterKeyPath()}) and run the restore again.`,
+      `${capitalize(keySource)} does not match the backup's database: it is not the key its private keys were sealed with. Nothing was changed. Provide the key in use when the backup was made (DOCKPKI_MASTER_KEY, or the file ${masterKeyPath()}) and run the restore again.`,
     );
   }
 }
@@ -89,7 +99,7 @@ async function installKey(key: Buffer): Promise<string | null> {
 /** A backup from an older dockpki is brought up to date before it takes the place of anything. */
 function migrate(file: string): string[] {
   try {
-    return applyMigrations({ databasePath: file, migrationsDir: migrationsDir() }).applied;
+    return applyMigrations({ databasePath: file, migrationsDir: migrationsDir("sqlite") }).applied;
   } catch (err) {
     throw new InputError(
       `The backup's database cannot be brought up to date: ${(err as Error).message} Nothing was changed.`,
@@ -97,39 +107,82 @@ function migrate(file: string): string[] {
   }
 }
 
+/** The SQLite way: the checked copy takes the place of the data dir's database file. */
+async function replaceDatabaseFile(copy: string, keyText: Buffer | null, key: Buffer): Promise<string[]> {
+  const target = databasePath();
+  mkdirSync(dataDir(), { recursive: true, mode: 0o700 });
+  const setAside = keyText ? await installKey(key) : null;
+  // The old database's WAL must not be replayed onto the restored one.
+  for (const suffix of SQLITE_SIDE_FILES) rmSync(`${target}${suffix}`, { force: true });
+  await writePrivateFile(target, readFileSync(copy));
+  return [
+    keyText
+      ? `Master key written to ${masterKeyPath()} (mode 0600).`
+      : `Master key: ${configuredKeySource()}, unchanged.`,
+    ...(setAside ? [`The key file that was there before is kept as ${setAside}.`] : []),
+    "Start (or restart) the dashboard now.",
+  ];
+}
+
+/** The PostgreSQL way: the database's rows are replaced in one transaction; the key is shared by every instance. */
+async function replacePostgresData(copy: string, keyText: Buffer | null, key: Buffer, force: boolean) {
+  await preparePostgresRestore(force);
+  // A key is written only where none is configured (chooseKey refused a different one).
+  const keyFile = keyText && !masterKeyConfigured() ? masterKeyPath() : null;
+  if (keyFile) {
+    mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
+    await writePrivateFile(keyFile, Buffer.from(`${key.toString("base64")}\n`));
+  }
+  let counts: Map<string, number>;
+  try {
+    counts = await replacePostgresRows(copy);
+  } catch (err) {
+    if (keyFile) rmSync(keyFile, { force: true });
+    throw err;
+  }
+  return {
+    counts,
+    notes: [
+      keyFile
+        ? `Master key written to ${keyFile} (mode 0600). Every instance that uses this database needs this same key: copy the file to each (DOCKPKI_MASTER_KEY_FILE), or set DOCKPKI_MASTER_KEY to its content.`
+        : `Master key: ${configuredKeySource()}, unchanged: every instance that uses this database needs this same key.`,
+      "Start the dockpki instances again now.",
+    ],
+  };
+}
+
 export async function restoreCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: "boolean" } } });
   if (positionals.length !== 1) throw new UsageError("usage: dockpki restore FILE [--force]");
   const file = userPath(positionals[0]);
+  const postgres = databaseProvider() === "postgresql";
   const { manifest, database, keyText } = await readBackup(file);
-  const target = databasePath();
-  if (!values.force && existsSync(target)) {
+  if (!postgres && !values.force && existsSync(databasePath())) {
     throw new ConflictError(
       `${dataDir()} already has a database. Stop the dashboard first, then run the restore again with --force to replace it.`,
     );
   }
-  const { key, source } = chooseKey(file, keyText);
+  const { key, source } = chooseKey(file, keyText, postgres);
 
-  // Everything is checked on a private copy; the data dir is touched only once it has passed.
+  // Everything is checked on a private copy; the data dir (or the PostgreSQL database) is touched only once it has passed.
   const scratch = mkdtempSync(path.join(tmpdir(), "dockpki-restore-"));
   try {
     const copy = path.join(scratch, DB_ENTRY);
     writeFileSync(copy, database, { mode: 0o600 });
     checkDatabase(copy, key, source);
     const applied = migrate(copy);
-    mkdirSync(dataDir(), { recursive: true, mode: 0o700 });
-    const setAside = keyText ? await installKey(key) : null;
-    // The old database's WAL must not be replayed onto the restored one.
-    for (const suffix of SQLITE_SIDE_FILES) rmSync(`${target}${suffix}`, { force: true });
-    await writePrivateFile(target, readFileSync(copy));
-
-    console.log(`Restored ${file} (dockpki ${manifest.dockpkiVersion}, made ${manifest.createdAt}) into ${dataDir()}.`);
+    const made = `${file} (dockpki ${manifest.dockpkiVersion}, made ${manifest.createdAt})`;
+    let notes: string[];
+    if (postgres) {
+      const restored = await replacePostgresData(copy, keyText, key, Boolean(values.force));
+      console.log(`Restored ${made} into the ${databaseLabel()}: ${describeCounts(restored.counts)}.`);
+      notes = restored.notes;
+    } else {
+      notes = await replaceDatabaseFile(copy, keyText, key);
+      console.log(`Restored ${made} into ${dataDir()}.`);
+    }
     if (applied.length > 0) console.log(`Applied ${applied.length} migration(s): ${applied.join(", ")}.`);
-    console.log(
-      keyText ? `Master key written to ${masterKeyPath()} (mode 0600).` : `Master key: ${source}, unchanged.`,
-    );
-    if (setAside) console.log(`The key file that was there before is kept as ${setAside}.`);
-    console.log("Start (or restart) the dashboard now.");
+    for (const note of notes) console.log(note);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -17,16 +17,24 @@ export interface OwnDashboard {
   api: APIRequestContext;
   anon: APIRequestContext;
   token: string;
+  /** What the server wrote to stderr since it was started (the last 64 KB), for a failing test to show. */
+  stderr(): string;
   /** The dockpki CLI on this dashboard's data directory. */
   cli(args: string[], input?: string): string;
-  /** Stops the server and starts it again on the same port and data directory. */
+  /** Stops the server (if it still runs) and starts it again on the same port and data directory. */
   restart(): Promise<void>;
+  /** Ends the server with SIGKILL, as a crash or an OOM kill would: nothing of it gets to clean up. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
-async function waitForHealth(base: string, server: ChildProcess): Promise<void> {
+const exited = (server: ChildProcess) => server.exitCode !== null || server.signalCode !== null;
+
+async function waitForHealth(base: string, server: ChildProcess, stderr: () => string): Promise<void> {
   for (let i = 0; ; i++) {
-    if (server.exitCode !== null) throw new Error(`the dashboard exited with ${server.exitCode}`);
+    if (exited(server)) {
+      throw new Error(`the dashboard exited with ${server.exitCode ?? server.signalCode}:\n${stderr().slice(-2000)}`);
+    }
     const up = await fetch(`${base}/api/health`).then(
       (r) => r.ok,
       () => false,
@@ -37,8 +45,16 @@ async function waitForHealth(base: string, server: ChildProcess): Promise<void> 
   }
 }
 
-/** Starts a dashboard on a data directory of its own, with an admin and an API token. */
-export async function startOwnDashboard(name: string, extraEnv: Record<string, string> = {}): Promise<OwnDashboard> {
+/**
+ * Starts a dashboard on a data directory of its own, with an admin and an API token. A second instance on the
+ * same database (DATABASE_URL in extraEnv) passes the first one's `token` instead: its admin is already there.
+ * The token may still be on its way, so that both servers start at once.
+ */
+export async function startOwnDashboard(
+  name: string,
+  extraEnv: Record<string, string> = {},
+  opts: { token?: string | Promise<string> } = {},
+): Promise<OwnDashboard> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `dockpki-${name}-e2e-`));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -49,9 +65,18 @@ export async function startOwnDashboard(name: string, extraEnv: Record<string, s
     NEXT_TELEMETRY_DISABLED: "1",
     ...extraEnv,
   };
-  const start = () => spawn(process.execPath, ["scripts/server.mjs"], { cwd: repoRoot, env, stdio: "ignore" });
-  let server = start();
-  await waitForHealth(base, server);
+  let stderr = "";
+  const start = () => {
+    const child = spawn(process.execPath, ["scripts/server.mjs"], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-64 * 1024);
+    });
+    return child;
+  };
   const cli = (args: string[], input?: string) =>
     execFileSync(process.execPath, ["bin/dockpki.mjs", ...args], {
       cwd: repoRoot,
@@ -60,20 +85,34 @@ export async function startOwnDashboard(name: string, extraEnv: Record<string, s
       encoding: "utf8",
       stdio: "pipe",
     });
-  cli(["admin", "create", "--username", `${name}-admin`, "--password-stdin"], "a long enough password here\n");
-  const token = cli(["token", "create", "--name", `${name}-e2e`]).match(/dpk_[A-Za-z0-9_-]{43}/)?.[0];
-  if (!token) throw new Error("the CLI printed no token");
+  let server = start();
+  let token: string;
+  try {
+    await waitForHealth(base, server, () => stderr);
+    token = (await opts.token) ?? createAdminToken(name, cli);
+  } catch (err) {
+    // Nobody gets a handle to stop it with: it goes now.
+    server.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  // A connection per request: an idle kept-alive one can be closed by the server (after its 5 s keep-alive
+  // timeout, or by a restart) just as a request is written to it, which then fails with ECONNRESET.
   const api = await playwrightRequest.newContext({
     baseURL: base,
     storageState: NO_SESSION,
-    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+    extraHTTPHeaders: { Authorization: `Bearer ${token}`, Connection: "close" },
   });
-  const anon = await playwrightRequest.newContext({ baseURL: base, storageState: NO_SESSION });
-  const stopServer = () =>
+  const anon = await playwrightRequest.newContext({
+    baseURL: base,
+    storageState: NO_SESSION,
+    extraHTTPHeaders: { Connection: "close" },
+  });
+  const stopServer = (signal: NodeJS.Signals = "SIGTERM") =>
     new Promise<void>((resolve) => {
-      if (server.exitCode !== null) return resolve();
+      if (exited(server)) return resolve();
       server.once("exit", () => resolve());
-      server.kill();
+      server.kill(signal);
     });
   return {
     base,
@@ -81,12 +120,14 @@ export async function startOwnDashboard(name: string, extraEnv: Record<string, s
     api,
     anon,
     token,
+    stderr: () => stderr,
     cli,
     async restart() {
       await stopServer();
       server = start();
-      await waitForHealth(base, server);
+      await waitForHealth(base, server, () => stderr);
     },
+    kill: () => stopServer("SIGKILL"),
     async stop() {
       await stopServer();
       await api.dispose();
@@ -94,4 +135,11 @@ export async function startOwnDashboard(name: string, extraEnv: Record<string, s
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function createAdminToken(name: string, cli: OwnDashboard["cli"]): string {
+  cli(["admin", "create", "--username", `${name}-admin`, "--password-stdin"], "a long enough password here\n");
+  const token = cli(["token", "create", "--name", `${name}-e2e`]).match(/dpk_[A-Za-z0-9_-]{43}/)?.[0];
+  if (!token) throw new Error("the CLI printed no token");
+  return token;
 }
