@@ -14,11 +14,15 @@
 // for the same holder overlap, and a check of the database: no host or client with two active certificates, no serial twice.
 // Before the first case on each database, the list pages and API lists of bench/lists.ts over HTTP, side by side.
 // Run: node --conditions=react-server --import tsx bench/instances.ts [--quick] [--requests N] [--seconds S]
-//        [--in-flight N] [--burst N] [--burst-hosts N] [--runs N] [--app-dir DIR] [--port P]
-// (--port: the first of three loopback ports, otherwise free ones are picked; --quick: 1,000 hosts, a smoke run)
+//        [--in-flight N] [--burst N] [--burst-hosts N] [--runs N] [--no-lists] [--app-dir DIR] [--port P]
+//        [--cpu-prof DIR]
+// (--port: the first of three loopback ports, otherwise free ones are picked; --quick: 1,000 hosts, a smoke run;
+// --cpu-prof: the SQLite instance and the first PostgreSQL one write V8 CPU profiles into DIR, summarized side by
+// side at the end; they start without start.mjs's build check, so build first, and --no-lists leaves issuing alone
+// in the profiles)
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -26,6 +30,7 @@ import pg from "pg";
 import { freePort } from "@/lib/test-support/docker-sandbox";
 import { type PostgresCluster, startPostgres } from "@/lib/test-support/postgres";
 import { repoRoot } from "@/lib/test-support/temp-data-dir";
+import { summarizeCpuProfile } from "./support/cpu-profile";
 import { createTokenWithCli } from "./support/dashboard";
 import { closedLoop, type Sample } from "./support/load";
 import { createRecorder, describeMachine, loadAverage, percentile, type Row } from "./support/measure";
@@ -49,6 +54,8 @@ const BURST_HOSTS = Number(arg("burst-hosts") ?? 1);
 const RUNS = Number(arg("runs") ?? (QUICK ? 3 : 10));
 const APP_DIR = path.resolve(arg("app-dir") ?? repoRoot);
 const FIRST_PORT = arg("port") ? Number(arg("port")) : null;
+const LISTS = !process.argv.includes("--no-lists");
+const CPU_PROF = arg("cpu-prof") ? path.resolve(arg("cpu-prof") as string) : undefined;
 const WARM_UP = 8;
 
 const fmt = (ms: number, digits = 1) => (Number.isFinite(ms) ? ms.toFixed(digits) : "—");
@@ -111,15 +118,28 @@ interface Target {
 
 interface Instance extends RunningServer {
   logFile: string;
+  /** Issuances sent to it so far. */
+  issued: number;
 }
 
-async function startInstance(target: Target, port: number, name: string, logDir: string): Promise<Instance> {
+async function startInstance(
+  target: Target,
+  port: number,
+  name: string,
+  logDir: string,
+  profile = false,
+): Promise<Instance> {
   const logFile = path.join(logDir, `${name}.log`);
   const t0 = performance.now();
   console.error(`${name}: starting on port ${port} from ${APP_DIR} (log ${logFile})`);
-  const server = await startServer({ appDir: APP_DIR, port, env: target.env, logFile });
+  let nodeArgs: string[] | undefined;
+  if (profile && CPU_PROF) {
+    mkdirSync(path.join(CPU_PROF, name), { recursive: true });
+    nodeArgs = ["--cpu-prof", `--cpu-prof-dir=${path.join(CPU_PROF, name)}`];
+  }
+  const server = await startServer({ appDir: APP_DIR, port, env: target.env, logFile, nodeArgs });
   console.error(`${name}: ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return { ...server, logFile };
+  return { ...server, logFile, issued: 0 };
 }
 
 /** CPU milliseconds so far of each instance's process group and of PostgreSQL's processes (null: not readable). */
@@ -135,6 +155,7 @@ function cpuNow(instances: Instance[], postmasterPid: number | null) {
 
 /** One issuance, checked: 201, an ECDSA P-256 certificate with a serial. Any other answer is a problem. */
 async function issue(instance: Instance, token: string, hostId: string): Promise<Omit<Sample, "ms">> {
+  instance.issued++;
   const res = await fetch(`${instance.baseUrl}/api/v1/hosts/${hostId}/certificates`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -440,6 +461,7 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
   let cluster: PostgresCluster | null = null;
   let failed = false;
+  const profiledIssued: [number, number] = [0, 0];
   try {
     cluster = await startPostgres({ durable: true });
     const pgCluster = cluster;
@@ -551,23 +573,25 @@ async function main(): Promise<void> {
 
     // SQLite, one instance.
     {
-      const one = await startInstance(sqlite, ports[0], "sqlite", work);
+      const one = await startInstance(sqlite, ports[0], "sqlite", work, true);
       try {
-        sqliteLists = await measureLists(one, sqlite);
+        if (LISTS) sqliteLists = await measureLists(one, sqlite);
         await runCase("SQLite, 1 instance", sqlite, [one], 0);
       } finally {
+        profiledIssued[0] = one.issued;
         await one.stop();
       }
     }
     // PostgreSQL, one instance, then two.
     {
-      const a = await startInstance(postgres, ports[1], "postgres-a", work);
+      const a = await startInstance(postgres, ports[1], "postgres-a", work, true);
       cleanups.push(() => a.stop());
-      pgLists = await measureLists(a, postgres);
+      if (LISTS) pgLists = await measureLists(a, postgres);
       await runCase("PostgreSQL, 1 instance", postgres, [a], 0);
       const b = await startInstance(postgres, ports[2], "postgres-b", work);
       cleanups.push(() => b.stop());
       await runCase("PostgreSQL, 2 instances", postgres, [a, b], 1);
+      profiledIssued[1] = a.issued;
     }
 
     console.log(
@@ -583,11 +607,13 @@ async function main(): Promise<void> {
     printIssues(issueRows);
     console.log("\n### The database after each case\n");
     printChecks(checks);
-    console.log(
-      `\n### Lists at ${COUNTS.hosts} hosts (${RUNS} runs after 2 of warm-up, one request at a time, body read to the end)\n`,
-    );
-    console.log("Measured on each database before its first issuance, on one instance.\n");
-    printLists(sqliteLists, pgLists);
+    if (LISTS) {
+      console.log(
+        `\n### Lists at ${COUNTS.hosts} hosts (${RUNS} runs after 2 of warm-up, one request at a time, body read to the end)\n`,
+      );
+      console.log("Measured on each database before its first issuance, on one instance.\n");
+      printLists(sqliteLists, pgLists);
+    }
     console.log(`\nLoad average at the end ${loadAverage()}.`);
     failed =
       issueRows.some((r) => r.errors > 0) ||
@@ -606,7 +632,42 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (CPU_PROF) printProfiles(CPU_PROF, profiledIssued);
   if (failed) process.exitCode = 1;
+}
+
+/**
+ * Where the profiled instances' main threads spent their time (start-up left out), side by side, per issuance
+ * each served: the SQLite instance over its case, PostgreSQL's instance A over the one- and two-instance cases.
+ */
+function printProfiles(dir: string, issued: [number, number]): void {
+  const [sqliteProfile, pgProfile] = ["sqlite", "postgres-a"].map((name) => {
+    // nodeArgs start server.mjs itself (no start.mjs), so the newest profile is the server's
+    const newest = readdirSync(path.join(dir, name))
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .sort()
+      .at(-1);
+    return newest ? summarizeCpuProfile(path.join(dir, name, newest)) : null;
+  });
+  if (!sqliteProfile || !pgProfile) {
+    console.log("\nNo CPU profile was written.");
+    return;
+  }
+  const profiles = [sqliteProfile, pgProfile];
+  const buckets = [...new Set(profiles.flatMap((p) => p.rows.map((r) => r.bucket)))];
+  const cell = (k: number, bucket: string) => {
+    const ms = profiles[k].rows.find((r) => r.bucket === bucket)?.ms ?? 0;
+    return `${(ms / issued[k]).toFixed(2)} (${((100 * ms) / profiles[k].busyMs).toFixed(1)}%)`;
+  };
+  console.log("\n### The main thread, from CPU profiles\n");
+  console.log(
+    `CPU ms per issuance the instance served (SQLite: ${issued[0]}; PostgreSQL instance A, over the one- and ` +
+      `two-instance cases: ${issued[1]}; list requests, when measured, count too) and the share of its busy time.\n`,
+  );
+  console.log("| where | SQLite ms / issuance (share) | PostgreSQL ms / issuance (share) |\n|---|---:|---:|");
+  for (const bucket of buckets) console.log(`| ${bucket} | ${cell(0, bucket)} | ${cell(1, bucket)} |`);
+  const all = (k: number) => (profiles[k].busyMs / issued[k]).toFixed(2);
+  console.log(`| busy in all | ${all(0)} | ${all(1)} |`);
 }
 
 await main();

@@ -25,6 +25,10 @@ const BUCKETS: [string, (frame: CallFrame) => boolean][] = [
   ["Prisma client (query plans, results)", (f) => /@prisma\/client|client-runtime-utils/.test(f.url)],
   ["SQLite through the adapter (prepare, run)", (f) => /better-sqlite3/.test(f.url)],
   [
+    "PostgreSQL driver and adapter (pg, @prisma/adapter-pg)",
+    (f) => /node_modules\/(pg|pg-protocol|pg-pool|pg-types|@prisma\/adapter-pg)\//.test(f.url),
+  ],
+  [
     "Next.js (routing, request and response)",
     (f) => /next\/dist|\[turbopack\]_runtime|\[root-of-the-server\]/.test(f.url),
   ],
