@@ -1,7 +1,7 @@
 // One dashboard or two on one database, at a fleet's size: 10,000 hosts, 10,000 clients and 50,000
-// certificates seeded as bench/lists.ts seeds them (straight into the database, PostgreSQL ANALYZEd after),
-// one database of each kind, served by production servers (`scripts/start.mjs`, which builds when the build
-// is stale) with the same master key, an API token made with the CLI. Three cases:
+// certificates seeded as bench/lists.ts seeds them (straight into the database, PostgreSQL VACUUMed and
+// ANALYZEd after), one database of each kind, served by production servers (`scripts/start.mjs`, which
+// builds when the build is stale) with the same master key, an API token made with the CLI. Three cases:
 // - SQLite, one instance;
 // - PostgreSQL (a throwaway cluster from lib/test-support/postgres.ts with its default durability, fsync and
 //   synchronous commit on, as SQLite syncs every commit), one instance;
@@ -495,7 +495,7 @@ async function main(): Promise<void> {
     ]);
     console.error(
       `seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s (SQLite ${(sqliteSeeded.seedMs / 1000).toFixed(1)} s, ` +
-        `PostgreSQL ${(pgSeeded.seedMs / 1000).toFixed(1)} s with ANALYZE, side by side; load ${loadAverage()})`,
+        `PostgreSQL ${(pgSeeded.seedMs / 1000).toFixed(1)} s with VACUUM ANALYZE, side by side; load ${loadAverage()})`,
     );
     const sqlite: Target = {
       label: "SQLite",
