@@ -26,8 +26,12 @@ const DAY = 86_400_000;
 const SECRET = "a-shared-secret-of-32-characters";
 let hook: WebhookReceiver;
 let n = 0;
-/** The start of the scheduler's clock: every test moves it forward from here. */
-const t0 = Date.now();
+/**
+ * The start of the scheduler's clock: every test moves it forward from here. A whole second before now:
+ * certificates keep whole seconds, so one issued within t0's own second would otherwise expire a fraction
+ * of a second before t0 + its days, and "30 days left" would read 29.
+ */
+const t0 = Math.floor(Date.now() / 1000) * 1000 - 1000;
 
 before(async () => {
   hook = await startWebhookReceiver({ secret: SECRET });
