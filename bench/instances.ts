@@ -7,19 +7,21 @@
 //   synchronous commit on, as SQLite syncs every commit), one instance;
 // - PostgreSQL, two instances on two ports sharing the database, the client taking turns between them as a
 //   round-robin load balancer would.
-// Each case: issuances through the JSON API (POST /api/v1/hosts/{id}/certificates with an empty body: the
-// default ECDSA P-256 leaf, each request a different seeded host that holds an active certificate) in a
-// closed loop, bounded by requests and seconds, with the CPU of the servers and of PostgreSQL from /proc;
-// then a burst of issuances all for one host, spread over the instances like the rest, so that transactions
-// for the same holder overlap, and a check of the database: no host or client with two active certificates, no serial twice.
-// Before the first case on each database, the list pages and API lists of bench/lists.ts over HTTP, side by side.
+// All three servers are up at once. Before any issuance, the list pages and API lists of bench/lists.ts over
+// HTTP on each database, side by side. Then issuances through the JSON API (POST /api/v1/hosts/{id}/certificates
+// with an empty body: the default ECDSA P-256 leaf, each request a different seeded host holding a certificate)
+// in a closed loop, in rounds that run every case once in a new order (so a change of load on the shared
+// machine falls on all alike), with the CPU of the servers and of PostgreSQL from /proc. Then, per case, a
+// burst of issuances all for one host, spread over the instances like the rest, so that transactions for the
+// same holder overlap, and a check of the database: no host or client with two active certificates (now or
+// for a while), no serial twice.
 // Run: node --conditions=react-server --import tsx bench/instances.ts [--quick] [--requests N] [--seconds S]
-//        [--in-flight N] [--burst N] [--burst-hosts N] [--runs N] [--no-lists] [--app-dir DIR] [--port P]
-//        [--cpu-prof DIR]
+//        [--rounds N] [--in-flight N] [--burst N] [--burst-hosts N] [--runs N] [--no-lists] [--seed N]
+//        [--app-dir DIR] [--port P] [--cpu-prof DIR]
 // (--port: the first of three loopback ports, otherwise free ones are picked; --quick: 1,000 hosts, a smoke run;
 // --cpu-prof: the SQLite instance and the first PostgreSQL one write V8 CPU profiles into DIR, summarized side by
-// side at the end; they start without start.mjs's build check, so build first, and --no-lists leaves issuing alone
-// in the profiles)
+// side at the end; they start without start.mjs's build check, so build first, and --no-lists leaves issuing
+// alone in the profiles)
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -57,6 +59,21 @@ const FIRST_PORT = arg("port") ? Number(arg("port")) : null;
 const LISTS = !process.argv.includes("--no-lists");
 const CPU_PROF = arg("cpu-prof") ? path.resolve(arg("cpu-prof") as string) : undefined;
 const WARM_UP = 8;
+/** The throughput's requests are spread over this many rounds. */
+const ROUNDS = Number(arg("rounds") ?? (QUICK ? 2 : 4));
+
+/** A seeded order, so a run's shuffles can be repeated (--seed). */
+let seed = Number(arg("seed") ?? Date.now() % 100_000) >>> 0;
+const seedUsed = seed;
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    seed = (seed * 1_664_525 + 1_013_904_223) >>> 0;
+    const j = Math.floor((seed / 2 ** 32) * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 
 const fmt = (ms: number, digits = 1) => (Number.isFinite(ms) ? ms.toFixed(digits) : "—");
 
@@ -168,6 +185,49 @@ async function issue(instance: Instance, token: string, hostId: string): Promise
   return { problem: null };
 }
 
+/** What one bounded closed loop measured. */
+interface Level {
+  samples: Sample[];
+  wallMs: number;
+  /** CPU ms of each instance's process group over the level (null: not readable). */
+  serverMs: (number | null)[];
+  postgresMs: number | null;
+  clientCpuMs: number;
+  load: number;
+}
+
+async function runLevel(options: {
+  instances: Instance[];
+  token: string;
+  postmasterPid: number | null;
+  requests: number;
+  /** Which host and which instance request i goes to. */
+  route: (i: number) => { hostId: string; instance: Instance };
+}): Promise<Level> {
+  const { instances } = options;
+  const before = cpuNow(instances, options.postmasterPid);
+  const level = await closedLoop({
+    concurrency: IN_FLIGHT,
+    maxRequests: options.requests,
+    maxMs: MAX_MS,
+    serverPid: instances[0].pid,
+    send: (i) => {
+      const { hostId, instance } = options.route(i);
+      return issue(instance, options.token, hostId);
+    },
+  });
+  const after = cpuNow(instances, options.postmasterPid);
+  const spent = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  return {
+    samples: level.samples,
+    wallMs: level.wallMs,
+    serverMs: instances.map((_, k) => spent(before.servers[k], after.servers[k])),
+    postgresMs: spent(before.postgres, after.postgres),
+    clientCpuMs: level.clientCpuMs,
+    load: os.loadavg()[0],
+  };
+}
+
 interface IssueRow {
   case: string;
   what: string;
@@ -179,78 +239,61 @@ interface IssueRow {
   p50: number;
   p90: number;
   p99: number;
-  /** Cores busy on average over the level, per instance. */
+  /** Cores busy on average over the levels, per instance. */
   serverCores: (number | null)[];
   postgresCores: number | null;
   serverCpuPerIssue: number | null;
   postgresCpuPerIssue: number | null;
   clientCores: number;
+  /** The highest 1-minute load average seen at the end of a level. */
   load: number;
 }
 
-async function issueLevel(options: {
-  caseName: string;
-  what: string;
-  instances: Instance[];
-  target: Target;
-  postmasterPid: number | null;
-  requests: number;
-  maxMs: number;
-  /** Which host and which instance request i goes to. */
-  route: (i: number) => { hostId: string; instance: Instance };
-}): Promise<IssueRow> {
-  const { instances, target } = options;
-  const before = cpuNow(instances, options.postmasterPid);
-  const level = await closedLoop({
-    concurrency: IN_FLIGHT,
-    maxRequests: options.requests,
-    maxMs: options.maxMs,
-    serverPid: instances[0].pid,
-    send: (i) => {
-      const { hostId, instance } = options.route(i);
-      return issue(instance, target.token, hostId);
-    },
-  });
-  const after = cpuNow(instances, options.postmasterPid);
-  const ok = level.samples.filter((s) => !s.problem);
+/** One row from the levels of a case (its rounds), as if they had run back to back. */
+function summarizeLevels(caseName: string, what: string, levels: Level[]): IssueRow {
+  const samples = levels.flatMap((l) => l.samples);
+  const wallMs = levels.reduce((n, l) => n + l.wallMs, 0);
+  const ok = samples.filter((s) => !s.problem);
   const times = ok.map((s) => s.ms);
   const errorKinds = new Map<string, number>();
-  for (const s of level.samples) {
+  for (const s of samples) {
     if (!s.problem) continue;
     const kind = /^HTTP \d+/.exec(s.problem)?.[0] ?? s.problem.slice(0, 60);
     errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
-    if ((errorKinds.get(kind) ?? 0) <= 2) console.error(`${options.caseName}, ${options.what}: ${s.problem}`);
+    if ((errorKinds.get(kind) ?? 0) <= 2) console.error(`${caseName}, ${what}: ${s.problem}`);
   }
-  const spent = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
-  const serverMs = instances.map((_, k) => spent(before.servers[k], after.servers[k]));
-  const postgresMs = spent(before.postgres, after.postgres);
-  const serverTotal = serverMs.some((ms) => ms === null)
-    ? null
-    : serverMs.reduce((a: number, b) => a + (b as number), 0);
+  const sum = (xs: (number | null)[]) =>
+    xs.some((x) => x === null) ? null : xs.reduce((a: number, b) => a + (b as number), 0);
+  const serverMs = levels[0].serverMs.map((_, k) => sum(levels.map((l) => l.serverMs[k])));
+  const postgresMs = sum(levels.map((l) => l.postgresMs));
+  const serverTotal = sum(serverMs);
   const row: IssueRow = {
-    case: options.caseName,
-    what: options.what,
-    requests: level.samples.length,
-    errors: level.samples.length - ok.length,
+    case: caseName,
+    what,
+    requests: samples.length,
+    errors: samples.length - ok.length,
     errorKinds,
-    perSecond: (ok.length * 1000) / level.wallMs,
+    perSecond: (ok.length * 1000) / wallMs,
     p50: percentile(times, 0.5),
     p90: percentile(times, 0.9),
     p99: percentile(times, 0.99),
-    serverCores: serverMs.map((ms) => (ms === null ? null : ms / level.wallMs)),
-    postgresCores: postgresMs === null ? null : postgresMs / level.wallMs,
+    serverCores: serverMs.map((ms) => (ms === null ? null : ms / wallMs)),
+    postgresCores: postgresMs === null ? null : postgresMs / wallMs,
     serverCpuPerIssue: serverTotal === null ? null : serverTotal / Math.max(1, ok.length),
     postgresCpuPerIssue: postgresMs === null ? null : postgresMs / Math.max(1, ok.length),
-    clientCores: level.clientCpuMs / level.wallMs,
-    load: os.loadavg()[0],
+    clientCores: levels.reduce((n, l) => n + l.clientCpuMs, 0) / wallMs,
+    load: Math.max(...levels.map((l) => l.load)),
   };
   console.error(
-    `${row.case}, ${row.what}: ${row.requests} in ${(level.wallMs / 1000).toFixed(1)} s, ${row.perSecond.toFixed(1)}/s, ` +
+    `${row.case}, ${row.what}: ${row.requests} in ${(wallMs / 1000).toFixed(1)} s, ${row.perSecond.toFixed(1)}/s, ` +
       `p50 ${fmt(row.p50)} p99 ${fmt(row.p99)} ms, ${row.errors} errors, servers ` +
       `${row.serverCores.map((c) => fmt(c ?? Number.NaN, 2)).join(" + ")} cores, postgres ${fmt(row.postgresCores ?? Number.NaN, 2)} (load ${loadAverage()})`,
   );
   return row;
 }
+
+/** Issuances per second of one level (answers that were right). */
+const rateOf = (l: Level) => (l.samples.filter((s) => !s.problem).length * 1000) / l.wallMs;
 
 // ---------------------------------------------------------------------------------------------
 // The database afterwards: what the burst could break.
@@ -521,7 +564,7 @@ async function main(): Promise<void> {
           .map(([s, n]) => `${s} ${n}`)
           .join(", ")}), seeded straight into both at once in ${((performance.now() - t0) / 1000).toFixed(0)} s. ` +
         `Servers: \`next start\` (scripts/server.mjs) from ${APP_DIR}, NODE_ENV production, one master key; ` +
-        `DOCKPKI_ISSUE_CONCURRENCY and DOCKPKI_DB_POOL at their defaults.`,
+        `DOCKPKI_ISSUE_CONCURRENCY and DOCKPKI_DB_POOL at their defaults. Shuffle seed ${seedUsed}.`,
     );
 
     const issueRows: IssueRow[] = [];
@@ -542,76 +585,107 @@ async function main(): Promise<void> {
       };
     };
 
-    const runCase = async (caseName: string, target: Target, instances: Instance[], part: number) => {
-      const hosts = hostsOf(target.seeded, part);
-      const n = instances.length;
-      // A few requests first, on every instance: the first ones load routes and open connections.
-      for (const [k, hostId] of hosts.warmUp.entries()) await issue(instances[k % n], target.token, hostId);
-      const pmPid = target.kind === "postgresql" ? postmasterPid : null;
-      const level = { instances, target, postmasterPid: pmPid, maxMs: MAX_MS, caseName };
-      issueRows.push(
-        await issueLevel({
-          ...level,
-          what: `${IN_FLIGHT} in flight, each request another host`,
-          requests: hosts.throughput.length,
-          route: (i) => ({ hostId: hosts.throughput[i], instance: instances[i % n] }),
-        }),
-      );
-      // The burst: every request for one host (or a few), so each instance's two issuance slots, and the other
-      // instance's, work on the same holder at once and their transactions overlap.
-      issueRows.push(
-        await issueLevel({
-          ...level,
-          what: `burst: ${IN_FLIGHT} in flight for ${BURST_HOSTS === 1 ? "one host" : `${BURST_HOSTS} hosts`}`,
-          requests: BURST,
-          route: (i) => ({ hostId: hosts.burst[Math.floor(i / n) % BURST_HOSTS], instance: instances[i % n] }),
-        }),
-      );
-      const issued = [...hosts.warmUp, ...hosts.throughput, ...hosts.burst];
-      checks.push(await checkDatabase(caseName, target, { issued, burst: hosts.burst }));
-    };
+    const sqliteOne = await startInstance(sqlite, ports[0], "sqlite", work, true);
+    cleanups.push(() => sqliteOne.stop());
+    const a = await startInstance(postgres, ports[1], "postgres-a", work, true);
+    cleanups.push(() => a.stop());
+    const b = await startInstance(postgres, ports[2], "postgres-b", work);
+    cleanups.push(() => b.stop());
+    if (LISTS) {
+      sqliteLists = await measureLists(sqliteOne, sqlite);
+      pgLists = await measureLists(a, postgres);
+    }
 
-    // SQLite, one instance.
-    {
-      const one = await startInstance(sqlite, ports[0], "sqlite", work, true);
-      try {
-        if (LISTS) sqliteLists = await measureLists(one, sqlite);
-        await runCase("SQLite, 1 instance", sqlite, [one], 0);
-      } finally {
-        profiledIssued[0] = one.issued;
-        await one.stop();
+    interface Case {
+      name: string;
+      target: Target;
+      instances: Instance[];
+      hosts: ReturnType<typeof hostsOf>;
+      levels: Level[];
+    }
+    const cases: Case[] = [
+      { name: "SQLite, 1 instance", target: sqlite, instances: [sqliteOne], hosts: hostsOf(sqlite.seeded, 0) },
+      { name: "PostgreSQL, 1 instance", target: postgres, instances: [a], hosts: hostsOf(postgres.seeded, 0) },
+      { name: "PostgreSQL, 2 instances", target: postgres, instances: [a, b], hosts: hostsOf(postgres.seeded, 1) },
+    ].map((c) => ({ ...c, levels: [] }));
+    const pmPid = (c: Case) => (c.target.kind === "postgresql" ? postmasterPid : null);
+    // A few requests first, on every instance: the first ones load routes and open connections.
+    for (const c of cases) {
+      for (const [k, hostId] of c.hosts.warmUp.entries()) {
+        await issue(c.instances[k % c.instances.length], c.target.token, hostId);
       }
     }
-    // PostgreSQL, one instance, then two.
-    {
-      const a = await startInstance(postgres, ports[1], "postgres-a", work, true);
-      cleanups.push(() => a.stop());
-      if (LISTS) pgLists = await measureLists(a, postgres);
-      await runCase("PostgreSQL, 1 instance", postgres, [a], 0);
-      const b = await startInstance(postgres, ports[2], "postgres-b", work);
-      cleanups.push(() => b.stop());
-      await runCase("PostgreSQL, 2 instances", postgres, [a, b], 1);
-      profiledIssued[1] = a.issued;
+    // The throughput in rounds, every case once per round in a new order, so a change of load on the shared
+    // machine falls on every case alike; each request goes to another host, never issued to before.
+    const perRound = Math.ceil(REQUESTS / ROUNDS);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const c of shuffled(cases)) {
+        const first = round * perRound;
+        const n = c.instances.length;
+        c.levels.push(
+          await runLevel({
+            instances: c.instances,
+            token: c.target.token,
+            postmasterPid: pmPid(c),
+            requests: Math.min(perRound, REQUESTS - first),
+            route: (i) => ({ hostId: c.hosts.throughput[first + i], instance: c.instances[(first + i) % n] }),
+          }),
+        );
+      }
+      console.error(`round ${round + 1}/${ROUNDS} done (load ${loadAverage()})`);
     }
+    for (const c of cases)
+      issueRows.push(summarizeLevels(c.name, `${IN_FLIGHT} in flight, each request another host`, c.levels));
+    // Within each round, PostgreSQL against SQLite and two instances against one.
+    const ratios = [
+      ["PostgreSQL, 1 instance / SQLite", cases[1], cases[0]],
+      ["PostgreSQL, 2 instances / 1 instance", cases[2], cases[1]],
+    ] as const;
+    const roundRatios = ratios.map(([label, x, y]) => {
+      const r = x.levels.map((l, k) => rateOf(l) / rateOf(y.levels[k])).sort((p, q) => p - q);
+      return `${label}: median ${fmt(percentile(r, 0.5), 2)} (${fmt(r[0], 2)} to ${fmt(r[r.length - 1], 2)})`;
+    });
+
+    // The burst: every request for one host (or a few), so each instance's two issuance slots, and the other
+    // instance's, work on the same holder at once and their transactions overlap. Then the check.
+    for (const c of cases) {
+      const n = c.instances.length;
+      const level = await runLevel({
+        instances: c.instances,
+        token: c.target.token,
+        postmasterPid: pmPid(c),
+        requests: BURST,
+        route: (i) => ({ hostId: c.hosts.burst[Math.floor(i / n) % BURST_HOSTS], instance: c.instances[i % n] }),
+      });
+      const what = `burst: ${IN_FLIGHT} in flight for ${BURST_HOSTS === 1 ? "one host" : `${BURST_HOSTS} hosts`}`;
+      issueRows.push(summarizeLevels(c.name, what, [level]));
+      const issued = [...c.hosts.warmUp, ...c.hosts.throughput, ...c.hosts.burst];
+      checks.push(await checkDatabase(c.name, c.target, { issued, burst: c.hosts.burst }));
+    }
+    profiledIssued[0] = sqliteOne.issued;
+    profiledIssued[1] = a.issued;
 
     console.log(
-      `\n### Issuing (closed loop, ${IN_FLIGHT} in flight, at most ${REQUESTS} requests or ${MAX_MS / 1000} s; ` +
+      `\n### Issuing (closed loop, ${IN_FLIGHT} in flight, ${REQUESTS} requests per case in ${ROUNDS} rounds; ` +
         `then a burst of ${BURST} for ${BURST_HOSTS === 1 ? "one host" : `${BURST_HOSTS} hosts`})\n`,
     );
     console.log(
       "POST /api/v1/hosts/{id}/certificates with `{}` (the default ECDSA P-256 leaf, the key made by the server), " +
         "answer read to the end; an error is any answer but a 201 with an ECDSA P-256 certificate. Two instances: " +
-        "request i goes to instance i mod 2. CPU from /proc over the level: each instance's process group, and " +
-        "PostgreSQL's postmaster with its backends. 2 cores here, shared by the client, the servers and PostgreSQL.\n",
+        "request i goes to instance i mod 2. Throughput: each round runs every case once in a new order, " +
+        `${Math.ceil(REQUESTS / ROUNDS)} requests each (a level stops after ${MAX_MS / 1000} s); a row adds up its rounds. ` +
+        "CPU from /proc over the levels: each instance's process group, and PostgreSQL's postmaster with its " +
+        "backends. 2 cores here, shared by the client, the servers and PostgreSQL.\n",
     );
     printIssues(issueRows);
+    console.log(`\nIssuances per second within a round: ${roundRatios.join("; ")}.`);
     console.log("\n### The database after each case\n");
     printChecks(checks);
     if (LISTS) {
       console.log(
         `\n### Lists at ${COUNTS.hosts} hosts (${RUNS} runs after 2 of warm-up, one request at a time, body read to the end)\n`,
       );
-      console.log("Measured on each database before its first issuance, on one instance.\n");
+      console.log("Measured on each database before any issuance, on one instance (the others idle).\n");
       printLists(sqliteLists, pgLists);
     }
     console.log(`\nLoad average at the end ${loadAverage()}.`);
