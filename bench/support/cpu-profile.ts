@@ -33,7 +33,7 @@ const BUCKETS: [string, (frame: CallFrame) => boolean][] = [
     (f) => /next\/dist|\[turbopack\]_runtime|\[root-of-the-server\]/.test(f.url),
   ],
   [
-    "HTTP, compression, web streams, undici Request/Response",
+    "HTTP, compression, web streams, socket writes (to clients and to PostgreSQL)",
     (f) =>
       /^node:(internal\/deps\/undici|internal\/webstreams|_http|net|zlib|internal\/streams|internal\/stream_base)/.test(
         f.url,
