@@ -14,6 +14,13 @@ after(async () => {
   env.cleanup();
 });
 
+test("instances starting together on a new database all pass the check, and one check value is kept", async () => {
+  await db.setting.deleteMany({ where: { key: "masterKeyCheck" } });
+  const results = await Promise.all(Array.from({ length: 6 }, () => checkMasterKey()));
+  assert.deepEqual(results, Array(6).fill(null));
+  assert.equal(await db.setting.count({ where: { key: "masterKeyCheck" } }), 1);
+});
+
 test("the first start seals a check value; the same key passes it again", async () => {
   assert.equal(await checkMasterKey(), null);
   assert.equal(await db.setting.count({ where: { key: "masterKeyCheck" } }), 1);

@@ -8,6 +8,7 @@ import {
 } from "@/lib/crypto/master-key";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /** A known value sealed on first start: whatever key opens it opens every stored key. */
 export const KEY_CHECK = { setting: "masterKeyCheck", boundTo: "setting:masterKeyCheck" } as const;
@@ -23,11 +24,18 @@ const CHECK_TEXT = "dockpki master key check";
 export async function checkMasterKey(): Promise<string | null> {
   try {
     const key = loadMasterKey();
-    const row = await db.setting.findUnique({ where: { key: SETTING_KEY } });
+    let row = await db.setting.findUnique({ where: { key: SETTING_KEY } });
     if (!row) {
       const value = Buffer.from(seal(CHECK_TEXT, BOUND_TO, key)).toString("base64");
-      await db.setting.create({ data: { key: SETTING_KEY, value } });
-      return null;
+      try {
+        await db.setting.create({ data: { key: SETTING_KEY, value } });
+        return null;
+      } catch (err) {
+        // Instances started together on a new database: one seals the check value, the others
+        // then prove their key against it, so an instance with another key is still caught.
+        if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
+        row = await db.setting.findUniqueOrThrow({ where: { key: SETTING_KEY } });
+      }
     }
     return unseal(Buffer.from(row.value, "base64"), BOUND_TO, key) === CHECK_TEXT
       ? null
