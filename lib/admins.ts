@@ -88,9 +88,9 @@ export async function setAdminRole(actor: Principal, id: string, role: Role): Pr
 }
 
 /** Removes an admin with everything that acts as them: sessions end, their API tokens are revoked. */
-export async function deleteAdmin(actor: Principal, id: string): Promise<void> {
+export async function deleteAdmin(actor: Principal, id: string): Promise<{ username: string }> {
   authorize(actor, "admins");
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const admin = await tx.admin.findUnique({ where: { id }, select: { username: true } });
     if (!admin) throw new NotFoundError("That admin does not exist.");
     if ((await tx.admin.count()) <= 1) {
@@ -104,6 +104,7 @@ export async function deleteAdmin(actor: Principal, id: string): Promise<void> {
     });
     await tx.admin.delete({ where: { id } });
     await recordAudit(tx, { actor, action: "admin.delete", target: admin.username, detail: { tokensRevoked } });
+    return { username: admin.username };
   });
 }
 

@@ -65,9 +65,12 @@ export async function listApiTokens() {
 }
 
 /** Revokes one live token, by id or by name (the CLI's way). */
-export async function revokeApiToken(actor: Principal, by: { id: string } | { name: string }): Promise<void> {
+export async function revokeApiToken(
+  actor: Principal,
+  by: { id: string } | { name: string },
+): Promise<{ name: string }> {
   authorize(actor, "tokens");
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const tokens = await tx.apiToken.findMany({ where: { ...by, revokedAt: null }, select: { id: true, name: true } });
     if (tokens.length === 0) throw new NotFoundError("No active token matches.");
     // Names were not unique before roles came: such a pair is told apart by id.
@@ -78,6 +81,7 @@ export async function revokeApiToken(actor: Principal, by: { id: string } | { na
     }
     await tx.apiToken.update({ where: { id: tokens[0].id }, data: { revokedAt: new Date() } });
     await recordAudit(tx, { actor, action: "token.revoke", target: tokens[0].name });
+    return { name: tokens[0].name };
   });
 }
 

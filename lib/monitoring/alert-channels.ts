@@ -128,13 +128,14 @@ export async function setAlertChannelEnabled(actor: Principal, id: string, enabl
   });
 }
 
-export async function deleteAlertChannel(actor: Principal, id: string): Promise<void> {
+export async function deleteAlertChannel(actor: Principal, id: string): Promise<{ name: string }> {
   authorize(actor, "settings");
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const row = await tx.alertChannel.findUnique({ where: { id }, select: { name: true, type: true } });
     if (!row) throw new NotFoundError("No such alert channel.");
     await tx.alertChannel.delete({ where: { id } });
     await recordAudit(tx, { actor, action: "alert-channel.delete", target: row.name, detail: { id, type: row.type } });
+    return { name: row.name };
   });
 }
 

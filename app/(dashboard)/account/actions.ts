@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
-import { failure, parseForm } from "@/app/_lib/action-result";
+import { failure, noticed, parseForm } from "@/app/_lib/action-result";
 import { passwordSchema } from "@/lib/admins.schema";
 import { changeOwnPassword, endOwnSessions } from "@/lib/auth/account";
 import { getSessionAdmin, requireAdmin } from "@/lib/auth/current";
@@ -40,7 +40,7 @@ export async function endSessionAction(_prev: FormState, formData: FormData): Pr
   try {
     await endOwnSessions(me, { ref: parsed.data.id });
     revalidatePath("/account");
-    return { ok: true, message: "Session ended." };
+    return noticed("Session ended.");
   } catch (err) {
     return failure(err);
   }

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { FormState } from "@/app/_components/form-state";
-import { failure, parseForm } from "@/app/_lib/action-result";
+import { failure, noticed, parseForm } from "@/app/_lib/action-result";
 import { createAdmin, deleteAdmin, setAdminRole } from "@/lib/admins";
 import { adminCreateSchema, roleSchema } from "@/lib/admins.schema";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
@@ -56,9 +56,9 @@ export async function removeAdminAction(_prev: FormState, formData: FormData): P
   const parsed = parseForm(idSchema, { id: formData.get("id") });
   if (!parsed.ok) return parsed.state;
   try {
-    await deleteAdmin(actor, parsed.data.id);
+    const { username } = await deleteAdmin(actor, parsed.data.id);
     revalidatePath("/settings");
-    return { ok: true, message: "Admin removed." };
+    return noticed(`Admin ${username} removed; their sessions ended and their API tokens were revoked.`);
   } catch (err) {
     return failure(err);
   }
@@ -94,9 +94,9 @@ export async function revokeTokenAction(_prev: FormState, formData: FormData): P
   const parsed = parseForm(idSchema, { id: formData.get("id") });
   if (!parsed.ok) return parsed.state;
   try {
-    await revokeApiToken(actor, { id: parsed.data.id });
+    const { name } = await revokeApiToken(actor, { id: parsed.data.id });
     revalidatePath("/settings");
-    return { ok: true, message: "Token revoked." };
+    return noticed(`Token ${name} revoked.`);
   } catch (err) {
     return failure(err);
   }
@@ -211,9 +211,9 @@ export async function deleteAlertChannelAction(_prev: FormState, formData: FormD
   const parsed = parseForm(idSchema, { id: formData.get("id") });
   if (!parsed.ok) return parsed.state;
   try {
-    await deleteAlertChannel(actor, parsed.data.id);
+    const { name } = await deleteAlertChannel(actor, parsed.data.id);
     revalidatePath("/settings");
-    return { ok: true, message: "Alert channel deleted." };
+    return noticed(`Alert channel ${name} deleted.`);
   } catch (err) {
     return failure(err);
   }
