@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
+import { unzip } from "../lib/test-support/zip";
 
 // The lists an admin works in: sorting by expiry, filters that apply on change, the bulk bar, and
 // the client page's host picker. Runs on its own (after first-run) or after the other specs.
@@ -48,7 +50,8 @@ test.beforeAll(async ({ browser }) => {
     await expect(page.getByTestId("ca-fingerprint-active")).toBeVisible();
   }
   for (const [host, days] of HOSTS) await addAndIssue(page, "hosts", host, days);
-  await addAndIssue(page, "clients", name("client"), 30);
+  await addAndIssue(page, "clients", name("client"), 45);
+  await addAndIssue(page, "clients", name("client2"), 20);
   await page.close();
 });
 
@@ -130,6 +133,33 @@ test("the bulk bar deletes a ticked host after confirming", async ({ page }) => 
   await page.getByRole("dialog", { name: "Delete 1 host?" }).getByRole("button", { name: "Delete" }).click();
   await expect(page.getByText(`Deleted 1 host: ${name("c")}.`)).toBeVisible();
   await expect(page.getByText("No hosts match.")).toBeVisible();
+});
+
+test("the client list sorts by expiry in amber under a month, and its bulk bar downloads the ticked bundles", async ({
+  page,
+}) => {
+  await open(page, `/clients?q=ls-${RUN}-`);
+  expect(await listedNames(page)).toEqual([name("client"), name("client2")]);
+  await page.getByRole("link", { name: "Expires" }).click();
+  await expect(page).toHaveURL(/sort=expiry&dir=asc/);
+  expect(await listedNames(page)).toEqual([name("client2"), name("client")]);
+  const soon = page.locator("tbody tr").first().locator("time");
+  await expect(soon).toHaveText(/^in (19|20) days$/);
+  await expect(soon).toHaveClass(/expiry-warn/);
+  await expect(page.locator("tbody tr").nth(1).locator("time")).not.toHaveClass(/expiry-/);
+
+  // With nothing ticked the Download button is there, keeps focus, and does nothing.
+  await page.waitForLoadState("networkidle");
+  const download = page.getByRole("button", { name: "Download" });
+  await expect(download).toHaveAttribute("aria-disabled", "true");
+  await page.getByRole("checkbox", { name: "Select all on this page" }).check();
+  await expect(page.getByText("2 selected")).toBeVisible();
+  await expect(download).toHaveAttribute("aria-disabled", "false");
+  const [file] = await Promise.all([page.waitForEvent("download"), download.click()]);
+  const entries = await unzip(readFileSync((await file.path()) as string));
+  const folders = [...entries.keys()].filter((n) => /^[^/]+\/$/.test(n));
+  expect(folders.sort()).toEqual([`${name("client")}/`, `${name("client2")}/`]);
+  expect(entries.get(`${name("client2")}/key.pem`)?.content).toContain("PRIVATE KEY");
 });
 
 test("the client page's host picker filters the hosts and counts them", async ({ page }) => {

@@ -21,15 +21,17 @@ const pages: Record<string, string> = {
   clients: "/clients",
   newClient: "/clients/new",
   certificates: "/certificates",
-  jobs: "/certificates/jobs",
   audit: "/audit",
   settings: "/settings",
+  account: "/account",
 };
 
 test.use({ viewport: PHONE });
 
 async function expectNoSideways(page: Page, path: string) {
-  await page.goto(path);
+  const answer = await page.goto(path);
+  // A page that is not there would fit a phone too, and prove nothing.
+  expect(answer?.status(), `${path} answers`).toBe(200);
   await page.waitForLoadState("networkidle");
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, `${path} is ${width} px wide at 390 px`).toBeLessThanOrEqual(PHONE.width);
@@ -201,4 +203,32 @@ test.describe("browser in dark mode", () => {
     await page.reload();
     expect(await backgroundLuminance(page)).toBeGreaterThan(0.8);
   });
+});
+
+/** Where a form control sits, and how tall it is. */
+async function box(page: Page, label: string) {
+  const found = await page.getByLabel(label, { exact: true }).boundingBox();
+  if (!found) throw new Error(`${label} is not on the page`);
+  return found;
+}
+
+test("the host form: two columns of controls at their natural height on a desktop, one column on a phone", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/hosts/new");
+  const [name, port, style] = [
+    await box(page, "Name"),
+    await box(page, "TLS port"),
+    await box(page, "Daemon configuration"),
+  ];
+  expect(Math.abs(name.y - port.y), "Name and TLS port share a row").toBeLessThan(2);
+  expect(port.x).toBeGreaterThan(name.x + name.width);
+  // A select or a one-line input is one line tall, not stretched to its row's height.
+  for (const control of [name, port, style]) expect(control.height).toBeLessThan(60);
+
+  await page.setViewportSize(PHONE);
+  const [phoneName, phonePort] = [await box(page, "Name"), await box(page, "TLS port")];
+  expect(phonePort.y).toBeGreaterThan(phoneName.y + phoneName.height);
+  expect(Math.abs(phonePort.x - phoneName.x)).toBeLessThan(2);
 });

@@ -326,3 +326,27 @@ test("upgrading keeps hosts whose names differ only in case, and learns from the
   assert.deepEqual(JSON.parse(String(h1.bundleCaIds)).sort(), ["ca-new", "ca-old"]);
   assert.deepEqual(query(databasePath, `SELECT "bundleCaIds" FROM "Host" WHERE "id" = 'h2'`), [{ bundleCaIds: null }]);
 });
+
+test("upgrading to roles keeps every admin and API token an admin, so nothing an admin could do is lost", () => {
+  const databasePath = path.join(freshDir(), "dockpki.db");
+  const dir = path.join(freshDir(), "migrations");
+  for (const name of realNames.filter((n) => n < "20261202045007")) {
+    cpSync(path.join(realMigrations, name), path.join(dir, name), { recursive: true });
+  }
+  applyMigrations({ databasePath, migrationsDir: dir });
+  const db = new Database(databasePath);
+  db.exec(`INSERT INTO "Admin" ("id", "username", "passwordHash") VALUES ('a1', 'ada', 'x'), ('a2', 'bob', 'y');
+    INSERT INTO "ApiToken" ("id", "name", "prefix", "tokenHash", "createdById") VALUES
+      ('t1', 'ci', 'dpk_aaaa', 'h1', 'a1'), ('t2', 'ci', 'dpk_bbbb', 'h2', NULL);`);
+  db.close();
+  applyMigrations({ databasePath, migrationsDir: realMigrations });
+  assert.deepEqual(query(databasePath, `SELECT "username", "role" FROM "Admin" ORDER BY "username"`), [
+    { username: "ada", role: "admin" },
+    { username: "bob", role: "admin" },
+  ]);
+  // Names were not unique before: both tokens stay, each an admin's, with no expiry.
+  assert.deepEqual(query(databasePath, `SELECT "id", "scope", "expiresAt", "createdById" FROM "ApiToken" ORDER BY "id"`), [
+    { id: "t1", scope: "admin", expiresAt: null, createdById: "a1" },
+    { id: "t2", scope: "admin", expiresAt: null, createdById: null },
+  ]);
+});

@@ -75,7 +75,15 @@ export function BulkBar({
         {allow.download ? (
           <form method="post" action="/api/v1/certificates/bundles.zip">
             <Ids ids={activeIds} />
-            <button type="submit" className="small secondary" disabled={activeIds.length === 0}>
+            {/* aria-disabled, as SubmitButton: a disabled button would drop keyboard focus to the body. */}
+            <button
+              type="submit"
+              className="small secondary"
+              aria-disabled={activeIds.length === 0}
+              onClick={(e) => {
+                if (activeIds.length === 0) e.preventDefault();
+              }}
+            >
               {`Download${cover(activeIds)}`}
             </button>
           </form>

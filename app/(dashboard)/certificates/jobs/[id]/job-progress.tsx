@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { JobJson } from "@/app/api/v1/_lib/job-json";
+import { jobEta } from "@/lib/certificates/job-eta";
 import { CancelJobForm } from "./cancel-job-form";
-import { jobEta } from "./job-eta";
 
 const ENDED = new Set(["done", "failed", "cancelled"]);
 

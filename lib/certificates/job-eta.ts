@@ -1,7 +1,8 @@
-import type { JobJson } from "@/app/api/v1/_lib/job-json";
+/** What the estimate reads of a job (the API's job JSON has it). */
+export type JobPace = { status: string; startedAt: string | null; done: number; failed: number; total: number };
 
-/** "about 3 minutes left", from the pace so far; null until one item is through. */
-export function jobEta(job: JobJson, now: number): string | null {
+/** "about 3 min left", from the pace so far; null until one item is through, and once it has ended. */
+export function jobEta(job: JobPace, now: number): string | null {
   const processed = job.done + job.failed;
   if (job.status !== "running" || !job.startedAt || processed === 0 || processed >= job.total) return null;
   const elapsed = now - Date.parse(job.startedAt);
