@@ -345,8 +345,11 @@ test("upgrading to roles keeps every admin and API token an admin, so nothing an
     { username: "bob", role: "admin" },
   ]);
   // Names were not unique before: both tokens stay, each an admin's, with no expiry.
-  assert.deepEqual(query(databasePath, `SELECT "id", "scope", "expiresAt", "createdById" FROM "ApiToken" ORDER BY "id"`), [
-    { id: "t1", scope: "admin", expiresAt: null, createdById: "a1" },
-    { id: "t2", scope: "admin", expiresAt: null, createdById: null },
-  ]);
+  assert.deepEqual(
+    query(databasePath, `SELECT "id", "scope", "expiresAt", "createdById" FROM "ApiToken" ORDER BY "id"`),
+    [
+      { id: "t1", scope: "admin", expiresAt: null, createdById: "a1" },
+      { id: "t2", scope: "admin", expiresAt: null, createdById: null },
+    ],
+  );
 });
