@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
+import { createIssueTurns, isIssuing, issueTurnsFromEnv } from "./issue-turns.mjs";
 
 // The same names and limit as lib/auth/client-address.ts and app/api/v1/_lib/handler.ts.
 const PEER_HEADER = "x-dockpki-peer";
@@ -39,6 +40,9 @@ const root = path.resolve(import.meta.dirname, "..");
 const app = next({ dev, dir: root, port });
 const handle = app.getRequestHandler();
 
+// Issuances over the API take turns before Next sees them (scripts/issue-turns.mjs).
+const issueInTurn = createIssueTurns(issueTurnsFromEnv(), (req, res) => handle(req, res));
+
 function onRequest(req, res) {
   if (req.method === "TRACE") {
     return refuse(req, res, 405, `${req.method} is not allowed.`, { Allow: "GET, HEAD, POST, PATCH, DELETE" });
@@ -54,6 +58,7 @@ function onRequest(req, res) {
   }
   delete req.headers[PEER_HEADER];
   req.headers[PEER_HEADER] = `${token} ${req.socket.remoteAddress ?? ""}`;
+  if (isIssuing(req)) return issueInTurn(req, res);
   return handle(req, res);
 }
 
