@@ -156,7 +156,7 @@ test("the timeline fits its box on a phone, its labels grown to stay legible", a
   await page.getByTestId("expiry-timeline").screenshot({ path: test.info().outputPath("phone-timeline.png") });
 });
 
-test("tab titles name the host and certificate, and never to a signed-out visitor", async ({
+test("tab titles name the host, client and certificate, and never to a signed-out visitor", async ({
   page,
   browser,
   baseURL,
@@ -167,6 +167,9 @@ test("tab titles name the host and certificate, and never to a signed-out visito
   await expect(page).toHaveTitle(/^Certificate [0-9a-f]{6}… · Certificates · dockpki$/);
   await page.goto("/hosts");
   await expect(page).toHaveTitle("Hosts · dockpki");
+  await page.goto(`/clients?q=${CLIENT}`);
+  await page.getByRole("link", { name: CLIENT, exact: true }).click();
+  await expect(page).toHaveTitle(`${CLIENT} · Clients · dockpki`);
   await page.goto("/audit");
   await expect(page).toHaveTitle("Audit log · dockpki");
 

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 export function isIssuing(req: IncomingMessage): boolean;
 export function issueTurnsFromEnv(): number;
+export function bodyArrived(req: IncomingMessage): Promise<void>;
 export function createIssueTurns(
   turns: number,
   handle: (req: IncomingMessage, res: ServerResponse) => unknown,
+  refuse: (req: IncomingMessage, res: ServerResponse, status: number, message: string) => unknown,
 ): (req: IncomingMessage, res: ServerResponse) => void;

@@ -41,7 +41,7 @@ const app = next({ dev, dir: root, port });
 const handle = app.getRequestHandler();
 
 // Issuances over the API take turns before Next sees them (scripts/issue-turns.mjs).
-const issueInTurn = createIssueTurns(issueTurnsFromEnv(), (req, res) => handle(req, res));
+const issueInTurn = createIssueTurns(issueTurnsFromEnv(), (req, res) => handle(req, res), refuse);
 
 function onRequest(req, res) {
   if (req.method === "TRACE") {
@@ -80,7 +80,9 @@ try {
   if (!(err instanceof Error && err.name === "StartupError")) console.error(err);
   process.exit(1);
 }
-const server = createServer(onRequest);
+// A request buffers up to 128 KB of its body unread (Node's default is 16 KB): an issuance request
+// waits for its whole body before it takes a turn (scripts/issue-turns.mjs), and a CSR may be 64 KB.
+const server = createServer({ highWaterMark: 128 * 1024 }, onRequest);
 // Behind a load balancer, an idle keep-alive connection must outlive the balancer's own idle timeout (often 60 s):
 // with Node's default of 5 s the server closes connections the balancer is about to reuse, which it reports as
 // 502s. (Headers must arrive within a little more than that.)
