@@ -63,6 +63,9 @@ export async function startOwnDashboard(
     PORT: String(port),
     DOCKPKI_DATA_DIR: dataDir,
     NEXT_TELEMETRY_DISABLED: "1",
+    // As the suite's shared dashboard: inventory fixtures name 10.x, 2001:db8:: and *.test hosts, and a
+    // probe (a scheduled one included) must never reach for them, nor look their names up.
+    DOCKPKI_PROBE_LOOPBACK_ONLY: "1",
     ...extraEnv,
   };
   let stderr = "";
