@@ -7,4 +7,7 @@ export function createIssueTurns(
   turns: number,
   handle: (req: IncomingMessage, res: ServerResponse) => unknown,
   refuse: (req: IncomingMessage, res: ServerResponse, status: number, message: string) => unknown,
-): (req: IncomingMessage, res: ServerResponse) => void;
+): ((req: IncomingMessage, res: ServerResponse) => void) & {
+  /** Any other request: handled at once, and while it is answered issuances enter one at a time. */
+  beside(req: IncomingMessage, res: ServerResponse): unknown;
+};

@@ -2,7 +2,10 @@
 // as lib/certificates/issue-slots.ts), the rest wait in order. lib's own turns bound the issuing
 // itself, but an issuance request also costs the event loop Next's routing, the token check and the
 // answer: sixteen of those at once leave a host list or a zip download queued behind every one of
-// their steps. A request queues for a turn only once its body has arrived, so a client that sends
+// their steps. While any other request is being answered (a page, a list, a download), issuances
+// enter one at a time: the one event loop then serves the admin before the flood, and a turn is
+// never withheld outright, so a long download slows issuing down without stopping it.
+// A request queues for a turn only once its body has arrived, so a client that sends
 // its body slowly, or never, holds no turn from anyone. Such a body is small (a JSON object, a CSR of
 // at most 64 KB): one larger than the request buffers unread (its highWaterMark, which
 // scripts/server.mjs sets to 128 KB) is refused before it could hold a turn.
@@ -45,28 +48,44 @@ export function bodyArrived(req) {
 
 /**
  * A gate of `turns` places in front of `handle`: a request whose body has arrived enters when a place
- * is free and leaves it when its answer is finished or its connection closes. A client that left
- * while waiting is skipped, never handled.
+ * is free and leaves it when its answer is finished or its connection closes. While requests let
+ * through with `beside` are being answered, one place is free at most. A client that left while
+ * waiting is skipped, never handled.
  * @param {number} turns
  * @param {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => unknown} handle
  * @param {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, status: number, message: string) => unknown} refuse
  */
 export function createIssueTurns(turns, handle, refuse) {
   let inside = 0;
+  let others = 0;
   /** @type {[import("node:http").IncomingMessage, import("node:http").ServerResponse][]} */
   const waiting = [];
   const gone = (req, res) => res.destroyed || req.socket.destroyed;
+  const places = () => (others > 0 ? 1 : turns);
+  const admit = () => {
+    while (inside < places() && waiting.length > 0) {
+      const next = /** @type {[any, any]} */ (waiting.shift());
+      if (!gone(...next)) enter(...next);
+    }
+  };
   const enter = (req, res) => {
     inside++;
     res.once("close", () => {
       inside--;
-      for (let next = waiting.shift(); next; next = waiting.shift()) {
-        if (!gone(...next)) return enter(...next);
-      }
+      admit();
     });
     handle(req, res);
   };
-  return (req, res) => {
+  /** Any other request: straight through, counted while it is answered. */
+  const beside = (req, res) => {
+    others++;
+    res.once("close", () => {
+      others--;
+      admit();
+    });
+    return handle(req, res);
+  };
+  const issue = (req, res) => {
     const tooLarge = () =>
       refuse(req, res, 413, `An issuance request's body is at most ${req.readableHighWaterMark / 1024} KB.`);
     if (Number(req.headers["content-length"] ?? 0) > req.readableHighWaterMark) return tooLarge();
@@ -74,8 +93,9 @@ export function createIssueTurns(turns, handle, refuse) {
       if (gone(req, res)) return;
       // Still not whole with the buffer full: a chunked body larger than the limit.
       if (!req.complete) return tooLarge();
-      if (inside < turns) enter(req, res);
-      else waiting.push([req, res]);
+      waiting.push([req, res]);
+      admit();
     });
   };
+  return Object.assign(issue, { beside });
 }

@@ -128,6 +128,61 @@ test("at most `turns` requests are handled at once, each with its whole body; on
   }
 });
 
+test("while another request is answered, issuances enter one at a time; then `turns` at a time again", async () => {
+  const log: string[] = [];
+  let endList = () => {};
+  let issuing = 0;
+  let most = 0;
+  const gate = createIssueTurns(
+    2,
+    (req, res) => {
+      if (req.url === "/list") {
+        log.push("list");
+        endList = () => res.end("listed");
+        return;
+      }
+      most = Math.max(most, ++issuing);
+      log.push(`issue ${issuing}`);
+      req.resume();
+      req.on("end", () =>
+        setTimeout(() => {
+          issuing--;
+          res.end("issued");
+        }, 40),
+      );
+    },
+    (_req, res, status, message) => {
+      res.writeHead(status);
+      res.end(message);
+    },
+  );
+  const server = createServer((req, res) => (req.url === "/list" ? gate.beside(req, res) : gate(req, res)));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const send = (path: string, method: string) =>
+    new Promise<string>((resolve, reject) => {
+      const r = request({ host: "127.0.0.1", port, path, method, agent: false }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(`${path} ${res.statusCode}`));
+      });
+      r.on("error", reject);
+      r.end(method === "POST" ? "{}" : undefined);
+    });
+  try {
+    const list = send("/list", "GET");
+    while (!log.includes("list")) await new Promise((r) => setTimeout(r, 5));
+    const during = await Promise.all([send("/a", "POST"), send("/b", "POST"), send("/c", "POST")]);
+    assert.deepEqual(during, ["/a 200", "/b 200", "/c 200"]);
+    assert.equal(most, 1, "two issuances ran at once while the list was being answered");
+    endList();
+    await list;
+    await Promise.all([send("/d", "POST"), send("/e", "POST"), send("/f", "POST")]);
+    assert.equal(most, 2, "with nothing else in flight, two issuances take turns together");
+  } finally {
+    server.close();
+  }
+});
+
 test("a body that never arrives holds no turn, and one larger than 128 KB is refused before taking one", async () => {
   const { seen, post, postChunked, close } = await gated(1, 10);
   try {

@@ -59,7 +59,7 @@ function onRequest(req, res) {
   delete req.headers[PEER_HEADER];
   req.headers[PEER_HEADER] = `${token} ${req.socket.remoteAddress ?? ""}`;
   if (isIssuing(req)) return issueInTurn(req, res);
-  return handle(req, res);
+  return issueInTurn.beside(req, res);
 }
 
 // Next runs instrumentation.ts (lib/startup.ts: migrations, data directory, master key) when the
