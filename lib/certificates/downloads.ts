@@ -75,11 +75,18 @@ export async function checkBundleAvailable(certificateId: string): Promise<void>
   await loadDownloadable(certificateId);
 }
 
-/** What every bundle shares, read once however many bundles are made: the CAs, settings and hosts. */
-export async function loadBundleContext() {
-  const [cas, settings, tooManyHosts] = await Promise.all([trustedCas(), getSettings(), hostChoiceRequired()]);
+/**
+ * What every bundle shares, read once however many bundles are made: the CAs, settings and, when a
+ * client bundle is among them (its env files name the hosts), the hosts.
+ */
+export async function loadBundleContext(withClients = true) {
+  const [cas, settings, tooManyHosts] = await Promise.all([
+    trustedCas(),
+    getSettings(),
+    withClients ? hostChoiceRequired() : null,
+  ]);
   // One env file per host is handy for a small fleet, and noise in a large one.
-  const hosts = tooManyHosts ? [] : await listAllHosts();
+  const hosts = tooManyHosts || !withClients ? [] : await listAllHosts();
   return { cas, settings, tooManyHosts, hosts, caCertPems: [...new Set(cas.map((ca) => ca.certPem))] };
 }
 
@@ -150,7 +157,7 @@ export async function openBundle(
   authorize(actor, "download");
   const cert = await loadDownloadable(certificateId);
   const selectedHost = cert.kind === "client" && opts.hostId ? await getHost(opts.hostId) : null;
-  const ctx = await loadBundleContext();
+  const ctx = await loadBundleContext(cert.kind === "client");
   if (cert.kind === "client" && !selectedHost && ctx.tooManyHosts) {
     throw InputError.forField(
       "host",

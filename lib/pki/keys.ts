@@ -162,7 +162,9 @@ export function readPublicKey(pem: string): PublicKeyInfo {
  * The key is the same; only its encoding changes.
  */
 export function spkiForCertificate(key: KeyObject): Buffer {
-  if (key.asymmetricKeyType !== "ec") return key.export({ type: "spki", format: "der" });
+  const spki = key.export({ type: "spki", format: "der" });
+  // OpenSSL exports a key the way it was given; a key made here is uncompressed already.
+  if (key.asymmetricKeyType !== "ec" || !hasCompressedPoint(spki)) return spki;
   return createPublicKey({ key: key.export({ format: "jwk" }), format: "jwk" }).export({ type: "spki", format: "der" });
 }
 
