@@ -3,6 +3,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databasePath, databaseProvider, postgresUrl } from "@/lib/config";
 import { likeEscapingAdapter } from "@/lib/db-like";
+import { statementCachingAdapter } from "@/lib/db-statements";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-pg/client";
 
@@ -29,7 +30,9 @@ function createClient(): PrismaClient {
     const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
     return new PostgresPrismaClient({ adapter, transactionOptions }) as unknown as PrismaClient;
   }
-  const adapter = likeEscapingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath()}`, timeout: 10_000 }));
+  const adapter = likeEscapingAdapter(
+    statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath()}`, timeout: 10_000 })),
+  );
   return new PrismaClient({ adapter });
 }
 

@@ -8,6 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { likeEscapingAdapter } from "@/lib/db-like";
+import { statementCachingAdapter } from "@/lib/db-statements";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-pg/client";
 
@@ -31,7 +32,7 @@ export function installQueryLog(database: { databasePath: string; databaseUrl?: 
       }) as unknown as PrismaClient<"query">)
     : new PrismaClient({
         adapter: likeEscapingAdapter(
-          new PrismaBetterSqlite3({ url: `file:${database.databasePath}`, timeout: 10_000 }),
+          statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${database.databasePath}`, timeout: 10_000 })),
         ),
         log: [...log],
       });
