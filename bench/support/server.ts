@@ -31,7 +31,14 @@ export async function startServer(options: {
     : [path.join(options.appDir, "scripts", "start.mjs")];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: options.appDir,
-    env: { ...process.env, ...options.env, PORT: String(options.port), NODE_ENV: "production" },
+    // Benchmark inventories name 10.x addresses and example.com hosts: a probe must never reach for them.
+    env: {
+      ...process.env,
+      DOCKPKI_PROBE_LOOPBACK_ONLY: "1",
+      ...options.env,
+      PORT: String(options.port),
+      NODE_ENV: "production",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
