@@ -40,15 +40,16 @@ function mtime(file) {
 /** The built CLI's entry file when there is a build and nothing it was built from has changed since; else null. */
 export function freshCli(root) {
   const out = path.join(root, CLI_OUT);
-  let manifest;
+  let build;
+  let files;
   try {
-    manifest = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+    ({ build, files } = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")));
   } catch {
     return null;
   }
-  const main = path.join(out, manifest.build, "main.mjs");
-  if (!existsSync(main)) return null;
-  for (const [file, built] of Object.entries(manifest.files)) {
+  const main = path.join(out, String(build), "main.mjs");
+  if (!files || !existsSync(main)) return null;
+  for (const [file, built] of Object.entries(files)) {
     if (mtime(path.join(root, file)) !== built) return null;
   }
   return main;
