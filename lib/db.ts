@@ -25,16 +25,19 @@ function createClient(): PrismaClient {
     );
     // Two generated clients of one schema: the same models, fields and methods, another SQL dialect. The SQLite
     // client's types describe both (lib/migrate.test.ts checks the schemas differ in the provider only).
-    // Under load, a transaction may wait for a pooled connection, and then for a row another instance holds
-    // (a holder's issuance, a CA's CRL): Prisma's defaults (2 s to start, 5 s to finish) would fail it.
-    const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
-    return new PostgresPrismaClient({ adapter, transactionOptions }) as unknown as PrismaClient;
+    return new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as PrismaClient;
   }
   const adapter = likeEscapingAdapter(
     statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath()}`, timeout: 10_000 })),
   );
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
 }
+
+// Under load a transaction waits its turn: on PostgreSQL for a pooled connection, then for a row another
+// instance holds (a holder's issuance, a CA's CRL); on SQLite behind this process's other transactions, which
+// the adapter runs one at a time, and for another process's write lock (up to the 10 s busy timeout above).
+// Prisma's defaults (2 s to start, 5 s to finish) would fail it.
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
 
 /** The one Prisma client. Kept on globalThis so dev-mode reloads do not open a new connection each time. */
 export const db: PrismaClient = globalForPrisma.dockpkiPrisma ?? createClient();
