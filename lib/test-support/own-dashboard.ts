@@ -35,7 +35,8 @@ async function waitForHealth(base: string, server: ChildProcess, stderr: () => s
     if (exited(server)) {
       throw new Error(`the dashboard exited with ${server.exitCode ?? server.signalCode}:\n${stderr().slice(-2000)}`);
     }
-    const up = await fetch(`${base}/api/health`).then(
+    // Not left waiting on a listener that never answers (fetch's own limit is 5 minutes).
+    const up = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(10_000) }).then(
       (r) => r.ok,
       () => false,
     );
@@ -56,9 +57,7 @@ export async function startOwnDashboard(
   opts: { token?: string | Promise<string> } = {},
 ): Promise<OwnDashboard> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `dockpki-${name}-e2e-`));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
+  const envFor = (port: number) => ({
     ...process.env,
     PORT: String(port),
     DOCKPKI_DATA_DIR: dataDir,
@@ -67,7 +66,8 @@ export async function startOwnDashboard(
     // probe (a scheduled one included) must never reach for them, nor look their names up.
     DOCKPKI_PROBE_LOOPBACK_ONLY: "1",
     ...extraEnv,
-  };
+  });
+  let env = envFor(0);
   let stderr = "";
   const start = () => {
     const child = spawn(process.execPath, ["scripts/server.mjs"], {
@@ -88,17 +88,40 @@ export async function startOwnDashboard(
       encoding: "utf8",
       stdio: "pipe",
     });
-  let server = start();
+  let base = "";
+  // freePort() answers a port that was free when it closed it. The server listens on it seconds later,
+  // once Next is ready; meanwhile another process (a dashboard of another spec or run, an outgoing
+  // connection's local port) may have taken it. Then the server exits with EADDRINUSE before it is
+  // healthy, and starts again on another free port.
+  const startOnFreePort = async (): Promise<ChildProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      env = envFor(port);
+      base = `http://127.0.0.1:${port}`;
+      stderr = "";
+      const child = start();
+      try {
+        await waitForHealth(base, child, () => stderr);
+        return child;
+      } catch (err) {
+        const retry = attempt < 3 && exited(child) && stderr.includes("EADDRINUSE");
+        child.kill("SIGKILL");
+        if (!retry) throw err;
+      }
+    }
+  };
+  let started: ChildProcess | undefined;
   let token: string;
   try {
-    await waitForHealth(base, server, () => stderr);
+    started = await startOnFreePort();
     token = (await opts.token) ?? createAdminToken(name, cli);
   } catch (err) {
     // Nobody gets a handle to stop it with: it goes now.
-    server.kill("SIGKILL");
+    started?.kill("SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
+  let server: ChildProcess = started;
   // A connection per request: an idle kept-alive one can be closed by the server (after its 5 s keep-alive
   // timeout, or by a restart) just as a request is written to it, which then fails with ECONNRESET.
   const api = await playwrightRequest.newContext({
