@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { ColumnTypeEnum, type SqlQuery } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
@@ -14,7 +14,8 @@ const q = (sql: string, args: unknown[] = []): SqlQuery => ({
   argTypes: args.map((a) => ({ scalarType: typeof a === "number" ? "int" : "string", arity: "scalar" })),
 });
 
-test("the SQLite adapter prepares each statement once and runs it with each call's own parameters", async (t) => {
+/** A caching adapter on a throwaway database, and every SQL text better-sqlite3 was asked to prepare. */
+async function cachingAdapter(t: TestContext) {
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-statements-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const prepared: string[] = [];
@@ -24,6 +25,11 @@ test("the SQLite adapter prepares each statement once and runs it with each call
     return original.call(this, sql);
   });
   const adapter = await statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${dir}/t.db` })).connect();
+  return { adapter, prepared };
+}
+
+test("the SQLite adapter prepares each statement once and runs it with each call's own parameters", async (t) => {
+  const { adapter, prepared } = await cachingAdapter(t);
   await adapter.executeScript('CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL)');
 
   const insert = 'INSERT INTO "T" ("id", "name") VALUES (?, ?)';
@@ -70,15 +76,7 @@ test("the SQLite adapter prepares each statement once and runs it with each call
 });
 
 test("at most 200 prepared statements are kept, the most recently used", async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), "dockpki-statements-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const prepared: string[] = [];
-  const original = Database.prototype.prepare;
-  t.mock.method(Database.prototype, "prepare", function (this: Database.Database, sql: string) {
-    prepared.push(sql);
-    return original.call(this, sql);
-  });
-  const adapter = await statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${dir}/t.db` })).connect();
+  const { adapter, prepared } = await cachingAdapter(t);
   const nth = (i: number) => `SELECT ${i} AS "n"`;
   for (let i = 0; i < 201; i++) await adapter.queryRaw(q(nth(i)));
   // 0 was the least recently used: dropped, and prepared again; 200 is still kept
