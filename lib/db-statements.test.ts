@@ -14,7 +14,10 @@ const q = (sql: string, args: unknown[] = []): SqlQuery => ({
   argTypes: args.map((a) => ({ scalarType: typeof a === "number" ? "int" : "string", arity: "scalar" })),
 });
 
-/** A caching adapter on a throwaway database, and every SQL text better-sqlite3 was asked to prepare. */
+/**
+ * A caching adapter on a throwaway database, every SQL text better-sqlite3 was asked to prepare, and
+ * those whose columns were read, once per reading.
+ */
 async function cachingAdapter(t: TestContext) {
   const dir = mkdtempSync(path.join(tmpdir(), "dockpki-statements-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,12 +27,21 @@ async function cachingAdapter(t: TestContext) {
     prepared.push(sql);
     return original.call(this, sql);
   });
+  const columnsRead: string[] = [];
+  const probe = new Database(":memory:");
+  const statementProto = Object.getPrototypeOf(original.call(probe, "SELECT 1"));
+  probe.close();
+  const columns = statementProto.columns;
+  t.mock.method(statementProto, "columns", function (this: Database.Statement) {
+    columnsRead.push(this.source);
+    return columns.call(this);
+  });
   const adapter = await statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${dir}/t.db` })).connect();
-  return { adapter, prepared };
+  return { adapter, prepared, columnsRead };
 }
 
 test("the SQLite adapter prepares each statement once and runs it with each call's own parameters", async (t) => {
-  const { adapter, prepared } = await cachingAdapter(t);
+  const { adapter, prepared, columnsRead } = await cachingAdapter(t);
   await adapter.executeScript('CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL)');
 
   const insert = 'INSERT INTO "T" ("id", "name") VALUES (?, ?)';
@@ -72,6 +84,7 @@ test("the SQLite adapter prepares each statement once and runs it with each call
   assert.equal(count(insert), 1, "the INSERT was prepared once for five runs");
   assert.equal(count(select), 1, "the SELECT was prepared once for four runs");
   assert.equal(count("BEGIN"), 1);
+  assert.equal(columnsRead.filter((s) => s === select).length, 1, "the SELECT's columns were read once for four runs");
   await adapter.dispose();
 });
 

@@ -8,19 +8,31 @@ import type Database from "better-sqlite3";
 // are kept here by their text (the most recently used STATEMENTS of them). better-sqlite3 binds a
 // statement's parameters once for good, so the adapter is handed a statement bound by passing the
 // parameters to each call instead. Statements run synchronously to completion (run, all): one
-// prepared statement is never in use twice at a time.
+// prepared statement is never in use twice at a time. The adapter also asks every statement for its
+// columns (names and declared types) on each call; they are fixed once it is prepared (Prisma names
+// every column it reads, and the schema changes only by a migration, before the server starts), so
+// they are read once as well.
 
 const STATEMENTS = 200;
 
 type Params = unknown[];
 
+interface Kept {
+  statement: Database.Statement;
+  columns?: Database.ColumnDefinition[];
+}
+
 /** What the adapter calls on `prepare(sql).bind(args)`: the statement's own methods, with the args. */
-function bound(statement: Database.Statement, params: Params) {
+function bound(kept: Kept, params: Params) {
+  const { statement } = kept;
   return {
     get reader() {
       return statement.reader;
     },
-    columns: () => statement.columns(),
+    columns: () => {
+      kept.columns ??= statement.columns();
+      return kept.columns;
+    },
     run: () => statement.run(params),
     raw: () => ({ all: () => statement.raw(true).all(params) }),
   };
@@ -28,16 +40,16 @@ function bound(statement: Database.Statement, params: Params) {
 
 function cachePrepared(client: Database.Database): void {
   const prepare = client.prepare.bind(client);
-  const kept = new Map<string, Database.Statement>();
+  const kept = new Map<string, Kept>();
   const cachedPrepare = (sql: string) => {
-    let statement = kept.get(sql);
-    if (statement) kept.delete(sql);
+    let entry = kept.get(sql);
+    if (entry) kept.delete(sql);
     else {
-      statement = prepare(sql);
+      entry = { statement: prepare(sql) };
       if (kept.size >= STATEMENTS) kept.delete(kept.keys().next().value as string);
     }
-    kept.set(sql, statement);
-    const prepared = statement;
+    kept.set(sql, entry);
+    const prepared = entry;
     // `prepare("BEGIN").run()`: without parameters, the statement is run as it is
     return { ...bound(prepared, []), bind: (params: Params) => bound(prepared, params) };
   };
