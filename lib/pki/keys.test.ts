@@ -35,7 +35,17 @@ test("spkiSha256: the same digest as openssl's for the public key, the private k
   mustOpenssl(["genpkey", "-algorithm", "ed25519", "-out", "ed.pem"], dir);
   mustOpenssl(["pkey", "-in", "ed.pem", "-pubout", "-outform", "DER", "-out", "ed.der"], dir);
   assert.equal(spkiSha256(read(dir, "ed.pem")), mustOpenssl(["dgst", "-sha256", "-r", "ed.der"], dir).split(" ")[0]);
+  // an EC public key, read straight from its PEM, hashes as openssl's DER does
+  mustOpenssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ec.pem"], dir);
+  mustOpenssl(["pkey", "-in", "ec.pem", "-pubout", "-out", "ec-pub.pem"], dir);
+  mustOpenssl(["pkey", "-in", "ec.pem", "-pubout", "-outform", "DER", "-out", "ec.der"], dir);
+  const ecExpected = mustOpenssl(["dgst", "-sha256", "-r", "ec.der"], dir).split(" ")[0];
+  assert.equal(spkiSha256(read(dir, "ec-pub.pem")), ecExpected);
+  assert.equal(spkiSha256(read(dir, "ec.pem")), ecExpected);
   assert.throws(() => spkiSha256("nope"), InputError);
+  assert.throws(() => spkiSha256("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), InputError);
+  const trailing = Buffer.concat([readFileSync(path.join(dir, "ec.der")), Buffer.from([0])]).toString("base64");
+  assert.throws(() => spkiSha256(`-----BEGIN PUBLIC KEY-----\n${trailing}\n-----END PUBLIC KEY-----\n`), InputError);
 });
 
 test("readPublicKey: RSA of 2048 to 8192 bits with a small odd exponent", () => {

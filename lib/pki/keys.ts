@@ -197,7 +197,12 @@ export function spkiSha256(pem: string): string {
   let spki: Buffer;
   try {
     const [certificate] = pemBlocks(pem, "CERTIFICATE");
-    spki = certificate ? certificateSpki(certificate) : createPublicKey(pem).export({ type: "spki", format: "der" });
+    const [publicKey] = certificate ? [] : pemBlocks(pem, "PUBLIC KEY");
+    spki = certificate
+      ? certificateSpki(certificate)
+      : publicKey
+        ? checkedSpki(publicKey)
+        : createPublicKey(pem).export({ type: "spki", format: "der" });
   } catch {
     throw new InputError("The key or certificate could not be read; paste an unencrypted PEM.");
   }
@@ -205,6 +210,16 @@ export function spkiSha256(pem: string): string {
 }
 
 /** Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serial, signature, issuer, validity, subject, spki, ... }, ... } */
+/**
+ * A "PUBLIC KEY" block is the DER SubjectPublicKeyInfo itself. The ones hashed here are node:crypto's
+ * own encoding (a key made here, or the one parseCsr read out of a CSR), so the digest is openssl's
+ * without parsing the key again: the issuance that hashes it reads it once more for the certificate.
+ */
+function checkedSpki(der: Buffer): Buffer {
+  childrenOf(der, readRoot(der, TAG.SEQUENCE), [TAG.SEQUENCE, TAG.BIT_STRING]);
+  return der;
+}
+
 function certificateSpki(der: Buffer): Buffer {
   const [tbs] = childrenOf(der, readRoot(der, TAG.SEQUENCE));
   const fields = childrenOf(der, tbs);
