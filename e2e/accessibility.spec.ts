@@ -106,6 +106,28 @@ async function judgeAll(browser: Browser, size: keyof typeof SIZES): Promise<str
   return found;
 }
 
+test("the axe helper reports what it should: a planted image without a name and grey-on-white text", async ({
+  browser,
+}) => {
+  const context = await openContext(browser, "desktop", "light", false);
+  const page = await context.newPage();
+  await page.goto(`${dash.base}/login`);
+  await page.evaluate(() => {
+    const main = document.querySelector("main") ?? document.body;
+    const img = document.createElement("img");
+    img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+    main.append(img);
+    const faint = document.createElement("p");
+    faint.textContent = "faint text";
+    faint.style.cssText = "color:#c8c8c8;background:#ffffff";
+    main.append(faint);
+  });
+  const found = (await axeViolations(page, "/login planted")).join("\n");
+  await context.close();
+  expect(found).toContain("[image-alt]");
+  expect(found).toContain("[color-contrast]");
+});
+
 for (const size of Object.keys(SIZES) as (keyof typeof SIZES)[]) {
   test(`axe finds nothing on any page at ${size} width, in the light and the dark scheme`, async ({ browser }) => {
     const found = await judgeAll(browser, size);
