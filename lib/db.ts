@@ -1,9 +1,7 @@
 import "server-only";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { databasePath, databaseProvider, postgresUrl } from "@/lib/config";
-import { likeEscapingAdapter } from "@/lib/db-like";
-import { statementCachingAdapter } from "@/lib/db-statements";
+import { postgresAdapter, sqliteAdapter } from "@/lib/db-adapters";
+import { transactionScoped } from "@/lib/db-exclusive";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-pg/client";
 
@@ -20,17 +18,14 @@ export function postgresPoolSize(): number {
 
 function createClient(): PrismaClient {
   if (databaseProvider() === "postgresql") {
-    const adapter = likeEscapingAdapter(
-      new PrismaPg({ connectionString: postgresUrl(), max: postgresPoolSize(), connectionTimeoutMillis: 10_000 }),
-    );
+    const adapter = postgresAdapter(postgresUrl(), { max: postgresPoolSize(), connectionTimeoutMillis: 10_000 });
     // Two generated clients of one schema: the same models, fields and methods, another SQL dialect. The SQLite
     // client's types describe both (lib/migrate.test.ts checks the schemas differ in the provider only).
     return new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as PrismaClient;
   }
-  const adapter = likeEscapingAdapter(
-    statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath()}`, timeout: 10_000 })),
+  return transactionScoped(
+    new PrismaClient({ adapter: sqliteAdapter(databasePath()), transactionOptions: TRANSACTION_OPTIONS }),
   );
-  return new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
 }
 
 // Under load a transaction waits its turn: on PostgreSQL for a pooled connection, then for a row another

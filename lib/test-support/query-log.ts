@@ -3,12 +3,10 @@
 // under the name of what sent it, and asks SQLite for a statement's plan. Used by bench/lists.ts
 // and by the tests that pin the plans of list queries. On PostgreSQL (a databaseUrl) it logs the
 // same way, and explainPostgresQuery asks PostgreSQL for the plan.
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { likeEscapingAdapter } from "@/lib/db-like";
-import { statementCachingAdapter } from "@/lib/db-statements";
+import { postgresAdapter, sqliteAdapter } from "@/lib/db-adapters";
+import { transactionScoped } from "@/lib/db-exclusive";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-pg/client";
 
@@ -27,15 +25,10 @@ export function installQueryLog(database: { databasePath: string; databaseUrl?: 
   const log = [{ emit: "event", level: "query" }] as const;
   const client = database.databaseUrl
     ? (new PostgresPrismaClient({
-        adapter: likeEscapingAdapter(new PrismaPg({ connectionString: database.databaseUrl })),
+        adapter: postgresAdapter(database.databaseUrl),
         log: [...log],
       }) as unknown as PrismaClient<"query">)
-    : new PrismaClient({
-        adapter: likeEscapingAdapter(
-          statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${database.databasePath}`, timeout: 10_000 })),
-        ),
-        log: [...log],
-      });
+    : transactionScoped(new PrismaClient({ adapter: sqliteAdapter(database.databasePath), log: [...log] }));
   (globalThis as unknown as { dockpkiPrisma?: PrismaClient }).dockpkiPrisma = client;
   let label: string | null = null;
   const filed = new Map<string, Map<string, { params: unknown[]; ms: number[] }>>();

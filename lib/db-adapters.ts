@@ -1,0 +1,25 @@
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { exclusiveTransactions } from "@/lib/db-exclusive";
+import { likeEscapingAdapter } from "@/lib/db-like";
+import { statementCachingAdapter } from "@/lib/db-statements";
+
+// The driver adapters behind the Prisma client, in one place for lib/db.ts and for the test and
+// bench code that makes its own client (lib/test-support/query-log.ts), so both send the same SQL.
+
+/** SQLite: LIKE escaped, one transaction at a time on the connection, prepared statements kept. */
+export function sqliteAdapter(databasePath: string) {
+  return likeEscapingAdapter(
+    exclusiveTransactions(
+      statementCachingAdapter(new PrismaBetterSqlite3({ url: `file:${databasePath}`, timeout: 10_000 })),
+    ),
+  );
+}
+
+/** PostgreSQL: LIKE escaped (as ILIKE); a pool of connections, so transactions need nothing more. */
+export function postgresAdapter(
+  connectionString: string,
+  pool: { max?: number; connectionTimeoutMillis?: number } = {},
+) {
+  return likeEscapingAdapter(new PrismaPg({ connectionString, ...pool }));
+}
