@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
-import { createIssueTurns, isIssuing } from "@/scripts/issue-turns.mjs";
+import { createIssueTurns, isIssuing, YIELD_MS } from "@/scripts/issue-turns.mjs";
 
 test("the issuing API routes take turns; everything else goes straight through", () => {
   const req = (method: string, url: string) => ({ method, url }) as Parameters<typeof isIssuing>[0];
@@ -128,27 +128,31 @@ test("at most `turns` requests are handled at once, each with its whole body; on
   }
 });
 
-test("while another request is answered, issuances enter one at a time; then `turns` at a time again", async () => {
-  const log: string[] = [];
+test("while another request is answered, issuances enter one at a time, YIELD_MS apart unless it ends; then `turns` at a time again", async () => {
+  const entered: { path: string; at: number }[] = [];
   let endList = () => {};
+  let listing = false;
   let issuing = 0;
   let most = 0;
   const gate = createIssueTurns(
     2,
     (req, res) => {
       if (req.url === "/list") {
-        log.push("list");
-        endList = () => res.end("listed");
+        listing = true;
+        endList = () => {
+          listing = false;
+          res.end("listed");
+        };
         return;
       }
       most = Math.max(most, ++issuing);
-      log.push(`issue ${issuing}`);
+      entered.push({ path: req.url as string, at: performance.now() });
       req.resume();
       req.on("end", () =>
         setTimeout(() => {
           issuing--;
           res.end("issued");
-        }, 40),
+        }, 5),
       );
     },
     (_req, res, status, message) => {
@@ -170,15 +174,29 @@ test("while another request is answered, issuances enter one at a time; then `tu
     });
   try {
     const list = send("/list", "GET");
-    while (!log.includes("list")) await new Promise((r) => setTimeout(r, 5));
+    while (!listing) await new Promise((r) => setTimeout(r, 5));
     const during = await Promise.all([send("/a", "POST"), send("/b", "POST"), send("/c", "POST")]);
     assert.deepEqual(during, ["/a 200", "/b 200", "/c 200"]);
     assert.equal(most, 1, "two issuances ran at once while the list was being answered");
+    // the first entered at once (none had for a while); each next one waited YIELD_MS after the last
+    for (let i = 1; i < entered.length; i++) {
+      const gap = entered[i].at - entered[i - 1].at;
+      assert.ok(gap >= YIELD_MS - 2, `an issuance entered ${gap.toFixed(1)} ms after the last, with the list open`);
+    }
+    // one waiting behind the open list enters as soon as the list is answered, not YIELD_MS later
+    const waiting = send("/g", "POST");
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(entered.length, 3, "an issuance entered within YIELD_MS of the last, with the list open");
+    const ended = performance.now();
     endList();
     await list;
+    await waiting;
+    assert.ok(entered[3].at - ended < YIELD_MS / 2, "the waiting issuance did not enter when the list ended");
     await Promise.all([send("/d", "POST"), send("/e", "POST"), send("/f", "POST")]);
     assert.equal(most, 2, "with nothing else in flight, two issuances take turns together");
   } finally {
+    endList();
+    server.closeAllConnections();
     server.close();
   }
 });
