@@ -209,7 +209,6 @@ export function spkiSha256(pem: string): string {
   return createHash("sha256").update(spki).digest("hex");
 }
 
-/** Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serial, signature, issuer, validity, subject, spki, ... }, ... } */
 /**
  * A "PUBLIC KEY" block is the DER SubjectPublicKeyInfo itself. The ones hashed here are node:crypto's
  * own encoding (a key made here, or the one parseCsr read out of a CSR), so the digest is openssl's
@@ -220,6 +219,7 @@ function checkedSpki(der: Buffer): Buffer {
   return der;
 }
 
+/** Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serial, signature, issuer, validity, subject, spki, ... }, ... } */
 function certificateSpki(der: Buffer): Buffer {
   const [tbs] = childrenOf(der, readRoot(der, TAG.SEQUENCE));
   const fields = childrenOf(der, tbs);
