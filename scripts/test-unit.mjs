@@ -43,7 +43,9 @@ function run(label, list, env = {}) {
   console.log(`\n# ${label}: ${list.length} file(s)`);
   const result = spawnSync(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=2", ...list],
+    // --liftoff-only, passed on to each file's process: as in bin/dockpki.mjs, no TurboFan compiles of Prisma's query
+    // compiler that a test file is gone before it could use (and that its exit would wait for); 12% less CPU.
+    ["--liftoff-only", "--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=2", ...list],
     { cwd: root, stdio: "inherit", env: { ...process.env, [skips.DOCKER_SKIPS_ENV]: skipsFile, ...env } },
   );
   return result.status ?? 1;
