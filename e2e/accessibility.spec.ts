@@ -109,20 +109,14 @@ async function judgeAll(browser: Browser, size: keyof typeof SIZES): Promise<str
 test("the axe helper reports what it should: a planted image without a name and grey-on-white text", async ({
   browser,
 }) => {
+  // A static page, without React: nodes planted into a dashboard page were taken out again by React in 3 of
+  // 12 tries (hydration renders the tree it expects), and axe then rightly found nothing.
   const context = await openContext(browser, "desktop", "light", false);
   const page = await context.newPage();
-  await page.goto(`${dash.base}/login`);
-  await page.evaluate(() => {
-    const main = document.querySelector("main") ?? document.body;
-    const img = document.createElement("img");
-    img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
-    main.append(img);
-    const faint = document.createElement("p");
-    faint.textContent = "faint text";
-    faint.style.cssText = "color:#c8c8c8;background:#ffffff";
-    main.append(faint);
-  });
-  const found = (await axeViolations(page, "/login planted")).join("\n");
+  await page.setContent(`<!doctype html><html lang="en"><head><title>Planted</title></head><body><main>
+    <h1>Planted</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+    <p style="color:#c8c8c8;background:#ffffff">faint text</p></main></body></html>`);
+  const found = (await axeViolations(page, "planted")).join("\n");
   await context.close();
   expect(found).toContain("[image-alt]");
   expect(found).toContain("[color-contrast]");
