@@ -35,7 +35,7 @@ import { repoRoot } from "@/lib/test-support/temp-data-dir";
 import { summarizeCpuProfile } from "./support/cpu-profile";
 import { createTokenWithCli } from "./support/dashboard";
 import { closedLoop, type Sample } from "./support/load";
-import { createRecorder, describeMachine, loadAverage, percentile, type Row } from "./support/measure";
+import { createRecorder, describeMachine, loadAverage, percentile, type Row, seededShuffle } from "./support/measure";
 import { processGroupCpuMs, processTreeCpuMs } from "./support/proc";
 import { getPage, type RunningServer, startServer } from "./support/server";
 
@@ -63,17 +63,7 @@ const WARM_UP = 8;
 const ROUNDS = Number(arg("rounds") ?? (QUICK ? 2 : 4));
 
 /** A seeded order, so a run's shuffles can be repeated (--seed). */
-let seed = Number(arg("seed") ?? Date.now() % 100_000) >>> 0;
-const seedUsed = seed;
-function shuffled<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    seed = (seed * 1_664_525 + 1_013_904_223) >>> 0;
-    const j = Math.floor((seed / 2 ** 32) * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+const { seed: seedUsed, shuffled } = seededShuffle(arg("seed"));
 
 const fmt = (ms: number, digits = 1) => (Number.isFinite(ms) ? ms.toFixed(digits) : "—");
 

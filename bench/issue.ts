@@ -44,7 +44,7 @@ import {
 import { summarizeCpuProfile } from "./support/cpu-profile";
 import { type BenchDashboard, expectStatus, startBenchDashboard } from "./support/dashboard";
 import { closedLoop, type Sample, sideLoop } from "./support/load";
-import { describeMachine, loadAverage, percentile } from "./support/measure";
+import { describeMachine, loadAverage, percentile, seededShuffle } from "./support/measure";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,20 +76,7 @@ const LEAF: Record<LeafKey, { spec: KeySpec; body: Record<string, unknown> }> = 
 const RSA = LEAF["rsa-2048"].spec;
 
 /** A seeded order, so a run's shuffles can be repeated (--seed). */
-let seed = Number(arg("seed") ?? Date.now() % 100_000) >>> 0;
-const seedUsed = seed;
-const random = () => {
-  seed = (seed * 1_664_525 + 1_013_904_223) >>> 0;
-  return seed / 2 ** 32;
-};
-function shuffled<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+const { seed: seedUsed, shuffled } = seededShuffle(arg("seed"));
 
 const fmt = (ms: number, digits = 1) => (Number.isFinite(ms) ? ms.toFixed(digits) : "—");
 const median = (xs: number[]) => percentile(xs, 0.5);

@@ -1,12 +1,12 @@
 // Runs the benchmarks one after the other, each in a process of its own: each opens a temporary
 // data directory before lib/db.ts is imported, and two at once would share the 2 cores.
-// Run: npm run bench [-- issue|lists|bulk|crl|hardening|renewal|metrics|probe|instances ...] [-- --runs N]   (all of them by default)
+// Run: npm run bench [-- issue|cli|lists|bulk|crl|hardening|renewal|metrics|probe|instances ...] [-- --runs N]   (all of them by default)
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAverage } from "./support/measure";
 
-const BENCHMARKS = ["issue", "lists", "bulk", "crl", "hardening", "renewal", "metrics", "probe", "instances"];
+const BENCHMARKS = ["issue", "cli", "lists", "bulk", "crl", "hardening", "renewal", "metrics", "probe", "instances"];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 // Names pick benchmarks; everything else (`--runs 5`, `--plan 200x3`) is passed to each of them.

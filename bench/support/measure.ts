@@ -18,6 +18,25 @@ export const loadAverage = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
+/**
+ * A seeded shuffle, so that a run's order can be repeated (--seed N): `seed` is the one used, for
+ * the report. Each call of `shuffled` continues the same sequence.
+ */
+export function seededShuffle(given: string | undefined): { seed: number; shuffled: <T>(items: T[]) => T[] } {
+  const seed = Number(given ?? Date.now() % 100_000) >>> 0;
+  let state = seed;
+  const shuffled = <T>(items: T[]): T[] => {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+      const j = Math.floor((state / 2 ** 32) * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  };
+  return { seed, shuffled };
+}
+
 /** The lower median and the nearest-rank p90 of some timings. */
 export function summarize(times: number[]): { median: number; p90: number } {
   const sorted = [...times].sort((a, b) => a - b);
