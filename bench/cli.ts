@@ -3,8 +3,8 @@
 // `cfssl gencert | cfssljson` and easy-rsa's `build-server-full` (bench/support/cert-tools.ts), on a
 // CA of the same type (ECDSA P-256, dockpki's default). Beside them: `dockpki token list`, a command
 // that reads one table (what starting the CLI costs), and the same issuance run from the build
-// without bin/dockpki.mjs's --liftoff-only, as the CLI ran before it (V8 then compiled Prisma's
-// WebAssembly query compiler again with TurboFan, and the process waited for that at exit).
+// without bin/dockpki.mjs's --liftoff-only (V8 then compiles Prisma's WebAssembly query compiler
+// again with TurboFan, and the process waits for that at exit).
 // Rounds are interleaved as in issue.ts: every case once per round in a random order, ratios taken
 // within a round. Wall time per command, and the CPU the command's processes used (user + system).
 // Run: node --conditions=react-server --import tsx bench/cli.ts [--runs N] [--seed N]
@@ -120,7 +120,7 @@ try {
       });
   }
   add({
-    name: "the same, ecdsa-p256, without --liftoff-only (the CLI before 2026-12-03)",
+    name: "the same, ecdsa-p256, without --liftoff-only",
     key: "ecdsa-p256",
     tool: "dockpki",
     run: (round) =>
