@@ -28,6 +28,7 @@ import {
   toolVersions,
 } from "./support/cert-tools";
 import { describeMachine, loadAverage, percentile, seededShuffle } from "./support/measure";
+import { waitedChildrenCpuMs } from "./support/proc";
 
 const run = promisify(execFile);
 const arg = (name: string) => {
@@ -38,13 +39,6 @@ const RUNS = Number(arg("runs") ?? 15);
 const { seed: seedUsed, shuffled } = seededShuffle(arg("seed"));
 const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : "—");
 const median = (xs: number[]) => percentile(xs, 0.5);
-
-/** CPU (user + system, ms) of this process's waited-for children so far: each case's commands. */
-const childrenCpuMs = () => {
-  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-  const ticks = Number(fields[13]) + Number(fields[14]); // cutime, cstime
-  return (ticks * 1000) / 100;
-};
 
 interface Case {
   name: string;
@@ -136,13 +130,13 @@ try {
   // One round not recorded: the first runs fill the page cache.
   for (let round = -1; round < RUNS; round++) {
     for (const c of shuffled(cases)) {
-      const cpu0 = childrenCpuMs();
+      const cpu0 = waitedChildrenCpuMs();
       const t0 = performance.now();
       await c.run(round);
       const ms = performance.now() - t0;
       if (round < 0) continue;
       c.ms.set(round, ms);
-      c.cpu.set(round, childrenCpuMs() - cpu0);
+      c.cpu.set(round, waitedChildrenCpuMs() - cpu0);
     }
     if (round >= 0) console.error(`round ${round + 1}/${RUNS} done (load ${loadAverage()})`);
   }

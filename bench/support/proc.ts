@@ -21,17 +21,26 @@ function readProcesses(): { pid: number; ppid: number; pgrp: number; own: number
     } catch {
       continue; // ended meanwhile
     }
-    // pid (comm) state ppid pgrp ... utime stime cutime cstime: fields 3.. after the command name, which may hold spaces
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    out.push({
-      pid: Number(entry),
-      ppid: Number(fields[1]),
-      pgrp: Number(fields[2]),
-      own: Number(fields[11]) + Number(fields[12]),
-      reaped: Number(fields[13]) + Number(fields[14]),
-    });
+    out.push({ pid: Number(entry), ...parseStat(stat) });
   }
   return out;
+}
+
+/** One /proc/PID/stat line: "pid (comm) state ppid pgrp ... utime stime cutime cstime ...". */
+function parseStat(stat: string) {
+  // fields from the state on, after the command name, which may hold spaces
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return {
+    ppid: Number(fields[1]),
+    pgrp: Number(fields[2]),
+    own: Number(fields[11]) + Number(fields[12]),
+    reaped: Number(fields[13]) + Number(fields[14]),
+  };
+}
+
+/** User + system CPU milliseconds of the children this process has waited for (a benchmark's commands). */
+export function waitedChildrenCpuMs(): number {
+  return parseStat(readFileSync("/proc/self/stat", "utf8")).reaped * TICK_MS;
 }
 
 /** User + system CPU milliseconds of every live process in the group; null off Linux. */
