@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import Database from "better-sqlite3";
+import pg from "pg";
 import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
 // One request's statements must not land inside another request's transaction. On SQLite the
@@ -8,9 +10,10 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
 let cleanup = () => {};
 let db: typeof import("@/lib/db").db;
+let tmp: Awaited<ReturnType<typeof prepareTempDataDir>>;
 
 before(async () => {
-  const tmp = await prepareTempDataDir();
+  tmp = await prepareTempDataDir();
   cleanup = tmp.cleanup;
   const { prepareServer } = await import("@/lib/startup");
   await prepareServer();
@@ -87,4 +90,57 @@ test("transactions and statements from many requests at once all complete, each 
     ),
   );
   assert.equal(await db.auditEvent.count({ where: { action: "test.many" } }), 20);
+});
+
+/**
+ * Commits one row from a connection of its own, as the CLI or another instance does beside this process. On SQLite,
+ * while this process holds the write lock, the write waits for it as a process's busy timeout would; here that wait
+ * is a retry after each turn of the event loop, which lets this process's transaction go on to its end.
+ */
+async function writeFromAnotherProcess(target: string): Promise<void> {
+  if (tmp.databaseUrl) {
+    const client = new pg.Client({ connectionString: tmp.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO "AuditEvent" (actor, action, target) VALUES ('test', 'test.other', $1)`, [
+        target,
+      ]);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const other = new Database(tmp.databasePath, { timeout: 0 });
+  try {
+    for (;;) {
+      try {
+        other.prepare(`INSERT INTO "AuditEvent" (actor, action, target) VALUES ('test', 'test.other', ?)`).run(target);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== "SQLITE_BUSY") throw err;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  } finally {
+    other.close();
+  }
+}
+
+test("another process's write between a transaction's read and its write does not fail the transaction", async () => {
+  // A transaction that read first, then found another process had committed since, could not write
+  // (SQLITE_BUSY_SNAPSHOT, at once, whatever the busy timeout): Prisma reported "Operation has timed out".
+  let read = false;
+  const transaction = db.$transaction(async (tx) => {
+    const before = await tx.setting.count();
+    read = true;
+    await pause();
+    await tx.setting.create({ data: { key: "after-other-write", value: String(before) } });
+  });
+  const other = (async () => {
+    while (!read) await new Promise((resolve) => setImmediate(resolve));
+    await writeFromAnotherProcess("beside-a-transaction");
+  })();
+  await Promise.all([transaction, other]);
+  assert.equal(await db.setting.count({ where: { key: "after-other-write" } }), 1);
+  assert.equal(await db.auditEvent.count({ where: { action: "test.other" } }), 1);
 });

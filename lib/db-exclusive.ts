@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+import type Database from "better-sqlite3";
 
 // SQLite here is one better-sqlite3 connection for the whole process. Prisma's adapter runs one
 // transaction at a time on it, but a statement outside any transaction runs whenever it is called:
@@ -14,6 +15,12 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction }
 // callbacks while new connections and requests waited to be read. After each statement outside a
 // transaction the loop gets a turn (setImmediate: after pending I/O), as a networked database's
 // driver gives it; inside one the statements run straight on, so the transaction stays short.
+// Other processes write to the same file too (the CLI beside the dashboard). Prisma's adapter opens
+// a transaction with a plain BEGIN, which takes no lock until the first statement: a transaction
+// that reads and then writes could find another process had committed in between, and SQLite fails
+// that write at once (SQLITE_BUSY_SNAPSHOT, which Prisma reports as "Operation has timed out")
+// instead of waiting out the busy timeout. Here a transaction takes the write lock as it begins
+// (BEGIN IMMEDIATE), waiting for another process's write as any statement does.
 
 interface Scope {
   /** While the $transaction call that made this scope has its transaction open. */
@@ -33,7 +40,21 @@ export function transactionScoped<C extends { $transaction: (...args: never[]) =
   return client;
 }
 
+/** Makes the adapter's `prepare("BEGIN")` a BEGIN IMMEDIATE, on its better-sqlite3 connection. */
+function beginImmediate(adapter: SqlDriverAdapter): void {
+  const client = (adapter as unknown as { client?: Database.Database }).client;
+  // The adapter's shape is Prisma's, not a public API: refuse to run without this rather than
+  // let transactions fail under another process's writes.
+  if (!client || typeof client.prepare !== "function") {
+    throw new Error("The SQLite adapter has no better-sqlite3 client where dockpki expects it.");
+  }
+  const prepare = client.prepare.bind(client);
+  (client as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) =>
+    prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+}
+
 function exclusive(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  beginImmediate(adapter);
   /** Settles when the open transaction ends; null while none is open. */
   let open: Promise<void> | null = null;
   const insideOwn = () => scopes.getStore()?.open === true;
