@@ -7,10 +7,10 @@ import type { IssueInput } from "@/lib/certificates/certificates.schema";
 import { issuanceSlots } from "@/lib/certificates/issue-slots";
 import {
   claimPooledKey,
+  generateRequestKey,
   PooledKeyTaken,
   releasePooledKey,
   takePooledKey,
-  whileGenerating,
 } from "@/lib/certificates/key-pool";
 import type { CertificateQuery } from "@/lib/certificates/query.schema";
 import { revokeCertificate } from "@/lib/certificates/revocations";
@@ -100,9 +100,7 @@ async function keyMaterial(csrPem: string | undefined, spec: KeySpec): Promise<K
     return { publicKeyPem: csr.publicKeyPem, publicKeySha256, privateKeyPem: null, key: csr.key, csrPem };
   }
   const pooled = await takePooledKey(spec);
-  const pair =
-    pooled ??
-    (spec.keyType === "rsa" ? await whileGenerating(() => generateKeyPair(spec)) : await generateKeyPair(spec));
+  const pair = pooled ?? (spec.keyType === "rsa" ? await generateRequestKey(spec) : await generateKeyPair(spec));
   return {
     publicKeyPem: pair.publicKeyPem,
     publicKeySha256: spkiSha256(pair.publicKeyPem),

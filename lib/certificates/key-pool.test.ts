@@ -9,8 +9,18 @@ const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/inventory/hosts");
 const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
 const { issueHostCertificate } = await import("@/lib/certificates/certificates");
-const { claimPooledKey, fillKeyPool, keyPoolCounts, PooledKeyTaken, releasePooledKey, takePooledKey, trimKeyPool } =
-  await import("@/lib/certificates/key-pool");
+const {
+  claimPooledKey,
+  fillKeyPool,
+  generateRequestKey,
+  keyPoolCounts,
+  PooledKeyTaken,
+  releasePooledKey,
+  settleSpareKeys,
+  takePooledKey,
+  trimKeyPool,
+} = await import("@/lib/certificates/key-pool");
+const { generateKeyPair } = await import("@/lib/pki/keys");
 const { getSettings, saveSettings } = await import("@/lib/settings");
 
 const actor = { kind: "cli" } as const;
@@ -103,4 +113,67 @@ test("a pooled key another instance claimed first cannot be claimed again", asyn
   );
   releasePooledKey(mine.poolId);
   if (other) releasePooledKey(other.poolId);
+});
+
+test("a key made on request: two keygens race on an idle dashboard, the second key fills the pool or is dropped", async () => {
+  const spec = { keyType: "rsa", keySize: 2048 } as const;
+  const [slow, fast] = [await generateKeyPair(spec), await generateKeyPair(spec)];
+  /** Keygens that finish in the given order: the first call's after `delays[0]` ms, and so on. */
+  const scripted = (delays: number[]) => {
+    const pairs = [slow, fast];
+    let call = 0;
+    const generator = async () => {
+      const i = call++;
+      await new Promise((r) => setTimeout(r, delays[i]));
+      return pairs[i];
+    };
+    return { generator, calls: () => call };
+  };
+
+  // the pool wants keys of this size and holds none
+  await saveSettings(actor, { ...(await getSettings()), leafKeyType: "rsa", leafKeySize: 2048, keyPoolSize: 1 });
+  await fillKeyPool();
+  await db.pooledKey.deleteMany();
+  const race = scripted([60, 5]);
+  const won = await generateRequestKey(spec, race.generator);
+  assert.equal(race.calls(), 2, "two keygens on an idle dashboard");
+  assert.equal(won.publicKeyPem, fast.publicKeyPem, "the first to finish answers");
+  await settleSpareKeys();
+  assert.deepEqual(await pooledPublicKeys(), [spki(slow.publicKeyPem)], "the other one went into the pool");
+  const row = await db.pooledKey.findFirstOrThrow();
+  assert.ok(!Buffer.from(row.keySealed).toString("latin1").includes("PRIVATE KEY"), "sealed at rest");
+
+  // a full pool, or a pool turned off, drops the second key
+  for (const keyPoolSize of [1, 0]) {
+    await saveSettings(actor, { ...(await getSettings()), keyPoolSize });
+    const before = await pooledPublicKeys();
+    await generateRequestKey(spec, scripted([5, 30]).generator);
+    await settleSpareKeys();
+    assert.deepEqual(await pooledPublicKeys(), before, `keyPoolSize ${keyPoolSize}: the second key was dropped`);
+  }
+
+  // while another keygen runs, a request makes one key only: the cores are busy already
+  const first = scripted([80, 80]);
+  const second = scripted([5, 5]);
+  const running = generateRequestKey(spec, first.generator);
+  await generateRequestKey(spec, second.generator);
+  assert.equal(second.calls(), 1, "no race beside another keygen");
+  await running;
+  await settleSpareKeys();
+  assert.equal(first.calls(), 2);
+
+  // one keygen failing is no failure while the other succeeds; both failing is
+  let failures = 0;
+  const failingOnce = async () => {
+    if (failures++ === 0) throw new Error("keygen failed");
+    return fast;
+  };
+  assert.equal((await generateRequestKey(spec, failingOnce)).publicKeyPem, fast.publicKeyPem);
+  await assert.rejects(
+    generateRequestKey(spec, async () => {
+      throw new Error("no entropy");
+    }),
+    /no entropy/,
+  );
+  await settleSpareKeys();
 });
