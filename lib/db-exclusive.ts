@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import type Database from "better-sqlite3";
+import { eachConnection } from "@/lib/db-connections";
 
 // SQLite here is one better-sqlite3 connection for the whole process. Prisma's adapter runs one
 // transaction at a time on it, but a statement outside any transaction runs whenever it is called:
@@ -120,11 +121,5 @@ function exclusive(adapter: SqlDriverAdapter): SqlDriverAdapter {
 
 /** The SQLite adapter factory, with every connection it makes given to one transaction at a time. */
 export function exclusiveTransactions<F extends SqlDriverAdapterFactory>(factory: F): F {
-  return new Proxy(factory, {
-    get(target, prop, receiver) {
-      if (prop === "connect") return async () => exclusive(await target.connect());
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return eachConnection(factory, exclusive);
 }

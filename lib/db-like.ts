@@ -1,4 +1,5 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+import { eachConnection } from "@/lib/db-connections";
 
 // Prisma writes contains / startsWith / endsWith as LIKE without an ESCAPE clause, and SQLite's
 // LIKE has no escape character unless one is named: a search for "_" matched every host. Every
@@ -37,11 +38,5 @@ function rewriting<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
 
 /** The adapter factory, with every connection it makes escaping LIKE patterns. */
 export function likeEscapingAdapter<F extends SqlDriverAdapterFactory>(factory: F): F {
-  return new Proxy(factory, {
-    get(target, prop, receiver) {
-      if (prop === "connect") return async () => rewriting(await target.connect());
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return eachConnection(factory, rewriting);
 }

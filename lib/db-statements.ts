@@ -1,5 +1,6 @@
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type Database from "better-sqlite3";
+import { eachConnection } from "@/lib/db-connections";
 
 // Prisma's better-sqlite3 adapter prepares every statement anew (`client.prepare(sql).bind(args)`),
 // and SQLite parses and plans it each time: about a tenth of a millisecond for one of Prisma's
@@ -58,19 +59,10 @@ function cachePrepared(client: Database.Database): void {
 
 /** The SQLite adapter factory, with every connection it makes keeping its prepared statements. */
 export function statementCachingAdapter<F extends SqlDriverAdapterFactory>(factory: F): F {
-  return new Proxy(factory, {
-    get(target, prop, receiver) {
-      if (prop === "connect") {
-        return async () => {
-          const adapter = await target.connect();
-          const client = (adapter as unknown as { client?: Database.Database }).client;
-          // The adapter's shape is Prisma's, not a public API: without the client where expected, no cache.
-          if (client && typeof client.prepare === "function") cachePrepared(client);
-          return adapter;
-        };
-      }
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
+  return eachConnection(factory, (adapter) => {
+    const client = (adapter as unknown as { client?: Database.Database }).client;
+    // The adapter's shape is Prisma's, not a public API: without the client where expected, no cache.
+    if (client && typeof client.prepare === "function") cachePrepared(client);
+    return adapter;
   });
 }
