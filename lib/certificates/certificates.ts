@@ -183,8 +183,9 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
       where: { ...holder, status: "active" },
       data: { status: "superseded", supersededById: id },
     });
-    // Again here, under the lock: a key compromise another process revoked since must win.
-    await assertKeyNotCompromised(c.key.publicKeySha256, "csrPem", tx);
+    // Again here, under the lock: a key compromise another process revoked since must win. Only a
+    // CSR's key can have been in a certificate before; a key made here (or pooled) is in none yet.
+    if (c.key.csrPem) await assertKeyNotCompromised(c.key.publicKeySha256, "csrPem", tx);
     if (c.key.poolId) await claimPooledKey(tx, c.key.poolId);
     const cert = await tx.certificate.create({
       data: {
