@@ -4,6 +4,9 @@ export async function register() {
     // then exits non-zero instead of serving errors.
     const { prepareServer } = await import("./lib/startup");
     await prepareServer();
+    // The server records request and issuance durations for /metrics; the CLI does not.
+    const { startMetrics } = await import("./lib/monitoring/metrics");
+    await startMetrics();
     // Only the server runs bulk jobs and maintenance; the CLI prepares the data directory only.
     const { resumeJobs, startJobWatcher } = await import("./lib/certificates/jobs");
     const resumed = await resumeJobs();

@@ -3,7 +3,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 
 // Applies the committed migrations without a schema engine, and keeps the books in `_prisma_migrations` exactly as
 // Prisma's engine does (same DDL, sha256 checksums, ISO timestamps as the better-sqlite3 adapter writes them), so
@@ -191,6 +190,8 @@ export async function applyPostgresMigrations(opts: { url: string; migrationsDir
   applied: string[];
 }> {
   const migrations = readMigrations(opts.migrationsDir);
+  // Loaded here, not with the module: start-up on SQLite imports this file too.
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {

@@ -1,10 +1,10 @@
 import "server-only";
 import { trustedProxies } from "@/lib/auth/client-address";
-import { backfillPublicKeyHashes } from "@/lib/certificates/certificates";
 import { databaseLabel, databasePath, databaseProvider, masterKeyPath, migrationsDir, postgresUrl } from "@/lib/config";
 import { checkMasterKey, ensureMasterKey } from "@/lib/crypto/key-check";
 import { MasterKeyError, masterKeyRequiredProblem } from "@/lib/crypto/master-key";
 import { secureDataDir } from "@/lib/data-dir";
+import { db } from "@/lib/db";
 import { StartupError } from "@/lib/errors";
 import { applyMigrations, applyPostgresMigrations, checkDatabaseIntegrity } from "@/lib/migrate";
 
@@ -70,8 +70,13 @@ export async function prepareServer(opts: { keyOptional?: boolean } = {}): Promi
     }
     state.dockpkiKeyProblem = await checkMasterKey();
     if (state.dockpkiKeyProblem) console.error(`dockpki: ${state.dockpkiKeyProblem}`);
-    const hashed = await backfillPublicKeyHashes();
-    if (hashed > 0) console.info(`dockpki: recorded the public key hash of ${hashed} older certificate(s)`);
+    // Rows from before the hash column only. The issuing code (with node-forge) is loaded when there are
+    // some: a CLI command that issues nothing does not load it.
+    if (await db.certificate.findFirst({ where: { publicKeySha256: null }, select: { id: true } })) {
+      const { backfillPublicKeyHashes } = await import("@/lib/certificates/certificates");
+      const hashed = await backfillPublicKeyHashes();
+      console.info(`dockpki: recorded the public key hash of ${hashed} older certificate(s)`);
+    }
   } catch (err) {
     if (err instanceof StartupError) console.error(`dockpki will not start: ${err.message}`);
     throw err;

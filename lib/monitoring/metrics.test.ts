@@ -12,7 +12,7 @@ const { createClient } = await import("@/lib/inventory/clients");
 const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
 const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
 const { revokeCertificate } = await import("@/lib/certificates/revocations");
-const { renderMetrics } = await import("@/lib/monitoring/metrics");
+const { renderMetrics, startMetrics } = await import("@/lib/monitoring/metrics");
 const { authenticateBearer, createApiToken } = await import("@/lib/api-tokens");
 const { authorize, can } = await import("@/lib/auth/authorize");
 
@@ -31,6 +31,8 @@ async function scrape(): Promise<Map<string, Family>> {
 }
 
 test("expiry per holder, counts by state, CA expiry, agents and issuance durations", async () => {
+  // as the server does when it starts (instrumentation.ts): a process that never does records no durations
+  await startMetrics();
   await createCertificateAuthority(actor, {
     commonName: "Metrics CA",
     organization: undefined,
@@ -74,6 +76,10 @@ test("expiry per holder, counts by state, CA expiry, agents and issuance duratio
   ]);
   const issuance = families.get("dockpki_issuance_duration_seconds");
   assert.equal(issuance?.type, "HISTOGRAM");
+  // the parser drops a histogram's labels: its counts are read from the text
+  const { body } = await renderMetrics();
+  assert.match(body, /^dockpki_issuance_duration_seconds_count\{kind="server",source="keygen"\} 1$/m);
+  assert.match(body, /^dockpki_issuance_duration_seconds_count\{kind="client",source="keygen"\} 2$/m);
 
   // A host that goes away takes its series with it at the next scrape.
   await db.host.delete({ where: { id: host.id } });

@@ -1,15 +1,25 @@
 import "server-only";
-import { Gauge, Histogram, Registry } from "prom-client";
 import { caState } from "@/lib/ca/cas";
 import { keyPoolCounts } from "@/lib/certificates/key-pool";
 import { db } from "@/lib/db";
 
 // Prometheus metrics. Everything about the PKI is read from the database at each scrape, so every
-// instance answers the same; durations are this process's own.
+// instance answers the same; durations are this process's own, recorded once it serves metrics
+// (startMetrics, when the server starts): a CLI command's would never be scraped, and prom-client
+// with its dependencies takes some 50 ms to load, a tenth of a command's whole run.
+
+type PromClient = typeof import("prom-client");
 
 const state = globalThis as unknown as { dockpkiMetrics?: ReturnType<typeof createMetrics> };
 
-function createMetrics() {
+/** Loads prom-client and starts recording durations (the server, at its start; each scrape). */
+export async function startMetrics(): Promise<void> {
+  if (state.dockpkiMetrics) return;
+  const prom = await import("prom-client");
+  state.dockpkiMetrics ??= createMetrics(prom);
+}
+
+function createMetrics({ Gauge, Histogram, Registry }: PromClient) {
   const registry = new Registry();
   const issuance = new Histogram({
     name: "dockpki_issuance_duration_seconds",
@@ -70,19 +80,14 @@ function createMetrics() {
   return { registry, issuance, requests, byStatus, caExpiry, agents, jobs, probes, deliveries, pool };
 }
 
-function metrics() {
-  state.dockpkiMetrics ??= createMetrics();
-  return state.dockpkiMetrics;
-}
-
 /** Records one issuance; called by the issuing path. */
 export function observeIssuance(kind: "server" | "client", source: "csr" | "keygen", seconds: number): void {
-  metrics().issuance.observe({ kind, source }, seconds);
+  state.dockpkiMetrics?.issuance.observe({ kind, source }, seconds);
 }
 
 /** Records one API answer; called by the API's route wrappers. */
 export function observeApiRequest(method: string, status: number, seconds: number): void {
-  metrics().requests.observe({ method, status: String(status) }, seconds);
+  state.dockpkiMetrics?.requests.observe({ method, status: String(status) }, seconds);
 }
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -135,7 +140,8 @@ async function probeFamily(): Promise<string> {
 
 /** The metrics text for one scrape. */
 export async function renderMetrics(now = new Date()): Promise<{ contentType: string; body: string }> {
-  const m = metrics();
+  await startMetrics();
+  const m = state.dockpkiMetrics as ReturnType<typeof createMetrics>;
   const [
     expiry,
     probed,
