@@ -100,7 +100,11 @@ async function keyMaterial(csrPem: string | undefined, spec: KeySpec): Promise<K
     return { publicKeyPem: csr.publicKeyPem, publicKeySha256, privateKeyPem: null, key: csr.key, csrPem };
   }
   const pooled = await takePooledKey(spec);
-  const pair = pooled ?? (spec.keyType === "rsa" ? await generateRequestKey(spec) : await generateKeyPair(spec));
+  // othersIssuing: this issuance runs in a turn of issuanceSlots; another holding one (or waiting) will want a core
+  const othersIssuing = issuanceSlots.running > 1 || issuanceSlots.waiting > 0;
+  const pair =
+    pooled ??
+    (spec.keyType === "rsa" ? await generateRequestKey(spec, { othersIssuing }) : await generateKeyPair(spec));
   return {
     publicKeyPem: pair.publicKeyPem,
     publicKeySha256: spkiSha256(pair.publicKeyPem),

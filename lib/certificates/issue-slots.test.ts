@@ -11,6 +11,7 @@ test("issue slots: at most N at once, the rest in order, a failure frees its slo
     slots.run(async () => {
       running++;
       most = Math.max(most, running);
+      assert.equal(slots.running, Math.min(running, 2), "the slots count the turns held");
       await new Promise((r) => setTimeout(r, 5));
       running--;
       order.push(i);
@@ -26,5 +27,6 @@ test("issue slots: at most N at once, the rest in order, a failure frees its slo
     [1, 2, 4, 5, 6],
   );
   assert.equal(slots.waiting, 0);
+  assert.equal(slots.running, 0);
   assert.equal(await work(7), 7, "every slot came back");
 });

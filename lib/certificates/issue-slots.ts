@@ -25,6 +25,10 @@ export function createSlots(size: number) {
     get waiting() {
       return waiting.length;
     },
+    /** Issuances holding a turn now (the caller's own included, when it runs in one). */
+    get running() {
+      return running;
+    },
   };
 }
 

@@ -135,7 +135,7 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
   await fillKeyPool();
   await db.pooledKey.deleteMany();
   const race = scripted([60, 5]);
-  const won = await generateRequestKey(spec, race.generator);
+  const won = await generateRequestKey(spec, { generate: race.generator });
   assert.equal(race.calls(), 2, "two keygens on an idle dashboard");
   assert.equal(won.publicKeyPem, fast.publicKeyPem, "the first to finish answers");
   await settleSpareKeys();
@@ -147,7 +147,7 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
   for (const keyPoolSize of [1, 0]) {
     await saveSettings(actor, { ...(await getSettings()), keyPoolSize });
     const before = await pooledPublicKeys();
-    await generateRequestKey(spec, scripted([5, 30]).generator);
+    await generateRequestKey(spec, { generate: scripted([5, 30]).generator });
     await settleSpareKeys();
     assert.deepEqual(await pooledPublicKeys(), before, `keyPoolSize ${keyPoolSize}: the second key was dropped`);
   }
@@ -155,12 +155,17 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
   // while another keygen runs, a request makes one key only: the cores are busy already
   const first = scripted([80, 80]);
   const second = scripted([5, 5]);
-  const running = generateRequestKey(spec, first.generator);
-  await generateRequestKey(spec, second.generator);
+  const running = generateRequestKey(spec, { generate: first.generator });
+  await generateRequestKey(spec, { generate: second.generator });
   assert.equal(second.calls(), 1, "no race beside another keygen");
   await running;
   await settleSpareKeys();
   assert.equal(first.calls(), 2);
+
+  // nor while other issuances hold their turns (a bulk job's other worker, between its keygens)
+  const busy = scripted([5, 5]);
+  await generateRequestKey(spec, { othersIssuing: true, generate: busy.generator });
+  assert.equal(busy.calls(), 1, "no race beside other issuances");
 
   // one keygen failing is no failure while the other succeeds; both failing is
   let failures = 0;
@@ -168,10 +173,12 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
     if (failures++ === 0) throw new Error("keygen failed");
     return fast;
   };
-  assert.equal((await generateRequestKey(spec, failingOnce)).publicKeyPem, fast.publicKeyPem);
+  assert.equal((await generateRequestKey(spec, { generate: failingOnce })).publicKeyPem, fast.publicKeyPem);
   await assert.rejects(
-    generateRequestKey(spec, async () => {
-      throw new Error("no entropy");
+    generateRequestKey(spec, {
+      generate: async () => {
+        throw new Error("no entropy");
+      },
     }),
     /no entropy/,
   );

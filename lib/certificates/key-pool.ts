@@ -79,15 +79,17 @@ const spares = new Set<Promise<void>>();
  * keygens race on the thread pool and the first to finish answers. Measured for RSA-2048 on two
  * cores: p50 211 -> 151 ms, p90 419 -> 253 ms. The second key goes into the pool when the pool wants
  * one of its type and size, and is dropped otherwise, never stored. The race runs only while no
- * other keygen does in this process (another request's, or the pool's) and on more than one core:
- * under load every core already works for a request, and a second keygen would slow the others.
- * The pool's fill waits while any of them runs.
+ * other keygen does in this process (another request's, or the pool's), no other issuance is under
+ * way (a bulk job's next item would soon want the core), and on more than one core: under load
+ * every core already works for a request, and a second keygen would slow the others. The pool's
+ * fill waits while any of them runs.
  */
 export async function generateRequestKey(
   spec: KeySpec,
-  generate: (spec: KeySpec) => Promise<GeneratedKeyPair> = generateKeyPair,
+  opts: { othersIssuing?: boolean; generate?: (spec: KeySpec) => Promise<GeneratedKeyPair> } = {},
 ): Promise<GeneratedKeyPair> {
-  const race = inFlightKeygens === 0 && !poolKeygen && availableParallelism() > 1;
+  const generate = opts.generate ?? generateKeyPair;
+  const race = !opts.othersIssuing && inFlightKeygens === 0 && !poolKeygen && availableParallelism() > 1;
   const counted = () => {
     inFlightKeygens++;
     return generate(spec).finally(() => {
