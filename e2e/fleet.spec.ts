@@ -103,14 +103,31 @@ test("a running re-issue is cancelled from its page: it stops, and what was re-i
   await expect(page.getByTestId("job-status")).toContainText("cancelled", { timeout: 60_000 });
   await expect(page.getByRole("button", { name: "Cancel the job" })).toHaveCount(0);
 
-  const job = await (await dash.api.get(`/api/v1/jobs/${jobId}`)).json();
+  // Items already being re-issued when the cancel came finish (a cancel stops the job between items):
+  // until they have, the job's count and the certificates can each move between two reads.
+  const settled = async () => {
+    const job = await (await dash.api.get(`/api/v1/jobs/${jobId}`)).json();
+    const certs = (await (await dash.api.get("/api/v1/certificates?status=active&pageSize=100")).json()).certificates;
+    const again = await (await dash.api.get(`/api/v1/jobs/${jobId}`)).json();
+    const reissued = certs.filter((c: { keyType: string }) => c.keyType === "rsa").length;
+    return { job, reissued, steady: again.done === job.done };
+  };
+  let last = await settled();
+  // Exactly the items counted done got a new certificate; the rest keep their old one.
+  await expect
+    .poll(
+      async () => {
+        last = await settled();
+        return last.steady && last.reissued === last.job.done;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+  const { job } = last;
   expect(job.status).toBe("cancelled");
   expect(job.total).toBe(HOSTS);
   expect(job.done).toBeGreaterThan(0);
   expect(job.done).toBeLessThan(HOSTS);
-  // Exactly the items counted done got a new certificate; the rest keep their old one.
-  const certs = (await (await dash.api.get("/api/v1/certificates?status=active&pageSize=100")).json()).certificates;
-  expect(certs.filter((c: { keyType: string }) => c.keyType === "rsa")).toHaveLength(job.done);
   // An ended job cannot be cancelled again.
   const again = await dash.api.post(`/api/v1/jobs/${jobId}/cancel`);
   expect(again.status()).toBe(409);
