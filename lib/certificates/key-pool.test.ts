@@ -115,7 +115,7 @@ test("a pooled key another instance claimed first cannot be claimed again", asyn
   if (other) releasePooledKey(other.poolId);
 });
 
-test("a key made on request: two keygens race on an idle dashboard, the second key fills the pool or is dropped", async () => {
+test("a key made on request: two keygens race on an idle dashboard, the second key fills the pool or is dropped", async (t) => {
   const spec = { keyType: "rsa", keySize: 2048 } as const;
   const [slow, fast] = [await generateKeyPair(spec), await generateKeyPair(spec)];
   /** Keygens that finish in the given order: the first call's after `delays[0]` ms, and so on. */
@@ -167,13 +167,19 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
   await generateRequestKey(spec, { othersIssuing: true, generate: busy.generator });
   assert.equal(busy.calls(), 1, "no race beside other issuances");
 
-  // one keygen failing is no failure while the other succeeds; both failing is
+  // one keygen failing is no failure while the other succeeds; both failing is. What failed is logged
+  // by its kind, never its message, which may quote a key.
   let failures = 0;
   const failingOnce = async () => {
-    if (failures++ === 0) throw new Error("keygen failed");
+    if (failures++ === 0) throw Object.assign(new Error(`cannot use ${slow.privateKeyPem}`), { code: "ERR_TEST" });
     return fast;
   };
+  const logged = t.mock.method(console, "error", () => {});
   assert.equal((await generateRequestKey(spec, { generate: failingOnce })).publicKeyPem, fast.publicKeyPem);
+  await settleSpareKeys();
+  const lines = logged.mock.calls.map((c) => String(c.arguments[0]));
+  logged.mock.restore();
+  assert.deepEqual(lines, ["dockpki: a second RSA key was not kept (Error ERR_TEST)"]);
   await assert.rejects(
     generateRequestKey(spec, {
       generate: async () => {

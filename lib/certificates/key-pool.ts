@@ -107,11 +107,20 @@ export async function generateRequestKey(
   if (race && other) {
     const spare = other
       .then((pair) => keepSpareKey(spec, pair))
-      .catch((err) => console.error(`dockpki: a second RSA key was not kept: ${(err as Error).message}`))
+      .catch((err) => console.error(`dockpki: a second RSA key was not kept (${failureKind(err)})`))
       .finally(() => spares.delete(spare));
     spares.add(spare);
   }
   return winner.pair;
+}
+
+/**
+ * What failed, for the log: the error's kind and code, never its message. A failed keygen or write
+ * of a pooled key can quote what it was given (Prisma's validation errors print the row, key included).
+ */
+function failureKind(err: unknown): string {
+  const { name, code } = (err ?? {}) as { name?: unknown; code?: unknown };
+  return [typeof name === "string" ? name : "Error", typeof code === "string" ? code : null].filter(Boolean).join(" ");
 }
 
 /** A request's second key, into the pool when the pool is short of keys like it. */
@@ -190,7 +199,7 @@ async function fillOnce(opts: { idleWaitMs?: number }): Promise<number> {
 export function refillKeyPool(): Promise<void> {
   filling ??= fillKeyPool()
     .then(() => undefined)
-    .catch((err) => console.error(`dockpki: the key pool could not be filled: ${(err as Error).message}`))
+    .catch((err) => console.error(`dockpki: the key pool could not be filled (${failureKind(err)})`))
     .finally(() => {
       filling = null;
     });
