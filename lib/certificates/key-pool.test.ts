@@ -16,7 +16,7 @@ const {
   keyPoolCounts,
   PooledKeyTaken,
   releasePooledKey,
-  settleSpareKeys,
+  settleKeyPool,
   takePooledKey,
   trimKeyPool,
 } = await import("@/lib/certificates/key-pool");
@@ -87,6 +87,7 @@ test("the key pool: filled sealed, each key into one certificate, claimed in the
   // with the pool empty, issuance generates on the request
   const fresh = await issueHostCertificate(actor, host.id, {});
   assert.ok(!picked.includes(spki(fresh.certPem)));
+  await settleKeyPool();
 
   // 0 turns the pool off and drops what it held
   await fillKeyPool();
@@ -130,15 +131,16 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
     return { generator, calls: () => call };
   };
 
-  // the pool wants keys of this size and holds none
+  // the pool wants keys of this size and holds none; no fill runs (a refill the last test's takes
+  // scheduled would otherwise start in the middle of this one, and its keygen stops the race)
   await saveSettings(actor, { ...(await getSettings()), leafKeyType: "rsa", leafKeySize: 2048, keyPoolSize: 1 });
-  await fillKeyPool();
+  await settleKeyPool();
   await db.pooledKey.deleteMany();
   const race = scripted([60, 5]);
   const won = await generateRequestKey(spec, { generate: race.generator });
   assert.equal(race.calls(), 2, "two keygens on an idle dashboard");
   assert.equal(won.publicKeyPem, fast.publicKeyPem, "the first to finish answers");
-  await settleSpareKeys();
+  await settleKeyPool();
   assert.deepEqual(await pooledPublicKeys(), [spki(slow.publicKeyPem)], "the other one went into the pool");
   const row = await db.pooledKey.findFirstOrThrow();
   assert.ok(!Buffer.from(row.keySealed).toString("latin1").includes("PRIVATE KEY"), "sealed at rest");
@@ -146,9 +148,10 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
   // a full pool, or a pool turned off, drops the second key
   for (const keyPoolSize of [1, 0]) {
     await saveSettings(actor, { ...(await getSettings()), keyPoolSize });
+    await settleKeyPool();
     const before = await pooledPublicKeys();
     await generateRequestKey(spec, { generate: scripted([5, 30]).generator });
-    await settleSpareKeys();
+    await settleKeyPool();
     assert.deepEqual(await pooledPublicKeys(), before, `keyPoolSize ${keyPoolSize}: the second key was dropped`);
   }
 
@@ -159,8 +162,18 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
   await generateRequestKey(spec, { generate: second.generator });
   assert.equal(second.calls(), 1, "no race beside another keygen");
   await running;
-  await settleSpareKeys();
+  await settleKeyPool();
   assert.equal(first.calls(), 2);
+
+  // a fill started while a second key is on its way waits for it, and does not top the pool up past its size
+  await saveSettings(actor, { ...(await getSettings()), keyPoolSize: 1 });
+  await settleKeyPool();
+  await db.pooledKey.deleteMany();
+  const spareOnItsWay = scripted([5, 100]);
+  await generateRequestKey(spec, { generate: spareOnItsWay.generator });
+  assert.equal(spareOnItsWay.calls(), 2);
+  assert.equal(await fillKeyPool({ idleWaitMs: 5 }), 0, "the second key filled the pool; the fill made none");
+  assert.deepEqual(await pooledPublicKeys(), [spki(fast.publicKeyPem)]);
 
   // nor while other issuances hold their turns (a bulk job's other worker, between its keygens)
   const busy = scripted([5, 5]);
@@ -176,7 +189,7 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
   };
   const logged = t.mock.method(console, "error", () => {});
   assert.equal((await generateRequestKey(spec, { generate: failingOnce })).publicKeyPem, fast.publicKeyPem);
-  await settleSpareKeys();
+  await settleKeyPool();
   const lines = logged.mock.calls.map((c) => String(c.arguments[0]));
   logged.mock.restore();
   assert.deepEqual(lines, ["dockpki: a second RSA key was not kept (Error ERR_TEST)"]);
@@ -188,5 +201,5 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
     }),
     /no entropy/,
   );
-  await settleSpareKeys();
+  await settleKeyPool();
 });

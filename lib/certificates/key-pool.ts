@@ -131,9 +131,15 @@ async function keepSpareKey(spec: KeySpec, pair: GeneratedKeyPair): Promise<void
   if (have < wanted.size) await storePooledKey(spec, pair);
 }
 
-/** Settles when every second key made so far is stored or dropped (for tests). */
-export async function settleSpareKeys(): Promise<void> {
-  while (spares.size > 0) await Promise.all(spares);
+/**
+ * Settles the pool's background work (for tests): a scheduled refill is called off, and the fill
+ * under way and every second key made so far are stored or dropped.
+ */
+export async function settleKeyPool(): Promise<void> {
+  if (refillTimer) clearTimeout(refillTimer);
+  refillTimer = null;
+  while (filling || spares.size > 0) await Promise.all([filling, fillQueue, ...spares]);
+  await fillQueue;
 }
 
 async function storePooledKey(spec: KeySpec, pair: GeneratedKeyPair): Promise<void> {
@@ -178,12 +184,14 @@ async function fillOnce(opts: { idleWaitMs?: number }): Promise<number> {
   let made = 0;
   for (const { spec, size } of await wantedSpecs()) {
     for (;;) {
-      const have = await db.pooledKey.count({ where: { keyType: spec.keyType, keySize: spec.keySize } });
-      if (have >= size) break;
-      while (inFlightKeygens > 0) await new Promise((r) => setTimeout(r, opts.idleWaitMs ?? 50));
+      // a request's keygen, or its second key on the way into the pool, goes first; the count
+      // follows it, so a second key stored meanwhile is never topped up past the size
+      while (inFlightKeygens > 0 || spares.size > 0) await new Promise((r) => setTimeout(r, opts.idleWaitMs ?? 50));
       poolKeygen = true;
       let pair: GeneratedKeyPair;
       try {
+        const have = await db.pooledKey.count({ where: { keyType: spec.keyType, keySize: spec.keySize } });
+        if (have >= size) break;
         pair = await generateKeyPair(spec);
       } finally {
         poolKeygen = false;
