@@ -63,6 +63,10 @@ test("a wrong password is refused, and repeated failures lock the account", asyn
       p.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/login")),
       p.getByRole("button", { name: "Sign in" }).click(),
     ]);
+    // The refusal is rendered, and React has reset the form after its action, once the password is
+    // empty again: the alert alone may still be the last attempt's, and a password typed before the
+    // reset would be cleared by it.
+    await expect(p.getByLabel("Password")).toHaveValue("");
     await expect(
       p.getByRole("alert").filter({ hasText: /Unknown username or wrong password|Too many failed/ }),
     ).toBeVisible();
