@@ -183,15 +183,16 @@ let fillQueue: Promise<unknown> = Promise.resolve();
 async function fillOnce(opts: { idleWaitMs?: number }): Promise<number> {
   let made = 0;
   for (const { spec, size } of await wantedSpecs()) {
+    const pooled = () => db.pooledKey.count({ where: { keyType: spec.keyType, keySize: spec.keySize } });
     for (;;) {
-      // a request's keygen, or its second key on the way into the pool, goes first; the count
-      // follows it, so a second key stored meanwhile is never topped up past the size
+      if ((await pooled()) >= size) break;
+      // a request's keygen, or its second key on the way into the pool, goes first
       while (inFlightKeygens > 0 || spares.size > 0) await new Promise((r) => setTimeout(r, opts.idleWaitMs ?? 50));
       poolKeygen = true;
       let pair: GeneratedKeyPair;
       try {
-        const have = await db.pooledKey.count({ where: { keyType: spec.keyType, keySize: spec.keySize } });
-        if (have >= size) break;
+        // counted again: a second key stored while this fill waited is never topped up past the size
+        if ((await pooled()) >= size) break;
         pair = await generateKeyPair(spec);
       } finally {
         poolKeygen = false;
