@@ -100,8 +100,8 @@ async function keyMaterial(csrPem: string | undefined, spec: KeySpec): Promise<K
     return { publicKeyPem: csr.publicKeyPem, publicKeySha256, privateKeyPem: null, key: csr.key, csrPem };
   }
   const pooled = await takePooledKey(spec);
-  // othersIssuing: this issuance runs in a turn of issuanceSlots; another holding one (or waiting) will want a core
-  const othersIssuing = issuanceSlots.running > 1 || issuanceSlots.waiting > 0;
+  // this issuance runs in a turn of issuanceSlots: others holding or awaiting one, or a bulk job, will want a core
+  const othersIssuing = issuanceSlots.othersIssuing();
   const pair =
     pooled ??
     (spec.keyType === "rsa" ? await generateRequestKey(spec, { othersIssuing }) : await generateKeyPair(spec));

@@ -30,3 +30,21 @@ test("issue slots: at most N at once, the rest in order, a failure frees its slo
   assert.equal(slots.running, 0);
   assert.equal(await work(7), 7, "every slot came back");
 });
+
+test("issue slots: others issuing are other turns, turns awaited, and bulk workers between their turns", async () => {
+  const slots = createSlots(2);
+  assert.equal(await slots.run(async () => slots.othersIssuing()), false, "a turn alone");
+  let release = () => {};
+  const held = slots.run(() => new Promise<void>((r) => (release = r)));
+  assert.equal(await slots.run(async () => slots.othersIssuing()), true, "beside another turn");
+  release();
+  await held;
+  // a bulk worker between its items holds no turn, and still counts
+  let next = () => {};
+  const worker = slots.asBulkWorker(() => new Promise<void>((r) => (next = r)));
+  assert.equal(slots.running, 0);
+  assert.equal(await slots.run(async () => slots.othersIssuing()), true, "beside a bulk worker");
+  next();
+  await worker;
+  assert.equal(await slots.run(async () => slots.othersIssuing()), false, "the worker ended");
+});

@@ -9,6 +9,7 @@ import "server-only";
  */
 export function createSlots(size: number) {
   let running = 0;
+  let bulkWorkers = 0;
   const waiting: (() => void)[] = [];
   return {
     async run<T>(work: () => Promise<T>): Promise<T> {
@@ -21,6 +22,25 @@ export function createSlots(size: number) {
         if (next) next();
         else running--;
       }
+    },
+    /**
+     * Runs a caller that issues one item after another (a bulk job's worker). Between its turns it
+     * holds none, yet its next item wants a core at once: othersIssuing() counts it all along.
+     */
+    async asBulkWorker<T>(work: () => Promise<T>): Promise<T> {
+      bulkWorkers++;
+      try {
+        return await work();
+      } finally {
+        bulkWorkers--;
+      }
+    },
+    /**
+     * Whether an issuance running in its turn shares the cores with others: another turn held or
+     * awaited, or a bulk job working in this process (between its items too).
+     */
+    othersIssuing(): boolean {
+      return running > 1 || waiting.length > 0 || bulkWorkers > 0;
     },
     get waiting() {
       return waiting.length;

@@ -1,6 +1,7 @@
 import "server-only";
 import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
+import { issuanceSlots } from "@/lib/certificates/issue-slots";
 import type { ReissueScope } from "@/lib/certificates/jobs.schema";
 import { reissueCertificate } from "@/lib/certificates/reissue";
 import type { ReissueCounts } from "@/lib/certificates/reissue-summary";
@@ -208,15 +209,19 @@ async function runJob(jobId: string): Promise<void> {
   if (job?.status !== "running") return;
   const params = JSON.parse(job.params) as JobParams;
   params.actor = withLegacyRole(params.actor);
+  // As bulk workers: a request's RSA key made meanwhile is one keygen, never two racing (a worker
+  // between its items, claiming the next, holds no turn, yet wants its core back at once).
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (;;) {
-        if (!(await stillRunning(jobId))) return;
-        const item = await claimItem(jobId);
-        if (!item) return;
-        await processItem(jobId, params, item);
-      }
-    }),
+    Array.from({ length: CONCURRENCY }, () =>
+      issuanceSlots.asBulkWorker(async () => {
+        for (;;) {
+          if (!(await stillRunning(jobId))) return;
+          const item = await claimItem(jobId);
+          if (!item) return;
+          await processItem(jobId, params, item);
+        }
+      }),
+    ),
   );
   await endIfDone(jobId, params);
 }

@@ -9,6 +9,7 @@ const { createCertificateAuthority } = await import("@/lib/ca/cas");
 const { createHost } = await import("@/lib/inventory/hosts");
 const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
 const { issueHostCertificate } = await import("@/lib/certificates/certificates");
+const { issuanceSlots } = await import("@/lib/certificates/issue-slots");
 const {
   claimPooledKey,
   fillKeyPool,
@@ -179,6 +180,23 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
   const busy = scripted([5, 5]);
   await generateRequestKey(spec, { othersIssuing: true, generate: busy.generator });
   assert.equal(busy.calls(), 1, "no race beside other issuances");
+
+  // an issuance on an idle dashboard races (its second key fills the empty pool), while a bulk job works it
+  // does not: the job's worker, between its items, holds no turn but wants its core back at once
+  const host = await db.host.findFirstOrThrow({ select: { id: true } });
+  const secondKeys = async (issue: () => Promise<unknown>) => {
+    await settleKeyPool();
+    await db.pooledKey.deleteMany();
+    await issue();
+    await settleKeyPool();
+    return db.pooledKey.count();
+  };
+  assert.equal(await secondKeys(() => issueHostCertificate(actor, host.id, {})), 1, "an idle issuance races");
+  assert.equal(
+    await secondKeys(() => issuanceSlots.asBulkWorker(() => issueHostCertificate(actor, host.id, {}))),
+    0,
+    "no race while a bulk job works",
+  );
 
   // one keygen failing is no failure while the other succeeds; both failing is. What failed is logged
   // by its kind, never its message, which may quote a key.
