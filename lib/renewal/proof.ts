@@ -5,7 +5,7 @@ import { UnauthorizedError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 // Proof of possession (lib/renewal/PROTOCOL.md): the agent signs a canonical string with the key
-// of the certificate it names. A signature is accepted once, within five minutes of its time.
+// of the certificate it names. A signed request is accepted once, within five minutes of its time.
 
 export const MAX_SKEW_SECONDS = 300;
 
@@ -55,7 +55,7 @@ export interface Proof {
 /**
  * The certificate whose key signed this request. Refused (401) when the time is off by more than
  * five minutes, the serial is unknown, the signature does not verify with that certificate's
- * public key, or the same signature was accepted before. What the certificate may do is the
+ * public key, or the same signed request was accepted before. What the certificate may do is the
  * caller's to check.
  */
 export async function proveHolder(proof: Proof, now = new Date()): Promise<ProvenCertificate> {
@@ -79,16 +79,20 @@ export async function proveHolder(proof: Proof, now = new Date()): Promise<Prove
       `The signature was not made with the key of certificate ${proof.serial}, or the request was altered.`,
     );
   }
-  await spendProof(proof.signature, now);
+  await spendProof(proof.canonical, now);
   return cert;
 }
 
-/** Records a signature as used; a second use is a replay. */
-async function spendProof(signature: string, now: Date): Promise<void> {
+/**
+ * Records a signed request as used; a second use is a replay. Keyed on what was signed, never on the
+ * signature's bytes: an ECDSA signature (r, s) verifies as (r, n - s) too, so its bytes can be changed
+ * without the key, and a random nonce signs the same text differently each time anyway.
+ */
+async function spendProof(canonical: string, now: Date): Promise<void> {
   try {
     await db.usedProof.create({
       data: {
-        id: sha256Hex(Buffer.from(signature, "base64")),
+        id: sha256Hex(canonical),
         expiresAt: new Date(now.getTime() + 2 * MAX_SKEW_SECONDS * 1000),
       },
     });

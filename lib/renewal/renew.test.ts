@@ -67,6 +67,24 @@ function csrFor(keyPem: string): string {
   }).toString("base64");
 }
 
+const pemCsr = (der: string) =>
+  `-----BEGIN CERTIFICATE REQUEST-----\n${der.match(/.{1,64}/g)?.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
+
+/** The same P-256 signature written with n - s for s: it verifies as well (ECDSA's malleability). */
+function negateEcdsaS(der: Buffer): Buffer {
+  const n = BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+  const int = (at: number) => ({ value: der.subarray(at + 2, at + 2 + der[at + 1]), end: at + 2 + der[at + 1] });
+  const r = int(2);
+  const s = int(r.end);
+  const encode = (v: Buffer) => Buffer.concat([Buffer.from([0x02, v.length]), v]);
+  let negated = (n - BigInt(`0x${s.value.toString("hex")}`)).toString(16);
+  if (negated.length % 2) negated = `0${negated}`;
+  let bytes = Buffer.from(negated, "hex");
+  if (bytes[0] & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  const body = Buffer.concat([encode(r.value), encode(bytes)]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
+
 const now = () => Math.floor(Date.now() / 1000);
 
 function request(serial: string, keyPem: string, csr: string, time = now()) {
@@ -78,8 +96,7 @@ function request(serial: string, keyPem: string, csr: string, time = now()) {
 async function enrolledClient(name: string) {
   const client = await createClient(actor, { name, kind: "ci", notes: "" });
   const first = newKey();
-  const csrPem = `-----BEGIN CERTIFICATE REQUEST-----\n${first.csr.match(/.{1,64}/g)?.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
-  const cert = await issueClientCertificate(actor, client.id, { csrPem });
+  const cert = await issueClientCertificate(actor, client.id, { csrPem: pemCsr(first.csr) });
   return { client, cert, keyPem: first.keyPem };
 }
 
@@ -158,6 +175,17 @@ describe("renewCertificate", () => {
     const first = await renewCertificate(req);
     assert.ok(first.certificate.serial);
     await assert.rejects(renewCertificate(req), refusal("UnauthorizedError", /already used/));
+  });
+
+  test("refuses a replay whose ECDSA signature was re-encoded (s negated: as valid, other bytes)", async () => {
+    const client = await createClient(actor, { name: "ci-ec-replay", kind: "ci", notes: "" });
+    const first = newEcKey("prime256v1");
+    const cert = await issueClientCertificate(actor, client.id, { csrPem: pemCsr(first.csr) });
+    const req = request(cert.serial, first.keyPem, newEcKey("prime256v1").csr);
+    const twin = { ...req, signature: negateEcdsaS(Buffer.from(req.signature, "base64")).toString("base64") };
+    assert.notEqual(twin.signature, req.signature);
+    await renewCertificate(req);
+    await assert.rejects(renewCertificate(twin), refusal("UnauthorizedError", /already used/));
   });
 
   test("refuses superseded, revoked and expired certificates, renewal off and a deleted holder", async () => {
