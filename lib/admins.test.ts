@@ -4,7 +4,7 @@ import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
 const env = await prepareTempDataDir();
 const { db } = await import("@/lib/db");
-const { createAdmin, deleteAdmin } = await import("@/lib/admins");
+const { createAdmin, deleteAdmin, setAdminRole } = await import("@/lib/admins");
 const { adminCreateSchema, passwordSchema } = await import("@/lib/admins.schema");
 const { authenticateBearer, createApiToken } = await import("@/lib/api-tokens");
 
@@ -25,6 +25,38 @@ test("removing an admin revokes the API tokens they made, in the same step", asy
   assert.deepEqual(after, { ok: false, message: "This API token is unknown or revoked." });
   const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "admin.delete" } });
   assert.deepEqual(JSON.parse(audit.detail), { tokensRevoked: 1 });
+});
+
+test("a demoted admin's API tokens lose what the new role does not allow, in the same step", async () => {
+  const cli = { kind: "cli" } as const;
+  const dora = await createAdmin(cli, { username: "dora", password: "yet another long password" });
+  const principal = { kind: "admin", id: dora.id, username: dora.username, role: "admin" } as const;
+  const mint = async (name: string, scope: "admin" | "issue" | "metrics", actor: typeof principal | typeof cli) =>
+    (await createApiToken(actor, { name, scope, expires: null })).token;
+  const admin = await mint("dora-admin", "admin", principal);
+  const issue = await mint("dora-issue", "issue", principal);
+  const metrics = await mint("dora-metrics", "metrics", principal);
+  const server = await mint("server-admin", "admin", cli);
+  const works = async (token: string) => (await authenticateBearer(`Bearer ${token}`)).ok;
+
+  const toOperator = await setAdminRole(cli, dora.id, "operator");
+  assert.deepEqual(await authenticateBearer(`Bearer ${admin}`), {
+    ok: false,
+    message: "This API token is unknown or revoked.",
+  });
+  assert.deepEqual(toOperator, { revokedTokens: ["dora-admin"] }, "the callers say which were revoked");
+  assert.equal(await works(issue), true, "an operator may issue and download");
+  assert.equal(await works(metrics), true);
+  assert.equal(await works(server), true, "a token the CLI made belongs to no admin");
+  const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "admin.role", target: "dora" } });
+  assert.deepEqual(JSON.parse(audit.detail), { role: "operator", previous: "admin", revokedTokens: ["dora-admin"] });
+
+  const toAuditor = await setAdminRole(cli, dora.id, "auditor");
+  assert.equal(await works(issue), false, "an auditor never gets a key");
+  assert.deepEqual(toAuditor, { revokedTokens: ["dora-issue"] });
+  assert.equal(await works(metrics), true, "an auditor reads metrics");
+  assert.deepEqual(await setAdminRole(cli, dora.id, "admin"), { revokedTokens: [] });
+  assert.equal(await works(admin), false, "promoting again brings no revoked token back");
 });
 
 test("passwords: long enough, not blank, no control characters, not the username", () => {

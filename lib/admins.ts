@@ -3,7 +3,7 @@ import type { AdminCreateInput } from "@/lib/admins.schema";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
 import { hashPassword } from "@/lib/auth/password";
-import type { Role } from "@/lib/auth/roles";
+import { type Role, scopeWithin, type TokenScope } from "@/lib/auth/roles";
 import { clearAccountThrottle } from "@/lib/auth/throttle";
 import { db, type Tx } from "@/lib/db";
 import { ConflictError, InputError, NotFoundError } from "@/lib/errors";
@@ -69,21 +69,39 @@ async function assertAnotherAdminRemains(tx: Tx, id: string, doing: string): Pro
     throw new ConflictError(`dockpki needs at least one admin: give another the admin role before ${doing}.`);
 }
 
-/** Changes an admin's role; their sessions and tokens follow at once (roles are read on every request). */
-export async function setAdminRole(actor: Principal, id: string, role: Role): Promise<void> {
+/**
+ * Changes an admin's role. Their sessions follow at once (roles are read on every request); a token's
+ * power is its own scope, so the live tokens they made that the new role does not cover are revoked.
+ */
+export async function setAdminRole(actor: Principal, id: string, role: Role): Promise<{ revokedTokens: string[] }> {
   authorize(actor, "admins");
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const admin = await tx.admin.findUnique({ where: { id }, select: { username: true, role: true } });
     if (!admin) throw new NotFoundError("That admin does not exist.");
-    if (admin.role === role) return;
+    if (admin.role === role) return { revokedTokens: [] };
     if (admin.role === "admin") await assertAnotherAdminRemains(tx, id, `making ${admin.username} ${role}`);
     await tx.admin.update({ where: { id }, data: { role } });
+    const now = new Date();
+    const live = await tx.apiToken.findMany({
+      where: { createdById: id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      select: { id: true, name: true, scope: true },
+      orderBy: { name: "asc" },
+    });
+    const beyond = live.filter((t) => !scopeWithin(t.scope as TokenScope, role));
+    if (beyond.length > 0) {
+      await tx.apiToken.updateMany({
+        where: { id: { in: beyond.map((t) => t.id) }, revokedAt: null },
+        data: { revokedAt: now },
+      });
+    }
+    const revokedTokens = beyond.map((t) => t.name);
     await recordAudit(tx, {
       actor,
       action: "admin.role",
       target: admin.username,
-      detail: { role, previous: admin.role },
+      detail: { role, previous: admin.role, ...(revokedTokens.length > 0 ? { revokedTokens } : {}) },
     });
+    return { revokedTokens };
   });
 }
 

@@ -32,7 +32,7 @@ export const AUDIT_SENTENCES: Record<string, Sentence> = {
       ? `${e.who} changed their own password`
       : `${e.who} changed the password of ${e.target}`,
   "admin.role": (e) =>
-    `${e.who} made ${e.target} ${withArticle(str(e.d.role) || "admin")}${aside(str(e.d.previous) && `was ${withArticle(str(e.d.previous))}`)}`,
+    `${e.who} made ${e.target} ${withArticle(str(e.d.role) || "admin")}${aside(str(e.d.previous) && `was ${withArticle(str(e.d.previous))}`)}${listOf(e.d.revokedTokens) ? ` and revoked the API tokens they made beyond it: ${listOf(e.d.revokedTokens)}` : ""}`,
   "token.create": (e) => {
     const expires = str(e.d.expiresAt) ? `expires ${str(e.d.expiresAt).slice(0, 10)}` : "";
     return `${e.who} created ${str(e.d.scope) ? `${withArticle(str(e.d.scope))} API token` : "API token"} ${e.target}${aside(expires)}`;

@@ -34,6 +34,10 @@ const EXAMPLES: [ReturnType<typeof row>, string][] = [
     row("admin:alice", "admin.role", "bob", { role: "operator", previous: "admin" }),
     "alice made bob an operator (was an admin)",
   ],
+  [
+    row("cli", "admin.role", "bob", { role: "auditor", previous: "admin", revokedTokens: ["ci-admin", "ci-issue"] }),
+    "The CLI made bob an auditor (was an admin) and revoked the API tokens they made beyond it: ci-admin, ci-issue",
+  ],
   [row("admin:alice", "token.create", "ci-deploy", { scope: "admin" }), "alice created an admin API token ci-deploy"],
   [
     row("admin:alice", "token.create", "grafana", { scope: "metrics", expiresAt: "2027-03-01T00:00:00.000Z" }),

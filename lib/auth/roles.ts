@@ -51,6 +51,11 @@ export function grants(access: TokenScope, permission: Permission): boolean {
   return GRANTS[access]?.includes(permission) ?? false;
 }
 
+/** Whether a role may do everything a token of that scope may: a demoted admin keeps only such tokens. */
+export function scopeWithin(scope: TokenScope, role: Role): boolean {
+  return PERMISSIONS.every((permission) => !grants(scope, permission) || grants(role, permission));
+}
+
 /** The least role that may do it, for "needs the operator role" answers. */
 export function leastRoleFor(permission: Permission): Role {
   return [...ROLES].reverse().find((role) => grants(role, permission)) ?? "admin";

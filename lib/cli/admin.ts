@@ -33,8 +33,9 @@ export async function adminCommand(args: string[]): Promise<void> {
     if (!role.success) throw new InputError(role.error.issues[0].message);
     const admin = (await listAdmins()).find((a) => a.username === values.username);
     if (!admin) throw new NotFoundError(`There is no admin called ${values.username}.`);
-    await setAdminRole({ kind: "cli" }, admin.id, role.data);
+    const { revokedTokens } = await setAdminRole({ kind: "cli" }, admin.id, role.data);
     console.log(`${admin.username} is now ${role.data}.`);
+    if (revokedTokens.length > 0) console.log(`Revoked their API tokens beyond it: ${revokedTokens.join(", ")}.`);
     return;
   }
   if (sub !== "create" && sub !== "reset-password") throw new UsageError(USAGE);

@@ -43,9 +43,10 @@ export async function setRoleAction(_prev: FormState, formData: FormData): Promi
   });
   if (!parsed.ok) return parsed.state;
   try {
-    await setAdminRole(actor, parsed.data.id, parsed.data.role);
+    const { revokedTokens } = await setAdminRole(actor, parsed.data.id, parsed.data.role);
     revalidatePath("/settings");
-    return { ok: true, message: `Role changed to ${parsed.data.role}.` };
+    const revoked = revokedTokens.length > 0 ? ` Revoked their API tokens beyond it: ${revokedTokens.join(", ")}.` : "";
+    return { ok: true, message: `Role changed to ${parsed.data.role}.${revoked}` };
   } catch (err) {
     return failure(err);
   }

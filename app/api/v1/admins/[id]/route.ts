@@ -20,7 +20,10 @@ export const GET = apiRoute<Params>(
   },
 );
 
-/** `{password?, role?}`: a new password (which ends every session of that admin) and/or a new role. Admins only. */
+/**
+ * `{password?, role?}`: a new password (which ends every session of that admin) and/or a new role. Admins only.
+ * Answers the admin and `revokedTokens`: the names of their tokens the new role does not cover.
+ */
 export const PATCH = apiRoute<Params>(
   async ({ request, principal, params }) => {
     authorize(principal, "admins");
@@ -29,9 +32,10 @@ export const PATCH = apiRoute<Params>(
     if (password !== undefined && passwordRepeatsUsername(password, admin.username)) {
       throw InputError.forField("password", PASSWORD_IS_USERNAME);
     }
-    if (role !== undefined) await setAdminRole(principal, admin.id, role);
+    const { revokedTokens } =
+      role !== undefined ? await setAdminRole(principal, admin.id, role) : { revokedTokens: [] };
     if (password !== undefined) await setAdminPassword(principal, admin.username, password);
-    return Response.json(adminJson(await getAdmin(admin.id)));
+    return Response.json({ ...adminJson(await getAdmin(admin.id)), revokedTokens });
   },
   { permission: "admins" },
 );
