@@ -81,10 +81,16 @@ export async function loadActiveCaSigner(client: Tx | typeof db = db) {
   if (client === db && activeCache && performance.now() - activeCache.at < ACTIVE_CACHE_MS) return activeCache.signer;
   const ca = await client.certificateAuthority.findFirst({
     where: { status: "active" },
-    select: SIGNER_FIELDS,
+    select: { ...SIGNER_FIELDS, crossCertPem: true },
   });
   if (!ca) throw new ConflictError("There is no certificate authority yet. Create or import one first.");
-  const signer = toSigner(ca);
+  // During a rotation, what the new CA issues carries the cross certificate after its chain: a peer
+  // whose ca.pem holds only the old CA (a host or client not yet renewed) then builds leaf -> cross
+  // -> old CA, and one that trusts the new CA goes straight to it. Without it, a client that renewed
+  // first would be refused by every host still on the old ca.pem, and the reverse.
+  const overlap =
+    ca.crossCertPem !== null && (await client.certificateAuthority.count({ where: { status: "previous" } })) > 0;
+  const signer = toSigner(ca, overlap ? ca.crossCertPem : null);
   if (client === db) activeCache = { signer, at: performance.now() };
   return signer;
 }
@@ -100,21 +106,26 @@ const forgetActiveCa = () => {
 
 const SIGNER_FIELDS = { id: true, certPem: true, rootCertPem: true, keySealed: true, notAfter: true } as const;
 
-function toSigner(ca: {
-  id: string;
-  certPem: string;
-  rootCertPem: string | null;
-  keySealed: Uint8Array;
-  notAfter: Date;
-}) {
+function toSigner(
+  ca: {
+    id: string;
+    certPem: string;
+    rootCertPem: string | null;
+    keySealed: Uint8Array;
+    notAfter: Date;
+  },
+  crossCertPem: string | null = null,
+) {
   return {
     id: ca.id,
     certPem: ca.certPem,
     keyPem: unseal(ca.keySealed, `ca:${ca.id}`),
     notAfter: ca.notAfter,
+    /** An issuing CA under an offline root. */
+    intermediate: ca.rootCertPem !== null,
     // What follows a leaf in its cert.pem: the issuing CA's certificate when it is an intermediate
-    // (peers know only the root), nothing for a root.
-    chainPem: ca.rootCertPem ? ca.certPem : "",
+    // (peers know only the root), then during a rotation the cross certificate by the old CA.
+    chainPem: (ca.rootCertPem ? ca.certPem : "") + (crossCertPem ?? ""),
     anchorPem: trustAnchorPem(ca),
   };
 }
@@ -203,7 +214,7 @@ export async function storeCa(
  * alone): those hosts and clients take the new ca.pem from a bundle or an enrollment.
  */
 function vouchFor(anchorPem: string, predecessor: Awaited<ReturnType<typeof loadActiveCaSigner>>): string | null {
-  if (anchorPem === predecessor.anchorPem || predecessor.chainPem) return null;
+  if (anchorPem === predecessor.anchorPem || predecessor.intermediate) return null;
   return crossSignCa(anchorPem, predecessor);
 }
 

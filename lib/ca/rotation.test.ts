@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, test } from "node:test";
 import { prepareTempDataDir } from "@/lib/test-support/temp-data-dir";
 
@@ -72,6 +76,16 @@ test("a rotation, step by step: both CAs everywhere, re-issue, retire, and the h
     h2: await reissueCertificate(actor, certs.h2.id),
     c1: await reissueCertificate(actor, certs.c1.id),
   };
+  // What the new CA issues meanwhile carries the cross certificate after the leaf, so peers whose
+  // ca.pem holds only the old CA accept it (leaf -> cross -> old CA).
+  const crossPem = (await db.certificateAuthority.findUniqueOrThrow({ where: { id: newCa.id } })).crossCertPem;
+  assert.ok(crossPem);
+  for (const cert of Object.values(renewed)) {
+    assert.equal(cert.certPem.split("BEGIN CERTIFICATE").length - 1, 2, "leaf and cross certificate");
+    assert.ok(cert.certPem.endsWith(crossPem));
+    assert.ok(verifiesWith(oldCa.certPem, cert.certPem, cert.kind === "server" ? "sslserver" : "sslclient"));
+  }
+  assert.ok(!verifiesWith(oldCa.certPem, renewed.c1.certPem.replace(crossPem, ""), "sslclient"));
   progress = await getRotationProgress(newCa.id, oldCa.id);
   assert.deepEqual([progress.reissue.certificates, progress.install.hosts, progress.install.clients], [0, 2, 1]);
   await download(renewed.h1.id);
@@ -96,7 +110,23 @@ test("a rotation, step by step: both CAs everywhere, re-issue, retire, and the h
   assert.deepEqual(JSON.parse((await db.host.findUniqueOrThrow({ where: { id: h2.id } })).bundleCaIds ?? ""), [
     newCa.id,
   ]);
+  // once the old CA is retired, nothing needs the cross certificate
+  const after = await reissueCertificate(actor, renewed.c1.id);
+  assert.equal(after.certPem.split("BEGIN CERTIFICATE").length - 1, 1);
 });
+
+/** Whether openssl verifies the leaf of `certPem` against `caPem` alone, with the rest of `certPem` as its chain. */
+function verifiesWith(caPem: string, certPem: string, purpose: string): boolean {
+  const dir = mkdtempSync(path.join(tmpdir(), "dockpki-rotation-"));
+  try {
+    writeFileSync(path.join(dir, "ca.pem"), caPem);
+    writeFileSync(path.join(dir, "cert.pem"), certPem);
+    const args = ["verify", "-CAfile", "ca.pem", "-untrusted", "cert.pem", "-purpose", purpose, "cert.pem"];
+    return spawnSync("openssl", args, { cwd: dir }).status === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 test("a host with a certificate from before the retirement and no record of its bundle counts as needing one", async () => {
   const legacy = await createHost(actor, host("legacy"));

@@ -6,12 +6,13 @@ import { before, describe, test } from "node:test";
 import type { BundleHost } from "@/lib/bundles/bundle-input";
 import { renderCustomConf } from "@/lib/bundles/custom-conf";
 import { opensslCa, tempDir } from "@/lib/pki/__tests__/tools";
-import { createCa, importCa } from "@/lib/pki/ca";
+import { createCa, crossSignCa, importCa } from "@/lib/pki/ca";
 import type { CaKeyPair } from "@/lib/pki/ca-signer";
 import { type KeySpec, keyLabel, keySpec } from "@/lib/pki/key-types";
 import { generateKeyPair, keySpecOf } from "@/lib/pki/keys";
 import { buildClientCertificate, buildServerCertificate } from "@/lib/pki/profiles";
 import {
+  dockerJudge,
   dockerJudgeUnavailable,
   type JudgeRun,
   judgeBundles,
@@ -139,6 +140,52 @@ describe("docker-judge.sh and check-bundle.sh: real dockerd + docker CLI", { tim
     if (!second) return;
     assert.equal(second.status, 0, second.output);
     assert.match(second.output, /RESULT: PASS/);
+  });
+
+  // A CA rotation half done: some hosts and clients renewed under the new CA (ca.pem: both CAs), the
+  // others still on the old CA alone. The new certificates carry the cross certificate the old CA
+  // signed after the leaf; Go then builds leaf -> cross -> old CA where only the old one is trusted.
+  test("PASSES a rotation's mixed state both ways: new certificates with the cross certificate, peers on the old ca.pem", {
+    timeout: 360_000,
+  }, async (t) => {
+    const skip = skipWithoutDocker();
+    if (skip) return t.skip(skip);
+    const keys = { server: keySpec("ecdsa-p256"), client: keySpec("ecdsa-p256") };
+    const newCa = await createCa({ commonName: "dockpki Docker Test CA 2", key: keySpec("ecdsa-p256") });
+    const cross = crossSignCa(newCa.certPem, ca);
+    const renewed = await issue(newCa, keys);
+    const withCross = (p: Pems) => ({ ...p, certPem: p.certPem + cross });
+    const both = newCa.certPem + ca.certPem;
+    const mixed = (server: [string, Pems], client: [string, Pems]) => {
+      const dir = tempDir();
+      return judgeBundles(
+        writeServerBundle(path.join(dir, "server"), ...server),
+        writeBundle(path.join(dir, "client"), ...client),
+      );
+    };
+    const runs = {
+      "a renewed client, a host on the old ca.pem": mixed(
+        [ca.certPem, issued.server],
+        [both, withCross(renewed.client)],
+      ),
+      "a renewed host, a client on the old ca.pem": mixed(
+        [both, withCross(renewed.server)],
+        [ca.certPem, issued.client],
+      ),
+    };
+    for (const [name, { own, second }] of Object.entries(runs)) {
+      assert.equal(own.status, 0, `${name}: ${own.output}`);
+      assert.match(own.output, /^PASS {2}docker version over tcp:\/\/127\.0\.0\.1:2376 with the client bundle/m, name);
+      if (second) assert.equal(second.status, 0, `${name}: ${second.output}`);
+    }
+    // without the cross certificate the renewed client is refused: what it is there for
+    const dir = tempDir();
+    const refused = dockerJudge(
+      writeServerBundle(path.join(dir, "server"), ca.certPem, issued.server),
+      writeBundle(path.join(dir, "client"), both, renewed.client),
+    );
+    assert.equal(refused.status, 1, refused.output);
+    assert.match(refused.output, /^FAIL {2}docker version over tcp:\/\/127\.0\.0\.1:2376 with the client bundle/m);
   });
 
   // The key-type matrix, cut to what a judge run costs: each CA type once, with leaves of other types,
