@@ -34,10 +34,10 @@ after(async () => {
 });
 
 const openssl = (args: string[], cwd = root) => execFileSync("openssl", args, { cwd, encoding: "utf8", stdio: "pipe" });
-function makeRoot(name: string): string {
+function makeRoot(name: string, extensions = ""): string {
   writeFileSync(
     join(root, `${name}.cnf`),
-    `[req]\ndistinguished_name=dn\nx509_extensions=v3\nprompt=no\n[dn]\nCN=${name}\n[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n`,
+    `[req]\ndistinguished_name=dn\nx509_extensions=v3\nprompt=no\n[dn]\nCN=${name}\n[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n${extensions}`,
   );
   openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", `${name}-key.pem`]);
   openssl([
@@ -199,4 +199,40 @@ test("an issuing CA under an offline root: request, sign as printed, refusals, a
   for (const cert of [server, client]) await reissueCertificate(actor, cert.id, {});
   const retired = await retireCertificateAuthority(actor, ca.id);
   assert.equal(retired.hostsStillTrusting, 0, "no host needs a new bundle: the root stays");
+});
+
+test("a root's name constraints bind what its issuing CA signs: a host outside them is refused before issuing", async () => {
+  // the hosts recorded so far are localhost / 127.0.0.1, inside the constraints: activation passes
+  const rootPem = makeRoot(
+    "constrained",
+    "nameConstraints=critical,permitted;DNS:localhost,permitted;IP:127.0.0.0/255.0.0.0\n",
+  );
+  const request = await requestIntermediate(
+    actor,
+    intermediateRequestSchema.parse({ commonName: "Constrained Issuing CA", keyType: "ecdsa-p256" }),
+  );
+  const activated = await activateIntermediate(actor, {
+    certPem: signAsPrinted(request.opensslCommand, request.csrPem, "constrained"),
+    rootPem,
+  });
+  const inside = await createHost(actor, host("inside"));
+  const cert = await issueHostCertificate(actor, inside.id, {});
+  writeFileSync(join(root, "inside-chain.pem"), cert.certPem);
+  assert.match(
+    openssl(["verify", "-CAfile", "constrained.pem", "-untrusted", "inside-chain.pem", "inside-chain.pem"]),
+    /OK/,
+  );
+  // the intermediate carries no constraints of its own; Go checks the root's too
+  const outside = await createHost(
+    actor,
+    hostCreateSchema.parse({ name: "outside", dnsNames: ["outside.example.com"], ipAddresses: ["127.0.0.2"] }),
+  );
+  const refused = await refusal(issueHostCertificate(actor, outside.id, {}));
+  assert.equal(refused.field, "dnsNames");
+  assert.match(refused.message, /^The root CA's name constraints do not allow outside\.example\.com,/);
+  assert.equal(
+    await db.certificate.count({ where: { hostId: outside.id } }),
+    0,
+    `nothing was issued under ${activated.ca.commonName}`,
+  );
 });

@@ -10,6 +10,8 @@ import { type SigningKey, signingKey } from "@/lib/pki/sign";
 export interface CaKeyPair {
   certPem: string;
   keyPem: string;
+  /** The offline root above an issuing (intermediate) CA: its name constraints bind the leaves too. */
+  anchorPem?: string;
 }
 
 export interface CaSigner {

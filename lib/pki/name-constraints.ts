@@ -121,10 +121,14 @@ export function namesNotAllowed(constraints: NameConstraints, names: Certificate
 }
 
 /** A sentence naming what the constraints do not allow of these names, or null when they allow all. */
-export function nameConstraintsRefusal(constraints: NameConstraints, names: CertificateNames): string | null {
+export function nameConstraintsRefusal(
+  constraints: NameConstraints,
+  names: CertificateNames,
+  whose = "The CA's",
+): string | null {
   const forbidden = namesNotAllowed(constraints, names);
   if (forbidden.length === 0) return null;
-  return `The CA's name constraints do not allow ${listOf(forbidden)}, so Docker would refuse any certificate that names ${forbidden.length === 1 ? "it" : "them"}.`;
+  return `${whose} name constraints do not allow ${listOf(forbidden)}, so Docker would refuse any certificate that names ${forbidden.length === 1 ? "it" : "them"}.`;
 }
 
 export function listOf(items: string[]): string {

@@ -116,15 +116,25 @@ async function issue(input: ClientCertificateInput, profile: object[]): Promise<
   };
 }
 
-/** Go checks every SAN against the CA's name constraints, at every handshake: refuse before issuing. */
+/**
+ * Go checks every SAN against the name constraints of every CA in the chain, at every handshake:
+ * the issuing CA's and, above an intermediate, the root's. Refuse before issuing.
+ */
 function checkNameConstraints(ca: CaKeyPair, names: CertificateNames): void {
+  const chain = [ca.certPem, ...(ca.anchorPem && ca.anchorPem !== ca.certPem ? [ca.anchorPem] : [])];
+  for (const [index, pem] of chain.entries()) {
+    checkConstraintsOf(pem, index === 0 ? "The CA's" : "The root CA's", names);
+  }
+}
+
+function checkConstraintsOf(certPem: string, whose: string, names: CertificateNames): void {
   let constraints: NameConstraints | null;
   try {
-    constraints = readNameConstraints(pemBlocks(ca.certPem, "CERTIFICATE")[0]);
+    constraints = readNameConstraints(pemBlocks(certPem, "CERTIFICATE")[0]);
   } catch {
     throw InputError.forField("certPem", "The CA certificate could not be read.");
   }
-  const message = constraints ? nameConstraintsRefusal(constraints, names) : null;
+  const message = constraints ? nameConstraintsRefusal(constraints, names, whose) : null;
   if (!constraints || !message) return;
   const forbidden = namesNotAllowed(constraints, names);
   const fieldErrors: Record<string, string[]> = {};
