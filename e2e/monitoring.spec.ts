@@ -104,6 +104,17 @@ test("alert channels: webhook, Slack-style and email; secrets never shown; bad i
   expect(dup.status()).toBe(409);
   expect((await api.delete("/api/v1/alert-channels/00000000-0000-4000-8000-000000000000")).status()).toBe(404);
   expect((await dash.anon.get("/api/v1/alert-channels")).status()).toBe(401);
+  // SMTP host, login, recipients and last errors are for those who may change them, as on Settings.
+  const reader = await api.post("/api/v1/tokens", { data: { name: "channels-reader", scope: "read" } });
+  expect(reader.status(), await reader.text()).toBe(201);
+  const headers = { authorization: `Bearer ${(await reader.json()).token}` };
+  for (const url of ["/api/v1/alert-channels", `/api/v1/alert-channels/${channels.email}`]) {
+    const refused = await dash.anon.get(url, { headers });
+    const body = await refused.text();
+    expect(refused.status(), body).toBe(403);
+    expect(JSON.parse(body).error.requiredRole).toBe("admin");
+    expect(body).not.toContain("127.0.0.1");
+  }
 });
 
 test("send a test: each channel answers, the webhook is signed, a dead one says why", async () => {

@@ -178,6 +178,8 @@ function needOf(url: string, method: string): Need {
   if (at(/^\/api\/v1\/(admins|tokens)(\/|$)/)) return "admin";
   if (at(/^\/api\/v1\/audit\.(csv|json)$/)) return "audit";
   if (at(/\/bundles?\.(zip|p12)$/)) return "download";
+  // A channel's SMTP host, login and recipients: only for those who may change it, as on Settings.
+  if (at(/^\/api\/v1\/alert-channels(\/|$)/)) return "admin";
   if (!write) return "read";
   if (at(/^\/api\/v1\/(ca|cas|settings|alert-channels|alerts)(\/|$)/)) return "admin";
   if (at(/\/revoke$/)) return "revoke";

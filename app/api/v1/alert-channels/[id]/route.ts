@@ -6,8 +6,10 @@ import { alertChannelJson } from "../../_lib/serialize";
 
 type Params = { id: string };
 
-export const GET = apiRoute<Params>(async ({ params }) =>
-  Response.json(alertChannelJson(await getAlertChannel(routeId(params.id, "alert channel")))),
+/** One channel, as the list shows it; admins only. */
+export const GET = apiRoute<Params>(
+  async ({ params }) => Response.json(alertChannelJson(await getAlertChannel(routeId(params.id, "alert channel")))),
+  { permission: "settings" },
 );
 
 /** `{enabled}`: turns a channel off (what waits for it is dropped) or on again. */
