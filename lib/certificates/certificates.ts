@@ -22,7 +22,7 @@ import { InputError, NotFoundError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getClient } from "@/lib/inventory/clients";
 import { getHost } from "@/lib/inventory/hosts";
-import { hostCertificateNames } from "@/lib/inventory/hosts.schema";
+import { hostCertificateNames, hostCommonName } from "@/lib/inventory/hosts.schema";
 import { observeIssuance } from "@/lib/monitoring/metrics";
 import { parseCsr } from "@/lib/pki/csr";
 import { chooseKeySpec, type KeySpec, type KeyType, keySpec } from "@/lib/pki/key-types";
@@ -274,11 +274,12 @@ async function issueHost(actor: Principal, hostId: string, input: IssueInput, op
   const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
   const spec = leafKeySpec(input, host, settings);
   const clientAuth = host.role === "swarm-manager";
+  const commonName = hostCommonName(host);
   return withKey(input.csrPem, spec, async (key) => {
     const built = await buildServerCertificate({
       publicKeyPem: key.publicKeyPem,
       ca,
-      commonName: host.dnsNames[0] ?? host.name,
+      commonName,
       dnsNames,
       ipAddresses,
       days: input.days ?? defaultLifetimeDays("server", settings, host.renewalEnabled),
@@ -290,7 +291,7 @@ async function issueHost(actor: Principal, hostId: string, input: IssueInput, op
         kind: "server",
         hostId,
         caId: ca.id,
-        commonName: host.dnsNames[0] ?? host.name,
+        commonName,
         dnsNames,
         ipAddresses,
         extKeyUsage: clientAuth ? ["serverAuth", "clientAuth"] : ["serverAuth"],

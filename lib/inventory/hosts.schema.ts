@@ -73,6 +73,14 @@ export const LOCAL_DNS_NAMES = ["localhost"];
 export const LOCAL_IP_ADDRESSES = ["127.0.0.1"];
 
 /** The names a server certificate for this host covers: its own, plus localhost when asked for. */
+/**
+ * A server certificate's common name: the host's first DNS name that fits one (64 characters at
+ * most, RFC 5280's upper bound), else its name. Docker matches only the SANs; the CN is for people.
+ */
+export function hostCommonName(host: { name: string; dnsNames: string[] }): string {
+  return host.dnsNames.find((name) => name.length <= 64) ?? host.name;
+}
+
 export function hostCertificateNames(host: { dnsNames: string[]; ipAddresses: string[]; localAccess?: boolean }) {
   return {
     dnsNames: unique([...host.dnsNames, ...(host.localAccess ? LOCAL_DNS_NAMES : [])]),
