@@ -304,6 +304,12 @@ test("a browser session opens downloads but not the JSON API", async ({ page }) 
   expect(pem.status()).toBe(200);
   expect(await pem.text()).toContain("-----BEGIN CERTIFICATE-----");
   await expectError(await page.request.post("/api/v1/clients", { data: { name: "api-by-cookie" } }), 401);
+  // A link on another site may not use the session (a bundle download is recorded): lib/auth/session-origin.ts.
+  for (const site of ["same-origin", "none"]) {
+    expect((await page.request.get("/api/v1/ca.pem", { headers: { "sec-fetch-site": site } })).status()).toBe(200);
+  }
+  const elsewhere = await page.request.get("/api/v1/ca.pem", { headers: { "sec-fetch-site": "cross-site" } });
+  expect((await expectError(elsewhere, 401)).message).toMatch(/download it from the dashboard's page\.$/);
   const search = await api.get("/api/v1/clients?q=api-by-cookie");
   expect((await search.json()).total).toBe(0);
 });
