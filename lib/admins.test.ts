@@ -57,6 +57,17 @@ test("a demoted admin's API tokens lose what the new role does not allow, in the
   assert.equal(await works(metrics), true, "an auditor reads metrics");
   assert.deepEqual(await setAdminRole(cli, dora.id, "admin"), { revokedTokens: [] });
   assert.equal(await works(admin), false, "promoting again brings no revoked token back");
+
+  // a token beyond its maker's role that was not revoked (made while a demotion was committing, or
+  // before role changes revoked tokens) is refused all the same
+  const late = await mint("dora-late", "admin", principal);
+  await db.admin.update({ where: { id: dora.id }, data: { role: "operator" } });
+  assert.deepEqual(await authenticateBearer(`Bearer ${late}`), {
+    ok: false,
+    message:
+      "This API token's admin scope goes beyond the operator role of dora, who made it; ask an admin for a new token.",
+  });
+  assert.equal(await works(metrics), true);
 });
 
 test("passwords: long enough, not blank, no control characters, not the username", () => {

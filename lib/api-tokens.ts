@@ -2,7 +2,7 @@ import "server-only";
 import { bearerTokenSchema, type TokenCreateInput } from "@/lib/api-tokens.schema";
 import { type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
-import type { TokenScope } from "@/lib/auth/roles";
+import { type Role, scopeWithin, type TokenScope } from "@/lib/auth/roles";
 import { hashSecret, newSecret } from "@/lib/auth/tokens";
 import { formatDateTime } from "@/lib/dates";
 import { db } from "@/lib/db";
@@ -96,11 +96,28 @@ export async function authenticateBearer(header: string | null, now = new Date()
   }
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashSecret(match[1]) },
-    select: { id: true, name: true, revokedAt: true, lastUsedAt: true, expiresAt: true, scope: true },
+    select: {
+      id: true,
+      name: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      expiresAt: true,
+      scope: true,
+      createdBy: { select: { username: true, role: true } },
+    },
   });
   if (!row || row.revokedAt) return { ok: false, message: "This API token is unknown or revoked." };
   if (row.expiresAt && row.expiresAt <= now) {
     return { ok: false, message: `This API token expired on ${formatDateTime(row.expiresAt)}.` };
+  }
+  // A token never does more than the admin who made it may do now. A role change revokes the
+  // tokens beyond the new role; this also holds for one made while the change was committing.
+  const creator = row.createdBy;
+  if (creator && !scopeWithin(row.scope as TokenScope, creator.role as Role)) {
+    return {
+      ok: false,
+      message: `This API token's ${row.scope} scope goes beyond the ${creator.role} role of ${creator.username}, who made it; ask an admin for a new token.`,
+    };
   }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
