@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { sign } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +25,11 @@ const { openBundle, openPkcs12 } = await import("@/lib/certificates/downloads");
 const { reissueCertificate } = await import("@/lib/certificates/reissue");
 const { getRotationProgress } = await import("@/lib/ca/rotation");
 const { InputError } = await import("@/lib/errors");
+const { unvouchedRotation } = await import("@/lib/ca/rotation");
+const { createEnrollment, enroll } = await import("@/lib/renewal/enrollment");
+const { renewCertificate } = await import("@/lib/renewal/renew");
+const { renewCanonical } = await import("@/lib/renewal/proof");
+const { getSettings, saveSettings } = await import("@/lib/settings");
 
 const actor = { kind: "cli" } as const;
 const root = mkdtempSync(join(tmpdir(), "dockpki-offline-root-"));
@@ -235,4 +241,67 @@ test("a root's name constraints bind what its issuing CA signs: a host outside t
     0,
     `nothing was issued under ${activated.ca.commonName}`,
   );
+});
+
+/** A P-256 key made the way the agent makes it, and its CSR as base64 DER. */
+function agentKey(name: string): { keyPem: string; csr: string } {
+  openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", `${name}.key`]);
+  const der = execFileSync(
+    "openssl",
+    ["req", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-outform", "DER"],
+    {
+      cwd: root,
+    },
+  );
+  return { keyPem: readFileSync(join(root, `${name}.key`), "utf8"), csr: der.toString("base64") };
+}
+
+function renewal(serial: string, keyPem: string, csr: string) {
+  const time = Math.floor(Date.now() / 1000);
+  const signature = sign("sha256", Buffer.from(renewCanonical(serial, time, Buffer.from(csr, "base64"))), keyPem);
+  return { serial, time, csr, signature: signature.toString("base64") };
+}
+
+test("a rotation from an issuing CA to another root: no cross certificate, so renewals and enrollments stay under the old CA until every holder trusts both", async () => {
+  // the last test rotated from an issuing CA under one root to one under another: nothing vouches for the new root
+  const rotation = await unvouchedRotation();
+  assert.ok(rotation, "an unvouched rotation while holders trust only the old root");
+  const previousCaId = rotation.previousCaId;
+  assert.equal((await getRotationProgress(rotation.activeCaId, previousCaId)).unvouched, true, "the CA page says so");
+  await saveSettings(actor, { ...(await getSettings()), publicUrl: "http://127.0.0.1:3999" });
+
+  // enrollment: both CAs to trust, a certificate every peer accepts (the old CA's)
+  const joiner = await createClient(actor, { name: "joiner", kind: "ci", notes: "" });
+  const { token } = await createEnrollment(actor, { kind: "client", id: joiner.id });
+  const joinerKey = agentKey("joiner");
+  const enrolled = await enroll({ token, csr: joinerKey.csr }, null);
+  assert.equal(enrolled.certificate.caId, previousCaId);
+  assert.equal(enrolled.caPems.length, 2);
+  assert.deepEqual(enrolled.crossPems, []);
+  // it trusts both now, so it renews, still under the old CA
+  const renewedJoiner = await renewCertificate(
+    renewal(enrolled.certificate.serial, joinerKey.keyPem, agentKey("joiner-2").csr),
+  );
+  assert.equal(renewedJoiner.certificate.caId, previousCaId);
+
+  // an agent whose ca.pem holds only the old root is refused before anything changes
+  const old = await createClient(actor, { name: "old-agent", kind: "ci", notes: "" });
+  const oldKey = agentKey("old-agent");
+  const csrPem = `-----BEGIN CERTIFICATE REQUEST-----\n${oldKey.csr.match(/.{1,64}/g)?.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
+  const oldCert = await issueClientCertificate(actor, old.id, { csrPem }, { caId: previousCaId });
+  await assert.rejects(renewCertificate(renewal(oldCert.serial, oldKey.keyPem, agentKey("old-agent-2").csr)), {
+    name: "ForbiddenError",
+    message:
+      /^old-agent cannot renew during this CA rotation yet: its ca\.pem lacks Constrained Issuing CA, .*Enroll it again/,
+  });
+  const kept = await db.certificate.findUniqueOrThrow({ where: { id: oldCert.id }, select: { status: true } });
+  assert.equal(kept.status, "active", "its certificate was not replaced");
+
+  // once every host and client has a bundle with both CAs, the new CA issues
+  const both = JSON.stringify([rotation.activeCaId, previousCaId]);
+  await db.host.updateMany({ data: { bundleCaIds: both } });
+  await db.client.updateMany({ data: { bundleCaIds: both } });
+  assert.equal(await unvouchedRotation(), null);
+  const renewed = await renewCertificate(renewal(oldCert.serial, oldKey.keyPem, agentKey("old-agent-3").csr));
+  assert.equal(renewed.certificate.caId, rotation.activeCaId);
 });

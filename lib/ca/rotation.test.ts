@@ -57,6 +57,7 @@ test("a rotation, step by step: both CAs everywhere, re-issue, retire, and the h
 
   const newCa = await createCertificateAuthority(actor, caInput("New CA"), "rotate");
   let progress = await getRotationProgress(newCa.id, oldCa.id);
+  assert.equal(progress.unvouched, false, "the old CA vouches for the new one");
   assert.deepEqual([progress.trust.hosts, progress.trust.clients, progress.reissue.certificates], [2, 1, 3]);
   assert.equal((await trustedCrls()).match(/BEGIN X509 CRL/g)?.length, 2, "crl.pem holds both CAs' CRLs");
 

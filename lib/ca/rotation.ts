@@ -1,7 +1,7 @@
 import "server-only";
 import { stillTrustsRetired, trustsAll, trustsCa } from "@/lib/ca/bundle-trust";
 import { trustAnchorPem, trustedCaPems } from "@/lib/ca/cas";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 // A CA rotation is safe in one order only, and this is how far each step has come:
@@ -10,6 +10,9 @@ import { Prisma } from "@/lib/generated/prisma/client";
 //    until a host has it, a client certificate from the new CA is refused.
 // 2. re-issue every valid certificate under the new CA, and install the new bundles.
 // 3. retire the old CA. Hosts then need one more bundle, without it, to stop trusting its clients.
+// What the new CA issues meanwhile carries the cross certificate the old CA signed for it (cas.ts),
+// so it is accepted before step 1 is done. An old issuing CA under an offline root cannot sign one:
+// then renewals and enrollments go on under the old CA until step 1 is done (unvouchedRotation).
 
 const SAMPLE = 10;
 const now = () => new Date();
@@ -17,12 +20,12 @@ const now = () => new Date();
 /** Hosts and clients that hold a valid certificate: the ones a rotation must reach. */
 const deployed = (at: Date) => ({ certificates: { some: { status: "active", notAfter: { gt: at } } } });
 
-async function lackingTrust(caIds: string[], at: Date) {
+async function lackingTrust(caIds: string[], at: Date, client: Tx | typeof db = db) {
   const where = { ...deployed(at), OR: [{ bundleCaIds: null }, { NOT: trustsAll(caIds) }] };
   const [hosts, clients, sample] = await Promise.all([
-    db.host.count({ where }),
-    db.client.count({ where }),
-    db.host.findMany({ where, select: { id: true, name: true }, orderBy: { name: "asc" }, take: SAMPLE }),
+    client.host.count({ where }),
+    client.client.count({ where }),
+    client.host.findMany({ where, select: { id: true, name: true }, orderBy: { name: "asc" }, take: SAMPLE }),
   ]);
   return { hosts, clients, sampleHosts: sample };
 }
@@ -48,6 +51,8 @@ export interface RotationProgress {
   /** Hosts whose ca.pem holds the old CA now (or whose ca.pem dockpki has no record of); they keep
    * trusting it after retirement until their next bundle. */
   trustingPrevious: { hosts: number; sampleHosts: { id: string; name: string }[] };
+  /** No cross certificate vouches for the new CA (unvouchedRotation): agents cannot take it from a renewal. */
+  unvouched: boolean;
 }
 
 /** Progress of the rotation from `previousCaId` to `activeCaId`, step by step. */
@@ -55,7 +60,7 @@ export async function getRotationProgress(activeCaId: string, previousCaId: stri
   if (await sameTrustAnchor(activeCaId, previousCaId)) return sameRootProgress(previousCaId, at);
   // Those the overview will name once the old CA is retired now.
   const previousWhere = stillTrustsRetired([{ id: previousCaId, retiredAt: at }]) ?? trustsCa(previousCaId);
-  const [trust, certificates, install, trustingHosts, trustingSample] = await Promise.all([
+  const [trust, certificates, install, trustingHosts, trustingSample, active] = await Promise.all([
     lackingTrust([activeCaId, previousCaId], at),
     db.certificate.count({ where: { caId: previousCaId, status: "active", purpose: "", notAfter: { gt: at } } }),
     awaitingInstall(activeCaId, at),
@@ -66,12 +71,14 @@ export async function getRotationProgress(activeCaId: string, previousCaId: stri
       orderBy: { name: "asc" },
       take: SAMPLE,
     }),
+    db.certificateAuthority.findUnique({ where: { id: activeCaId }, select: { crossCertPem: true } }),
   ]);
   return {
     trust,
     reissue: { certificates },
     install,
     trustingPrevious: { hosts: trustingHosts, sampleHosts: trustingSample },
+    unvouched: !active?.crossCertPem,
   } satisfies RotationProgress;
 }
 
@@ -99,6 +106,7 @@ async function sameRootProgress(previousCaId: string, at: Date): Promise<Rotatio
     reissue: { certificates },
     install: await awaitingInstall(active.id, at),
     trustingPrevious: { hosts: 0, sampleHosts: [] },
+    unvouched: false,
   };
 }
 
@@ -135,4 +143,43 @@ export async function hostIdsNeedingNewBundle(hostIds: string[]): Promise<Set<st
   if (!where) return new Set();
   const rows = await db.host.findMany({ where: { id: { in: hostIds }, ...where }, select: { id: true } });
   return new Set(rows.map((r) => r.id));
+}
+
+/** A rotation no host or client can follow by itself, while some of them do not trust the new CA yet. */
+export interface UnvouchedRotation {
+  activeCaId: string;
+  activeName: string;
+  previousCaId: string;
+  /** Deployed hosts and clients whose last bundle lacks one of the two CAs. */
+  lacking: number;
+}
+
+/**
+ * A rotation whose new CA no cross certificate vouches for: the old CA is an issuing CA under an
+ * offline root (its pathlen:0 forbids signing one) and the new CA has another root. Agents cannot
+ * learn to trust it from a renewal, and until every deployed host and client has a bundle with both
+ * CAs, a certificate from the new CA is refused by those without one. Null for every other state.
+ */
+export async function unvouchedRotation(at = now(), client: Tx | typeof db = db): Promise<UnvouchedRotation | null> {
+  const cas = await client.certificateAuthority.findMany({
+    where: { status: { in: ["active", "previous"] } },
+    select: { id: true, status: true, commonName: true, certPem: true, rootCertPem: true, crossCertPem: true },
+  });
+  const active = cas.find((ca) => ca.status === "active");
+  const previous = cas.find((ca) => ca.status === "previous");
+  if (!active || !previous || active.crossCertPem || trustAnchorPem(active) === trustAnchorPem(previous)) return null;
+  const trust = await lackingTrust([active.id, previous.id], at, client);
+  const lacking = trust.hosts + trust.clients;
+  if (lacking === 0) return null;
+  return { activeCaId: active.id, activeName: active.commonName, previousCaId: previous.id, lacking };
+}
+
+/** Whether a host's or client's last bundle carried both CAs of a rotation. */
+export async function holderTrustsBoth(
+  holder: { kind: "host" | "client"; id: string },
+  rotation: UnvouchedRotation,
+  client: Tx | typeof db = db,
+): Promise<boolean> {
+  const where = { id: holder.id, ...trustsAll([rotation.activeCaId, rotation.previousCaId]) };
+  return (holder.kind === "host" ? await client.host.count({ where }) : await client.client.count({ where })) > 0;
 }

@@ -163,7 +163,13 @@ export interface IssueOptions {
   audit?: { action: string; ip?: string | null };
   /** Runs in the same transaction, e.g. to mark a bulk job's item done. */
   afterStore?: (tx: Tx, cert: { id: string }) => Promise<void>;
+  /** Sign with this trusted CA rather than the active one (the previous CA, during a rotation that
+   * no cross certificate vouches for: lib/ca/rotation.ts unvouchedRotation). */
+  caId?: string;
 }
+
+/** The CA an issuance signs with: the active one unless the options name another trusted one. */
+const issuingCa = (opts: IssueOptions) => (opts.caId ? loadCaSigner(opts.caId) : loadActiveCaSigner());
 
 /** Stores a new certificate and supersedes the holder's previous one, in one transaction. */
 async function storeCertificate(actor: Principal, c: NewCertificate, opts: IssueOptions) {
@@ -271,7 +277,7 @@ export async function issueHostCertificate(
 async function issueHost(actor: Principal, hostId: string, input: IssueInput, opts: IssueOptions) {
   const host = await getHost(hostId);
   const { dnsNames, ipAddresses } = hostCertificateNames(host);
-  const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
+  const [settings, ca] = await Promise.all([getSettings(), issuingCa(opts)]);
   const spec = leafKeySpec(input, host, settings);
   const clientAuth = host.role === "swarm-manager";
   const commonName = hostCommonName(host);
@@ -316,7 +322,7 @@ export async function issueClientCertificate(
 
 async function issueClient(actor: Principal, clientId: string, input: IssueInput, opts: IssueOptions) {
   const client = await getClient(clientId);
-  const [settings, ca] = await Promise.all([getSettings(), loadActiveCaSigner()]);
+  const [settings, ca] = await Promise.all([getSettings(), issuingCa(opts)]);
   return withKey(input.csrPem, leafKeySpec(input, client, settings), async (key) => {
     const built = await buildClientCertificate({
       publicKeyPem: key.publicKeyPem,

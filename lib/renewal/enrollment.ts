@@ -4,6 +4,7 @@ import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
 import { recordBundleDelivery } from "@/lib/ca/bundle-trust";
 import { trustedCas } from "@/lib/ca/cas";
+import { unvouchedRotation } from "@/lib/ca/rotation";
 import { issueClientCertificate, issueHostCertificate } from "@/lib/certificates/certificates";
 import { db, type Tx } from "@/lib/db";
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/errors";
@@ -105,8 +106,11 @@ export async function enroll(req: EnrollRequest, ip: string | null, now = new Da
     );
   }
   let trust: { caPems: string[]; crossPems: string[] } = { caPems: [], crossPems: [] };
+  const unvouched = await unvouchedRotation(now);
   const opts = {
     audit: { action: "cert.enroll", ip },
+    // The holder gets both CAs; its certificate comes from the old CA while some peers trust only it.
+    caId: unvouched?.previousCaId,
     afterStore: async (tx: Tx, issued: { id: string }) => {
       const spent = await tx.enrollmentToken.updateMany({
         where: { tokenHash: hashOf(req.token), usedAt: null, expiresAt: { gt: now } },

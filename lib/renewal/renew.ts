@@ -3,6 +3,7 @@ import type { Principal } from "@/lib/audit";
 import { recordAudit } from "@/lib/audit";
 import { takeSlot } from "@/lib/auth/throttle";
 import { trustedCas } from "@/lib/ca/cas";
+import { holderTrustsBoth, type UnvouchedRotation, unvouchedRotation } from "@/lib/ca/rotation";
 import {
   type Certificate,
   getCertificate,
@@ -100,6 +101,18 @@ async function repeatedRenewal(cert: ProvenCertificate, csrPem: string, now: Dat
   return getCertificate(next.id);
 }
 
+/**
+ * A renewal during a rotation no cross certificate vouches for, from a holder whose ca.pem lacks
+ * the new CA: it could not accept the answer's ca.pem, and the dashboard would already have replaced
+ * its certificate. Refused before anything changes; its certificate keeps working.
+ */
+function unvouchedRefusal(cert: ProvenCertificate, holder: HolderPrincipal, rotation: UnvouchedRotation) {
+  const others = rotation.lacking - 1;
+  return new ForbiddenError(
+    `${holder.name} cannot renew during this CA rotation yet: its ca.pem lacks ${rotation.activeName}, which no cross certificate vouches for (the old CA is an issuing CA under an offline root)${others > 0 ? `, and ${others} other hosts and clients lack it too` : ""}. Enroll it again from its page on the dashboard, which installs both CAs; its certificate ${cert.serial} stays valid until ${cert.notAfter.toISOString().slice(0, 10)}.`,
+  );
+}
+
 /** The trust bundle a renewal or an enrollment carries: what the holder must trust now. */
 export async function trustAnswer(tx: Tx | typeof db): Promise<{ caPems: string[]; crossPems: string[] }> {
   const cas = await trustedCas(tx);
@@ -158,11 +171,15 @@ export async function renewCertificate(
     );
   }
   await checkKeyType(cert, csr.key, req.keyTypes);
+  const unvouched = await unvouchedRotation(now);
+  if (unvouched && !(await holderTrustsBoth(principal, unvouched))) throw unvouchedRefusal(cert, principal, unvouched);
 
   let trust: { caPems: string[]; crossPems: string[] } = { caPems: [], crossPems: [] };
   const opts = {
     replaces: cert.id,
     audit: { action: "cert.renew", ip },
+    // under the old CA while some peers trust only it (the holder itself trusts both)
+    caId: unvouched?.previousCaId,
     afterStore: async (tx: Tx, issued: { id: string }) => {
       // Superseded by this issuance, in this transaction: it was still the holder's current certificate.
       const old = await tx.certificate.findUnique({ where: { id: cert.id }, select: { supersededById: true } });

@@ -83,6 +83,15 @@ export function RotationSteps({
               : `${plural(trust.hosts, "host")} and ${plural(trust.clients, "client")} have not received a bundle with both CAs yet.`}
           </p>
           <HostSample hosts={trust.sampleHosts} total={trust.hosts} />
+          {progress.unvouched && !trustDone ? (
+            <p data-testid="rotation-unvouched">
+              No cross certificate vouches for {active.commonName}: {previous.commonName} is an issuing CA under an
+              offline root, and cannot sign one. So until this step is done, renewals of hosts and clients without both
+              CAs are refused (their certificates keep working until they expire), and enrollments get certificates from{" "}
+              {previous.commonName}. Enroll the agents' hosts and clients again from their pages; download the others'
+              bundles.
+            </p>
+          ) : null}
         </Step>
         <Step n={2} title="Re-issue everything under the new CA, and install it" done={installDone}>
           <p data-testid="rotation-reissue-left">
