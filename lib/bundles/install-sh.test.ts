@@ -125,6 +125,8 @@ interface Setup {
   stubs?: Record<string, (bin: string) => string>;
   /** Seconds install.sh waits for the certificate to be served, instead of its own. */
   tlsWait?: number;
+  /** Seconds install.sh lets one systemctl restart (or stop) of docker take, instead of its own. */
+  restartWait?: number;
   /** install.sh's PATH, when it should see fewer tools than this machine has. */
   path?: (bin: string) => string;
   /** The bundle carries the renewal agent. */
@@ -196,6 +198,11 @@ describe("install.sh in a sandbox", { skip: !canSandbox && "needs root and unsha
     if (setup.tlsWait !== undefined) {
       const script = readFileSync(join(bundle, "install.sh"), "utf8");
       writeFileSync(join(bundle, "install.sh"), script.replace(/^TLS_WAIT=\d+$/m, `TLS_WAIT=${setup.tlsWait}`));
+    }
+    if (setup.restartWait !== undefined) {
+      const script = readFileSync(join(bundle, "install.sh"), "utf8");
+      const bounded = script.replace(/^RESTART_WAIT=\d+$/m, `RESTART_WAIT=${setup.restartWait}`);
+      writeFileSync(join(bundle, "install.sh"), bounded);
     }
     const out = temp("dockpki-result-");
     const seed = temp("dockpki-seed-");
@@ -389,7 +396,10 @@ esac
         /install\.sh: docker did not start with the new configuration; the previous files are back and docker was restarted with them\. See: journalctl -u docker/,
       );
       assert.equal(r.after, r.before);
-      assert.equal(r.systemctl, "daemon-reload\nrestart docker\ndaemon-reload\nrestart docker\n");
+      assert.equal(
+        r.systemctl,
+        "daemon-reload\nrestart docker\ndaemon-reload\nstop docker\nreset-failed docker\nrestart docker\n",
+      );
       assert.equal(r.leftInVarTmp, "");
     });
   }
@@ -410,7 +420,70 @@ esac
     );
     assert.match(r.log, /the previous files are back and docker was restarted with them/);
     assert.equal(r.after, r.before);
-    assert.equal(r.systemctl, "daemon-reload\nrestart docker\ndaemon-reload\nrestart docker\n");
+    assert.equal(
+      r.systemctl,
+      "daemon-reload\nrestart docker\ndaemon-reload\nstop docker\nreset-failed docker\nrestart docker\n",
+    );
+  });
+
+  // systemd as Docker's unit has it: no start timeout (TimeoutStartSec=0), and at most 3 starts in
+  // 60 s (StartLimitBurst=3). The first "restart docker" either hangs, as a dockerd waiting for
+  // containerd does, or fails, after which (Restart=always retrying it) systemd refuses further
+  // starts until reset-failed. "docker-running" is there once a restart went through.
+  const hangingSystemd = (first: "hangs" | "fails") => (bin: string) =>
+    `#!/bin/sh
+echo "$*" >>${bin}/systemctl.log
+case "$*" in
+  "restart docker")
+    if [ ! -f ${bin}/started-once ]; then
+      touch ${bin}/started-once
+      ${first === "hangs" ? "exec sleep 30" : `touch ${bin}/start-limit-hit\n      exit 1`}
+    fi
+    [ ! -f ${bin}/start-limit-hit ] || { echo "Start request repeated too quickly." >&2; exit 1; }
+    touch ${bin}/docker-running ;;
+  "stop docker") rm -f ${bin}/docker-running ;;
+  "reset-failed docker") rm -f ${bin}/start-limit-hit ;;
+esac
+`;
+
+  it("gives up on a docker that hangs while it starts, stops it, and restarts docker with the previous files", async () => {
+    const started = Date.now();
+    const r = await install({
+      files: OLD_FILES,
+      shell: OLD_MODES,
+      stubs: { systemctl: hangingSystemd("hangs") },
+      restartWait: 2,
+    });
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(r.rc, 1, r.log);
+    assert.ok(seconds < 20, `install.sh waited ${seconds} s for a restart bounded to 2 s`);
+    assert.match(
+      r.log,
+      /\ninstall\.sh: docker did not finish starting with the new configuration within 2 seconds; the previous files are back and docker was restarted with them\. See: journalctl -u docker -n 50\n$/,
+    );
+    assert.equal(
+      r.systemctl,
+      "daemon-reload\nrestart docker\ndaemon-reload\nstop docker\nreset-failed docker\nrestart docker\n",
+    );
+    assert.ok(existsSync(join(r.bin, "docker-running")), "docker runs again");
+    assert.equal(r.after, r.before);
+    assert.equal(r.leftInVarTmp, "");
+  });
+
+  it("restarts docker with the previous files even when systemd's start limit was reached", async () => {
+    const r = await install({
+      host: { configStyle: "daemon-json" },
+      files: OLD_FILES,
+      shell: OLD_MODES,
+      stubs: { systemctl: hangingSystemd("fails") },
+    });
+    assert.equal(r.rc, 1, r.log);
+    assert.match(
+      r.log,
+      /^install\.sh: docker did not start with the new configuration; the previous files are back and docker was restarted with them\./m,
+    );
+    assert.ok(existsSync(join(r.bin, "docker-running")), "docker runs again");
+    assert.equal(r.after, r.before);
   });
 
   it("says where the kept copies are when it cannot put them back", async () => {

@@ -4,12 +4,23 @@ import "server-only";
 export const TLS_WAIT_SECONDS = 30;
 
 /**
+ * How long one `systemctl restart docker` (or stop) may take before it counts as failed. Docker's
+ * unit sets TimeoutStartSec=0, so systemd never gives up on a dockerd that hangs while it starts
+ * (waiting for containerd, or on a configuration that blocks it), and `systemctl restart` would wait
+ * with it for ever, the roll-back never coming. Generous all the same: dockerd reports ready only
+ * once it has restored its containers, which takes minutes on a busy host, and a good start cut
+ * short would be rolled back.
+ */
+export const RESTART_WAIT_SECONDS = 300;
+
+/**
  * POSIX sh functions that change a Docker host so that it is never left without Docker: every file
  * is kept before it is replaced, and unless docker comes back serving the new certificate, all of
  * it is put back and docker restarted with it. install.sh and the renewal agent use them.
  *
- * The caller sets SCRIPT_NAME (for messages) and TLS_WAIT (seconds), calls start_work before its
- * first change, make_dir/put_file for each change, restart_docker_or_roll_back, then keep_changes.
+ * The caller sets SCRIPT_NAME (for messages), TLS_WAIT and RESTART_WAIT (seconds), calls start_work
+ * before its first change, make_dir/put_file for each change, restart_docker_or_roll_back, then
+ * keep_changes.
  * It may define on_give_up after these functions, to act on a roll-back before the exit (the
  * renewal agent reports it to the dashboard).
  * Needs: mktemp, awk, openssl, timeout, systemctl. Paths must not contain line breaks.
@@ -98,11 +109,28 @@ give_up() {
   [ "$ROLLED_BACK" = yes ] || outcome="some previous files could not be put back (the copies are in $WORK_DIR)"
   if [ "$RESTARTED" = yes ]; then
     systemctl daemon-reload
-    if systemctl restart docker; then
-      outcome="$outcome and docker was restarted with them"
-    else
-      outcome="$outcome, but docker did not start with them either"
-    fi
+    # A restart that did not finish (timed out, or this script was stopped while it waited) is still
+    # a job in systemd: timeout kills the systemctl client, not the job, and a hung dockerd may
+    # still be starting with the new files. A stop job cancels that start job (and an automatic
+    # restart Restart=always may have scheduled) and ends dockerd (SIGTERM, then SIGKILL after the
+    # unit's TimeoutStopSec), so the restart below starts dockerd afresh from the previous files,
+    # not merged into a start that never ends. (restart --no-block and polling is-active would leave
+    # the same job behind.) Bounded too; whatever it says, the restart follows. The HUP, INT and
+    # TERM this function ignores do not reach systemctl: timeout handles them, so its child has them
+    # at their defaults and can still be ended.
+    timeout "$RESTART_WAIT" systemctl stop docker >/dev/null 2>&1
+    # Docker's unit allows 3 starts in 60 s (StartLimitBurst=3): the failed start and the retries
+    # of Restart=always can use them up, and systemd would refuse the restart with the previous
+    # files ("start request repeated too quickly"). reset-failed forgets them.
+    systemctl reset-failed docker >/dev/null 2>&1
+    # restart, not start: should docker.socket or someone have started docker since the stop, it
+    # is the previous files it must run with
+    restart_docker
+    case $? in
+      0) outcome="$outcome and docker was restarted with them" ;;
+      124) outcome="$outcome, but docker did not finish starting with them either within $RESTART_WAIT seconds (systemctl status docker says whether it still is)" ;;
+      *) outcome="$outcome, but docker did not start with them either" ;;
+    esac
     outcome="$outcome. See: journalctl -u docker -n 50"
   fi
   warn "$1; $outcome"
@@ -141,12 +169,18 @@ wait_for_tls() {
   done
 }
 
+# restart_docker: systemctl restart docker, given up after RESTART_WAIT seconds (status 124)
+restart_docker() { timeout "$RESTART_WAIT" systemctl restart docker; }
+
 # restart_docker_or_roll_back PORT CERT: restarts docker with what is installed now, and gives up
 # (rolls back) unless dockerd then serves CERT with TLS on 127.0.0.1:PORT
 restart_docker_or_roll_back() {
   RESTARTED=yes
   systemctl daemon-reload || give_up "systemctl daemon-reload failed"
-  systemctl restart docker || give_up "docker did not start with the new configuration"
+  restart_docker || {
+    [ $? -ne 124 ] || give_up "docker did not finish starting with the new configuration within $RESTART_WAIT seconds"
+    give_up "docker did not start with the new configuration"
+  }
   wait_for_tls "$1" "$2" ||
     give_up "docker restarted but does not serve the new certificate with TLS on port $1 (checked on 127.0.0.1 for $TLS_WAIT seconds)"
 }

@@ -7,6 +7,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -658,7 +659,15 @@ describe("dockpki-renew, server mode, in a sandbox", { skip: !canSandbox && "nee
 
   /** A host whose dockerd (s_server) serves a certificate from fake; then the agent runs as root. */
   async function onHost(
-    options: { args?: string[]; now?: string; dockerFails?: boolean; kind?: HolderKind; runAgain?: boolean } = {},
+    options: {
+      args?: string[];
+      now?: string;
+      dockerFails?: boolean;
+      /** The agent's restart of docker hangs (the agent gives up on it after 8 seconds). */
+      dockerHangs?: boolean;
+      kind?: HolderKind;
+      runAgain?: boolean;
+    } = {},
   ) {
     const port = await freePort();
     const issued = fake.issue(options.kind ?? "server");
@@ -673,8 +682,27 @@ describe("dockpki-renew, server mode, in a sandbox", { skip: !canSandbox && "nee
       host: sampleHost({ port }),
       sslDir: "/etc/docker/ssl",
     });
-    writeFileSync(join(seed, "dockpki-renew"), agent);
+    writeFileSync(
+      join(seed, "dockpki-renew"),
+      options.dockerHangs ? agent.replace(/^RESTART_WAIT=\d+$/m, "RESTART_WAIT=8") : agent,
+    );
     const bin = dockerBin(port);
+    if (options.dockerHangs) {
+      // the next "restart docker" hangs, as one of a dockerd waiting for containerd does
+      renameSync(join(bin, "systemctl"), join(bin, "systemctl.real"));
+      writeFileSync(
+        join(bin, "systemctl"),
+        `#!/bin/sh
+if [ "$*" = "restart docker" ] && [ -f ${bin}/hang-next ]; then
+  rm -f ${bin}/hang-next
+  echo "$*" >>${bin}/systemctl.log
+  exec sleep 30
+fi
+exec ${bin}/systemctl.real "$@"
+`,
+        { mode: 0o755 },
+      );
+    }
     const snapshot =
       "cd /etc/docker/ssl && stat -c '%n %a' ca.pem cert.pem key.pem && sha256sum ca.pem cert.pem key.pem";
     const r = await inSandbox(`mkdir -m 0755 /etc/docker/ssl
@@ -684,6 +712,7 @@ install -m 0755 ${seed}/dockpki-renew /usr/local/sbin/dockpki-renew
 PATH=${bin}:$PATH systemctl restart docker
 : >${bin}/systemctl.log
 ${options.dockerFails ? `touch ${bin}/fail-next` : ""}
+${options.dockerHangs ? `touch ${bin}/hang-next` : ""}
 (${snapshot}) >${out}/before
 set +e
 PATH=${bin}:/usr/sbin:/usr/bin:/sbin:/bin TMPDIR=${out}/tmp ${options.now ? `DOCKPKI_NOW=${options.now}` : ""} \\
@@ -768,7 +797,10 @@ ls -A /var/tmp >${out}/var-tmp`);
     );
     assert.equal(r.after, r.before);
     assert.equal(r.served, r.oldSerial);
-    assert.equal(r.systemctl, "daemon-reload\nrestart docker\ndaemon-reload\nrestart docker\n");
+    assert.equal(
+      r.systemctl,
+      "daemon-reload\nrestart docker\ndaemon-reload\nstop docker\nreset-failed docker\nrestart docker\n",
+    );
     const report = fake.reports.at(-1);
     assert.equal(report?.serial, r.oldSerial);
     assert.equal(report?.outcome, "failed");
@@ -778,6 +810,26 @@ ls -A /var/tmp >${out}/var-tmp`);
     );
     assert.match(readFileSync(join(r.out, "ssl/dockpki-renew.state"), "utf8"), /^outcome=failed$/m);
     assert.equal(r.leftInTmp, "");
+  });
+
+  it("gives up on a restart of docker that hangs, puts the previous files back and reports that", async () => {
+    const r = await onHost({ args: ["--now"], dockerHangs: true });
+    assert.equal(r.rc, 1);
+    assert.equal(
+      r.stderr,
+      "dockpki-renew: docker did not finish starting with the new configuration within 8 seconds; the previous files are back and docker was restarted with them. See: journalctl -u docker -n 50\n",
+    );
+    assert.equal(r.after, r.before);
+    assert.equal(r.served, r.oldSerial);
+    assert.equal(
+      r.systemctl,
+      "daemon-reload\nrestart docker\ndaemon-reload\nstop docker\nreset-failed docker\nrestart docker\n",
+    );
+    assert.equal(fake.reports.at(-1)?.outcome, "failed");
+    assert.match(
+      fake.reports.at(-1)?.message ?? "",
+      /^docker did not finish starting with the new configuration within 8 seconds/,
+    );
   });
 
   it("keeps a renewal docker did not start with, and installs it on the next run", async () => {

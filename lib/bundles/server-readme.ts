@@ -19,7 +19,7 @@ import {
   SYSTEMD_UNIT_DIR,
 } from "@/lib/bundles/docker-files";
 import { dialName } from "@/lib/bundles/endpoint";
-import { TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
+import { RESTART_WAIT_SECONDS, TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
 import { renderAgentMissing } from "@/lib/bundles/renew-agent";
 import { describeRenewWindow } from "@/lib/bundles/renew-units";
 import { renderSwarmManageCommand, SWARM_MANAGER_PORT } from "@/lib/bundles/swarm-command";
@@ -91,9 +91,11 @@ function installShSection(host: BundleHost, sslDir: string): string {
   It needs openssl (and timeout, from coreutils) for the check of step 4.
 - It keeps a copy of every file it replaces; new directories get mode 0755, existing ones keep theirs.
 - It restarts docker and waits up to ${TLS_WAIT_SECONDS} seconds for dockerd to serve this certificate on
-  127.0.0.1:${host.port} (step 4). If docker does not start, does not serve it, or install.sh is stopped
-  half-way, it puts every previous file back, restarts docker with them, and exits 1 saying so;
-  journalctl -u docker -n 50 tells why docker did not start.
+  127.0.0.1:${host.port} (step 4). If docker does not start (or is still starting after
+  ${RESTART_WAIT_SECONDS} seconds), does not serve it, or install.sh is stopped half-way, it
+  puts every previous file back, restarts docker with them (after systemctl stop docker, which ends a
+  start that still hangs, and systemctl reset-failed docker, so that systemd's start limit cannot
+  refuse it), and exits 1 saying so; journalctl -u docker -n 50 tells why docker did not start.
 `;
 }
 
