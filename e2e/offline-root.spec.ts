@@ -81,6 +81,11 @@ test("the API: a leaf's cert.pem carries the issuing CA, and a second request re
   writeFileSync(path.join(root, "leaf.pem"), cert.certPem);
   expect(openssl(["verify", "-CAfile", "root.pem", "-untrusted", "leaf.pem", "leaf.pem"])).toContain("OK");
 
+  // nothing waits after the activation: a 404 in the API's error shape
+  const none = await dash.api.get("/api/v1/ca/intermediate");
+  expect(none.status()).toBe(404);
+  expect((await none.json()).error.message).toBe("No intermediate CA is waiting for its certificate.");
+
   const first = await dash.api.post("/api/v1/ca/intermediate", { data: { commonName: "E2E Issuing CA 2" } });
   expect(first.status(), await first.text()).toBe(201);
   const second = await dash.api.post("/api/v1/ca/intermediate", {

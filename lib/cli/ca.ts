@@ -86,7 +86,7 @@ async function intermediate(args: string[]): Promise<void> {
     if (out) refuseExisting(out, values.force);
     const { csrPem, opensslCommand } = await requestIntermediate({ kind: "cli" }, parsed.data);
     if (out) {
-      writeFileSync(out, csrPem);
+      writeFileSync(out, csrPem, { mode: 0o600 });
       console.log(`CSR written to ${out}. Sign it where the root lives:`);
     } else {
       process.stdout.write(csrPem);

@@ -1,11 +1,12 @@
 import { intermediateRequestSchema } from "@/lib/ca/ca.schema";
 import { getPendingIntermediate, requestIntermediate } from "@/lib/ca/intermediate";
+import { NotFoundError } from "@/lib/errors";
 import { apiRoute, readJson } from "../../_lib/handler";
 
 /** The issuing CA waiting for the offline root's signature: its CSR and the command, or 404. */
 export const GET = apiRoute(async () => {
   const pending = await getPendingIntermediate();
-  if (!pending) return Response.json({ error: "No intermediate CA is waiting for its certificate." }, { status: 404 });
+  if (!pending) throw new NotFoundError("No intermediate CA is waiting for its certificate.");
   return Response.json({
     commonName: pending.commonName,
     keyType: pending.keyType,
