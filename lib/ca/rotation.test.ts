@@ -161,3 +161,15 @@ test("the retire confirmation counts the same hosts the overview names afterward
   assert.equal(retired.hostsStillTrusting, named.count);
   assert.ok(named.hosts.some((h) => h.name === "unrecorded"));
 });
+
+test("a certificate whose CA was retired while it was being made is not stored", async () => {
+  const current = await db.certificateAuthority.findFirstOrThrow({ where: { status: "active" } });
+  await createCertificateAuthority(actor, caInput("Fourth CA"), "rotate");
+  const holder = await createClient(actor, { name: "racing", kind: "ci", notes: "" });
+  // signed by the previous CA, with an RSA-4096 key whose making leaves time for another instance's retirement
+  const issuing = issueClientCertificate(actor, holder.id, { keyType: "rsa", keySize: 4096 }, { caId: current.id });
+  await new Promise((r) => setTimeout(r, 50));
+  await db.certificateAuthority.update({ where: { id: current.id }, data: { status: "retired" } });
+  await assert.rejects(issuing, { name: "ConflictError", message: /The CA changed while this certificate was made/ });
+  assert.equal(await db.certificate.count({ where: { clientId: holder.id } }), 0);
+});

@@ -18,7 +18,7 @@ import { seal } from "@/lib/crypto/seal";
 import { db, type Tx } from "@/lib/db";
 import { likeLiteral } from "@/lib/db-like";
 import { lockRow } from "@/lib/db-sql";
-import { InputError, NotFoundError } from "@/lib/errors";
+import { ConflictError, InputError, NotFoundError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getClient } from "@/lib/inventory/clients";
 import { getHost } from "@/lib/inventory/hosts";
@@ -197,6 +197,13 @@ async function storeCertificate(actor: Principal, c: NewCertificate, opts: Issue
     // CSR's key can have been in a certificate before; a key made here (or pooled) is in none yet.
     if (c.key.csrPem) await assertKeyNotCompromised(c.key.publicKeySha256, "csrPem", tx);
     if (c.key.poolId) await claimPooledKey(tx, c.key.poolId);
+    // The CA that signed it is still trusted (a retirement may have committed since it was loaded):
+    // a certificate of a retired CA would go out with a ca.pem that no longer holds its issuer.
+    if (
+      (await tx.certificateAuthority.count({ where: { id: c.caId, status: { in: ["active", "previous"] } } })) === 0
+    ) {
+      throw new ConflictError("The CA changed while this certificate was made; try again.");
+    }
     const cert = await tx.certificate.create({
       data: {
         id,

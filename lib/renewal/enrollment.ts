@@ -118,6 +118,10 @@ export async function enroll(req: EnrollRequest, ip: string | null, now = new Da
       });
       if (spent.count !== 1)
         throw new GoneError("This enrollment command was already used; make a new one on the dashboard.");
+      // Decided again here: a rotation that started or ended since changes which CA must sign.
+      if ((await unvouchedRotation(now, tx))?.previousCaId !== unvouched?.previousCaId) {
+        throw new ConflictError("A CA rotation changed while this enrollment was made; run the command again.");
+      }
       // As for a download: recorded when sent (the installer has no report to make).
       const cas = await trustedCas(tx);
       await recordBundleDelivery(tx, holder, { certificateId: issued.id, caIds: cas.map((ca) => ca.id) });

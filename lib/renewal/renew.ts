@@ -188,6 +188,13 @@ export async function renewCertificate(
           `Certificate ${cert.serial} was replaced meanwhile; renew with the newest certificate.`,
         );
       }
+      // Decided again here: a rotation that started or ended since must not sign for a holder that
+      // cannot follow it.
+      const again = await unvouchedRotation(now, tx);
+      if (again?.previousCaId !== unvouched?.previousCaId) {
+        throw new ConflictError("A CA rotation changed while this renewal was made; ask again.");
+      }
+      if (again && !(await holderTrustsBoth(principal, again, tx))) throw unvouchedRefusal(cert, principal, again);
       // What the holder last received is recorded when its agent reports the renewal installed.
       trust = await trustAnswer(tx);
     },
