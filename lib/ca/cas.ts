@@ -13,7 +13,9 @@ import { hostCertificateNames } from "@/lib/inventory/hosts.schema";
 import { createCa, crossSignCa, importCa } from "@/lib/pki/ca";
 import { caCertificateWarnings } from "@/lib/pki/ca-checks";
 import { describeCertificate } from "@/lib/pki/inspect";
+import { pathLength } from "@/lib/pki/intermediate";
 import { chooseKeySpec } from "@/lib/pki/key-types";
+import { pemBlocks } from "@/lib/pki/pem";
 
 /** What pages and the API may see of a CA: everything but its key. */
 const PUBLIC_FIELDS = {
@@ -88,8 +90,10 @@ export async function loadActiveCaSigner(client: Tx | typeof db = db) {
   // whose ca.pem holds only the old CA (a host or client not yet renewed) then builds leaf -> cross
   // -> old CA, and one that trusts the new CA goes straight to it. Without it, a client that renewed
   // first would be refused by every host still on the old ca.pem, and the reverse.
-  const overlap =
-    ca.crossCertPem !== null && (await client.certificateAuthority.count({ where: { status: "previous" } })) > 0;
+  const previous = ca.crossCertPem
+    ? await client.certificateAuthority.findFirst({ where: { status: "previous" }, select: { certPem: true } })
+    : null;
+  const overlap = previous !== null && crossChains(previous.certPem, ca.rootCertPem !== null);
   const signer = toSigner(ca, overlap ? ca.crossCertPem : null);
   if (client === db) activeCache = { signer, at: performance.now() };
   return signer;
@@ -216,6 +220,17 @@ export async function storeCa(
 function vouchFor(anchorPem: string, predecessor: Awaited<ReturnType<typeof loadActiveCaSigner>>): string | null {
   if (anchorPem === predecessor.anchorPem || predecessor.intermediate) return null;
   return crossSignCa(anchorPem, predecessor);
+}
+
+/**
+ * Whether a peer that trusts only the old (root) CA can build leaf -> (new issuing CA) -> cross -> old
+ * CA: the old CA's pathlen must allow that many CAs below it (Go and OpenSSL enforce it). When it does
+ * not, the cross still lets agents accept the new ca.pem (checked alone, it is one CA below the old
+ * one), but the new CA's certificates cannot lean on it (lib/ca/rotation.ts unvouchedRotation).
+ */
+export function crossChains(previousCertPem: string, successorIsIntermediate: boolean): boolean {
+  const limit = pathLength(pemBlocks(previousCertPem, "CERTIFICATE")[0]);
+  return limit === null || limit >= (successorIsIntermediate ? 2 : 1);
 }
 
 /** A first CA needs none to exist; a rotation needs one, and no rotation already under way. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { stillTrustsRetired, trustsAll, trustsCa } from "@/lib/ca/bundle-trust";
-import { trustAnchorPem, trustedCaPems } from "@/lib/ca/cas";
+import { crossChains, trustAnchorPem, trustedCaPems } from "@/lib/ca/cas";
 import { db, type Tx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 
@@ -60,7 +60,7 @@ export async function getRotationProgress(activeCaId: string, previousCaId: stri
   if (await sameTrustAnchor(activeCaId, previousCaId)) return sameRootProgress(previousCaId, at);
   // Those the overview will name once the old CA is retired now.
   const previousWhere = stillTrustsRetired([{ id: previousCaId, retiredAt: at }]) ?? trustsCa(previousCaId);
-  const [trust, certificates, install, trustingHosts, trustingSample, active] = await Promise.all([
+  const [trust, certificates, install, trustingHosts, trustingSample, pair] = await Promise.all([
     lackingTrust([activeCaId, previousCaId], at),
     db.certificate.count({ where: { caId: previousCaId, status: "active", purpose: "", notAfter: { gt: at } } }),
     awaitingInstall(activeCaId, at),
@@ -71,14 +71,19 @@ export async function getRotationProgress(activeCaId: string, previousCaId: stri
       orderBy: { name: "asc" },
       take: SAMPLE,
     }),
-    db.certificateAuthority.findUnique({ where: { id: activeCaId }, select: { crossCertPem: true } }),
+    db.certificateAuthority.findMany({
+      where: { id: { in: [activeCaId, previousCaId] } },
+      select: { id: true, certPem: true, rootCertPem: true, crossCertPem: true },
+    }),
   ]);
+  const active = pair.find((ca) => ca.id === activeCaId);
+  const previous = pair.find((ca) => ca.id === previousCaId);
   return {
     trust,
     reissue: { certificates },
     install,
     trustingPrevious: { hosts: trustingHosts, sampleHosts: trustingSample },
-    unvouched: !active?.crossCertPem,
+    unvouched: !active?.crossCertPem || !previous || !crossChains(previous.certPem, active.rootCertPem !== null),
   } satisfies RotationProgress;
 }
 
@@ -152,13 +157,17 @@ export interface UnvouchedRotation {
   previousCaId: string;
   /** Deployed hosts and clients whose last bundle lacks one of the two CAs. */
   lacking: number;
+  /** A cross certificate exists, so agents can accept the two-CA ca.pem from a renewal; it cannot
+   * sit in the new CA's chains (the old CA's pathlen forbids it). */
+  agentsCanFollow: boolean;
 }
 
 /**
- * A rotation whose new CA no cross certificate vouches for: the old CA is an issuing CA under an
- * offline root (its pathlen:0 forbids signing one) and the new CA has another root. Agents cannot
- * learn to trust it from a renewal, and until every deployed host and client has a bundle with both
- * CAs, a certificate from the new CA is refused by those without one. Null for every other state.
+ * A rotation whose new CA's certificates no cross certificate can vouch for in a TLS chain: the old
+ * CA is an issuing CA under an offline root (its pathlen:0 forbids signing a cross) and the new CA
+ * has another root, or the old root's own pathlen leaves no room for the cross in a chain. Until
+ * every deployed host and client has a bundle with both CAs, a certificate from the new CA is refused
+ * by those without one. Null for every other state.
  */
 export async function unvouchedRotation(at = now(), client: Tx | typeof db = db): Promise<UnvouchedRotation | null> {
   const cas = await client.certificateAuthority.findMany({
@@ -167,11 +176,18 @@ export async function unvouchedRotation(at = now(), client: Tx | typeof db = db)
   });
   const active = cas.find((ca) => ca.status === "active");
   const previous = cas.find((ca) => ca.status === "previous");
-  if (!active || !previous || active.crossCertPem || trustAnchorPem(active) === trustAnchorPem(previous)) return null;
+  if (!active || !previous || trustAnchorPem(active) === trustAnchorPem(previous)) return null;
+  if (active.crossCertPem && crossChains(previous.certPem, active.rootCertPem !== null)) return null;
   const trust = await lackingTrust([active.id, previous.id], at, client);
   const lacking = trust.hosts + trust.clients;
   if (lacking === 0) return null;
-  return { activeCaId: active.id, activeName: active.commonName, previousCaId: previous.id, lacking };
+  return {
+    activeCaId: active.id,
+    activeName: active.commonName,
+    previousCaId: previous.id,
+    lacking,
+    agentsCanFollow: active.crossCertPem !== null,
+  };
 }
 
 /** Whether a host's or client's last bundle carried both CAs of a rotation. */

@@ -68,7 +68,7 @@ function oneCertificate(pem: string, field: string, what: string): { der: Buffer
 }
 
 /** basicConstraints pathLenConstraint, or null when there is none (or no basicConstraints). */
-function pathLength(der: Buffer): number | null {
+export function pathLength(der: Buffer): number | null {
   const ext = readExtensions(der).find((e) => e.oid === OID.basicConstraints);
   if (!ext) return null;
   const fields = childrenOf(ext.value, readRoot(ext.value, TAG.SEQUENCE));

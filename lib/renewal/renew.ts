@@ -113,6 +113,12 @@ function unvouchedRefusal(cert: ProvenCertificate, holder: HolderPrincipal, rota
   );
 }
 
+/** Whether the holder's agent can take a renewal's answer during such a rotation: the cross lets it
+ * accept the new CA, or its ca.pem holds both already. */
+async function followsRotation(holder: HolderPrincipal, rotation: UnvouchedRotation, client: Tx | typeof db = db) {
+  return rotation.agentsCanFollow || holderTrustsBoth(holder, rotation, client);
+}
+
 /** The trust bundle a renewal or an enrollment carries: what the holder must trust now. */
 export async function trustAnswer(tx: Tx | typeof db): Promise<{ caPems: string[]; crossPems: string[] }> {
   const cas = await trustedCas(tx);
@@ -172,7 +178,7 @@ export async function renewCertificate(
   }
   await checkKeyType(cert, csr.key, req.keyTypes);
   const unvouched = await unvouchedRotation(now);
-  if (unvouched && !(await holderTrustsBoth(principal, unvouched))) throw unvouchedRefusal(cert, principal, unvouched);
+  if (unvouched && !(await followsRotation(principal, unvouched))) throw unvouchedRefusal(cert, principal, unvouched);
 
   let trust: { caPems: string[]; crossPems: string[] } = { caPems: [], crossPems: [] };
   const opts = {
@@ -194,7 +200,7 @@ export async function renewCertificate(
       if (again?.previousCaId !== unvouched?.previousCaId) {
         throw new ConflictError("A CA rotation changed while this renewal was made; ask again.");
       }
-      if (again && !(await holderTrustsBoth(principal, again, tx))) throw unvouchedRefusal(cert, principal, again);
+      if (again && !(await followsRotation(principal, again, tx))) throw unvouchedRefusal(cert, principal, again);
       // What the holder last received is recorded when its agent reports the renewal installed.
       trust = await trustAnswer(tx);
     },

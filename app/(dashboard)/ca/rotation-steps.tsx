@@ -85,11 +85,12 @@ export function RotationSteps({
           <HostSample hosts={trust.sampleHosts} total={trust.hosts} />
           {progress.unvouched && !trustDone ? (
             <p data-testid="rotation-unvouched">
-              No cross certificate vouches for {active.commonName}: {previous.commonName} is an issuing CA under an
-              offline root, and cannot sign one. So until this step is done, renewals of hosts and clients without both
-              CAs are refused (their certificates keep working until they expire), and enrollments get certificates from{" "}
-              {previous.commonName}. Enroll the agents' hosts and clients again from their pages; download the others'
-              bundles.
+              Certificates from {active.commonName} cannot lean on a cross certificate here: {previous.commonName} is an
+              issuing CA under an offline root, or its path length leaves no room for one in a chain. So until this step
+              is done, renewals and enrollments get certificates from {previous.commonName}, and a renewal whose agent
+              could not take the new CA (its ca.pem lacks it, and no cross certificate vouches for it) is refused; those
+              certificates keep working until they expire. Enroll such hosts and clients again from their pages;
+              download the others' bundles.
             </p>
           ) : null}
         </Step>
