@@ -304,12 +304,17 @@ test("a browser session opens downloads but not the JSON API", async ({ page }) 
   expect(pem.status()).toBe(200);
   expect(await pem.text()).toContain("-----BEGIN CERTIFICATE-----");
   await expectError(await page.request.post("/api/v1/clients", { data: { name: "api-by-cookie" } }), 401);
-  // A link on another site may not use the session (a bundle download is recorded): lib/auth/session-origin.ts.
-  for (const site of ["same-origin", "none"]) {
+  // A link on another site may not download a bundle with the session (the download is recorded):
+  // lib/auth/session-origin.ts. What records nothing (ca.pem) takes a link from anywhere.
+  for (const site of ["same-origin", "none", "cross-site"]) {
     expect((await page.request.get("/api/v1/ca.pem", { headers: { "sec-fetch-site": site } })).status()).toBe(200);
   }
-  const elsewhere = await page.request.get("/api/v1/ca.pem", { headers: { "sec-fetch-site": "cross-site" } });
-  expect((await expectError(elsewhere, 401)).message).toMatch(/download it from the dashboard's page\.$/);
+  const bundle = `/api/v1/certificates/${crypto.randomUUID()}/bundle.zip`;
+  for (const site of ["same-origin", "none"]) {
+    await expectError(await page.request.get(bundle, { headers: { "sec-fetch-site": site } }), 404);
+  }
+  const elsewhere = await page.request.get(bundle, { headers: { "sec-fetch-site": "cross-site" } });
+  expect((await expectError(elsewhere, 401)).message).toMatch(/start the download on the dashboard's page\.$/);
   const search = await api.get("/api/v1/clients?q=api-by-cookie");
   expect((await search.json()).total).toBe(0);
 });

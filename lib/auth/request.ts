@@ -10,10 +10,13 @@ export type RequestAuth = { ok: true; principal: Principal } | { ok: false; mess
  * Route handlers authenticate here: an API bearer token, or (for downloads the dashboard links to)
  * the browser session. A request that sends a token is judged by the token alone.
  */
-export async function authenticateRequest(request: Request, opts: { allowSession: boolean }): Promise<RequestAuth> {
+export async function authenticateRequest(
+  request: Request,
+  opts: { allowSession: boolean | "pages" },
+): Promise<RequestAuth> {
   const header = request.headers.get("authorization");
   if (header || !opts.allowSession) return authenticateBearer(header);
-  const refusal = sessionRequestRefusal(request);
+  const refusal = sessionRequestRefusal(request, { pagesOnly: opts.allowSession === "pages" });
   if (refusal) return { ok: false, message: refusal };
   const admin = await getSessionAdmin();
   if (admin)

@@ -8,7 +8,8 @@ const request = (method: string, headers: Record<string, string>) =>
     method,
     headers: { host: "pki.example.com", ...headers },
   });
-const refused = (method: string, headers: Record<string, string>) => sessionRequestRefusal(request(method, headers));
+const refused = (method: string, headers: Record<string, string>) =>
+  sessionRequestRefusal(request(method, headers), { pagesOnly: true });
 
 test("a download by session: from the dashboard's pages, a bookmark or a typed URL; never from another site", () => {
   assert.equal(refused("GET", { "sec-fetch-site": "same-origin" }), null, "a link on the dashboard's own pages");
@@ -17,11 +18,16 @@ test("a download by session: from the dashboard's pages, a bookmark or a typed U
   for (const site of ["cross-site", "same-site"]) {
     assert.match(
       String(refused("GET", { "sec-fetch-site": site })),
-      /^A link from another site cannot use your dashboard session: download it from the dashboard's page\.$/,
+      /^A link from another site cannot download with your dashboard session: start the download on the dashboard's page\.$/,
       site,
     );
-    assert.notEqual(refused("HEAD", { "sec-fetch-site": site }), null);
+    assert.equal(refused("HEAD", { "sec-fetch-site": site }), null, "HEAD records nothing");
   }
+  // routes that record nothing (ca.pem, crl.pem, a job's progress) take a link from anywhere
+  const plain = new Request("https://pki.example.com/api/v1/ca.pem", {
+    headers: { host: "pki.example.com", "sec-fetch-site": "cross-site" },
+  });
+  assert.equal(sessionRequestRefusal(plain), null);
 });
 
 test("a session request that makes something needs the dashboard's own Origin, whatever Sec-Fetch-Site says", () => {

@@ -40,11 +40,12 @@ function errorResponse(request: Request, err: unknown): Response {
  * for GET and HEAD unless it says otherwise; a route that changes something must name its own, so a
  * refusal comes before the body is read), then the handler, with errors mapped to the JSON error
  * shape. lib checks the same permissions again on every write. `allowSession` lets the dashboard's
- * own download links work.
+ * own download links work; `"pages"` takes the session only from the dashboard's own pages (a route
+ * that records a delivery as the admin, GET included).
  */
 export function apiRoute<P = Record<string, never>>(
   handler: Handler<P>,
-  opts: { allowSession?: boolean; permission?: Permission } = {},
+  opts: { allowSession?: boolean | "pages"; permission?: Permission } = {},
 ) {
   return (request: Request, context: { params: Promise<P> }): Promise<Response> =>
     timed(request, async () => {

@@ -12,5 +12,5 @@ export const POST = apiRoute(
     const { zip, count } = await openBundleSet(principal, ids, { ip: await clientIp() });
     return zipResponse(zip, `dockpki-bundles-${count}.zip`);
   },
-  { allowSession: true, permission: "download" },
+  { allowSession: "pages", permission: "download" },
 );

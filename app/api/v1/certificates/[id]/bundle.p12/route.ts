@@ -25,5 +25,5 @@ export const POST = apiRoute<{ id: string }>(
       },
     });
   },
-  { allowSession: true, permission: "download" },
+  { allowSession: "pages", permission: "download" },
 );

@@ -20,7 +20,7 @@ export const GET = apiRoute<{ id: string }>(
     });
     return zipResponse(zip, fileName);
   },
-  { allowSession: true, permission: "download" },
+  { allowSession: "pages", permission: "download" },
 );
 
 /** HEAD answers what a download would (200, 404, 410) without opening the key or logging a download. */
@@ -29,5 +29,5 @@ export const HEAD = apiRoute<{ id: string }>(
     await checkBundleAvailable(routeId(params.id, "certificate"));
     return new Response(null, { headers: { "Content-Type": "application/zip", "Cache-Control": "no-store" } });
   },
-  { allowSession: true, permission: "download" },
+  { allowSession: "pages", permission: "download" },
 );

@@ -20,5 +20,5 @@ export const GET = apiRoute<{ id: string }>(
     const { zip } = await openBundleSet(principal, ids, { ip: await clientIp() });
     return zipResponse(zip, `dockpki-job-${job.id.slice(0, 8)}-bundles.zip`);
   },
-  { allowSession: true, permission: "download" },
+  { allowSession: "pages", permission: "download" },
 );
