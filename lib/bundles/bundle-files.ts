@@ -63,7 +63,8 @@ export type ServerBundleInput = CertificateFiles & Omit<ServerConfigInput, "hasK
 export type ClientBundleInput = CertificateFiles & Omit<ClientConfigInput, "hasKey">;
 
 const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----$/;
-// cert.pem: the leaf, then the issuing CA when it is an intermediate (Go sends them all)
+// cert.pem: the leaf, then the issuing CA when it is an intermediate, then during a CA rotation the
+// cross certificate (Go sends them all)
 const PEM_CHAIN =
   /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----(\r?\n-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----){0,3}$/;
 // Unencrypted keys only (PKCS#8, PKCS#1 or SEC1): the docker CLI cannot open an encrypted one, and

@@ -160,7 +160,8 @@ verify_with() {
 }
 
 # check_leaf PURPOSE KEY: the answer's cert.pem is a certificate for KEY (followed by the issuing CA
-# when dockpki issues from an intermediate) that the answer's ca.pem vouches for as a PURPOSE
+# when dockpki issues from an intermediate, and during a CA rotation the cross certificate) that the
+# answer's ca.pem vouches for as a PURPOSE
 # (sslserver or sslclient) certificate
 check_leaf() {
   leaf_count=$(count_certs "$TMP/new-cert.pem")

@@ -14,7 +14,7 @@ const { createClient } = await import("@/lib/inventory/clients");
 const { createHost } = await import("@/lib/inventory/hosts");
 const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
 const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
-const { openBundle } = await import("@/lib/certificates/downloads");
+const { openBundle, openPkcs12 } = await import("@/lib/certificates/downloads");
 const { reissueCertificate } = await import("@/lib/certificates/reissue");
 const { getRotationProgress, hostIdsNeedingNewBundle, hostsNeedingNewBundle } = await import("@/lib/ca/rotation");
 const { trustedCrls } = await import("@/lib/certificates/revocations");
@@ -87,6 +87,16 @@ test("a rotation, step by step: both CAs everywhere, re-issue, retire, and the h
     assert.ok(verifiesWith(oldCa.certPem, cert.certPem, cert.kind === "server" ? "sslserver" : "sslclient"));
   }
   assert.ok(!verifiesWith(oldCa.certPem, renewed.c1.certPem.replace(crossPem, ""), "sslclient"));
+  // a .p12 holds the leaf and the new CA, not the cross certificate (a second one with the CA's subject)
+  const p12 = await openPkcs12(actor, renewed.c1.id, { passphrase: "correct horse battery" });
+  const p12Dir = mkdtempSync(path.join(tmpdir(), "dockpki-rotation-p12-"));
+  writeFileSync(path.join(p12Dir, "c.p12"), p12.p12);
+  const listed = spawnSync("openssl", ["pkcs12", "-in", "c.p12", "-nokeys", "-passin", "pass:correct horse battery"], {
+    cwd: p12Dir,
+    encoding: "utf8",
+  }).stdout;
+  rmSync(p12Dir, { recursive: true, force: true });
+  assert.equal(listed.match(/BEGIN CERTIFICATE/g)?.length, 2, "leaf and CA");
   progress = await getRotationProgress(newCa.id, oldCa.id);
   assert.deepEqual([progress.reissue.certificates, progress.install.hosts, progress.install.clients], [0, 2, 1]);
   await download(renewed.h1.id);

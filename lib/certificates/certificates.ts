@@ -149,7 +149,8 @@ interface NewCertificate {
   extKeyUsage: string[];
   key: KeyMaterial;
   built: IssuedCertificate;
-  /** The issuing CA's certificate when it is an intermediate: cert.pem carries it after the leaf. */
+  /** What cert.pem carries after the leaf: the issuing CA when it is an intermediate, and during a
+   * rotation the cross certificate (lib/ca/cas.ts). */
   chainPem: string;
 }
 

@@ -191,9 +191,11 @@ export async function openPkcs12(
     where: { id: cert.caId },
     select: { certPem: true, rootCertPem: true },
   });
-  // cert.pem is the leaf, then the issuing CA when it is an intermediate; the .p12 lists the
-  // leaf in its key's bag and the chain up to the root after it
-  const [leafPem, ...chainPems] = pemBlocks(cert.certPem, "CERTIFICATE").map((der) => derToPem("CERTIFICATE", der));
+  // The .p12 lists the leaf in its key's bag and its chain after it, from the CA's record: the
+  // issuing CA when it is an intermediate, then the root. Not cert.pem's tail, which during a
+  // rotation also holds the cross certificate (a second certificate with the root's subject).
+  const leafPem = derToPem("CERTIFICATE", pemBlocks(cert.certPem, "CERTIFICATE")[0]);
+  const chainPems = ca.rootCertPem ? [ca.certPem] : [];
   const generated = opts.passphrase ? null : generatePassphrase();
   const passphrase = opts.passphrase ?? (generated as string);
   const holder =
