@@ -199,11 +199,6 @@ describe("install.sh in a sandbox", { skip: !canSandbox && "needs root and unsha
       const script = readFileSync(join(bundle, "install.sh"), "utf8");
       writeFileSync(join(bundle, "install.sh"), script.replace(/^TLS_WAIT=\d+$/m, `TLS_WAIT=${setup.tlsWait}`));
     }
-    if (setup.restartWait !== undefined) {
-      const script = readFileSync(join(bundle, "install.sh"), "utf8");
-      const bounded = script.replace(/^RESTART_WAIT=\d+$/m, `RESTART_WAIT=${setup.restartWait}`);
-      writeFileSync(join(bundle, "install.sh"), bounded);
-    }
     const out = temp("dockpki-result-");
     const seed = temp("dockpki-seed-");
     for (const dir of ["docker", "systemd/system"]) mkdirSync(join(seed, dir), { recursive: true });
@@ -232,7 +227,7 @@ cd /etc
 ${setup.shell ?? ""}
 (${SNAPSHOT}) >${out}/before
 set +e
-PATH=${path} /bin/sh ${bundle}/install.sh >${out}/log 2>&1
+${setup.restartWait !== undefined ? `DOCKPKI_RESTART_WAIT=${setup.restartWait} ` : ""}PATH=${path} /bin/sh ${bundle}/install.sh >${out}/log 2>&1
 echo $? >${out}/rc
 [ ! -f ${bin}/s_server.pid ] || kill "$(cat ${bin}/s_server.pid)" 2>/dev/null
 (${SNAPSHOT}) >${out}/after

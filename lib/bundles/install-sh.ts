@@ -18,7 +18,12 @@ import {
   SYSTEMD_UNIT_DIR,
 } from "@/lib/bundles/docker-files";
 import { INSTALL_CHECKS } from "@/lib/bundles/install-checks";
-import { KEEP_AND_ROLL_BACK, RESTART_WAIT_SECONDS, TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
+import {
+  KEEP_AND_ROLL_BACK,
+  RESTART_WAIT_OVERRIDE,
+  RESTART_WAIT_SECONDS,
+  TLS_WAIT_SECONDS,
+} from "@/lib/bundles/keep-and-roll-back";
 import { shellQuote } from "@/lib/bundles/quote";
 
 // The renewal agent and its units go in with the certificates, so a roll-back takes them out too.
@@ -59,6 +64,7 @@ DAEMON_JSON_PATH=${DAEMON_JSON_PATH}
 TLS_PORT=${h.port}
 TLS_WAIT=${TLS_WAIT_SECONDS}
 RESTART_WAIT=${RESTART_WAIT_SECONDS}
+${RESTART_WAIT_OVERRIDE}
 
 ${KEEP_AND_ROLL_BACK}
 ${INSTALL_CHECKS}

@@ -11,7 +11,15 @@ export const TLS_WAIT_SECONDS = 30;
  * once it has restored its containers, which takes minutes on a busy host, and a good start cut
  * short would be rolled back.
  */
-export const RESTART_WAIT_SECONDS = 300;
+export const RESTART_WAIT_SECONDS = 600;
+
+/**
+ * The script line after RESTART_WAIT=: DOCKPKI_RESTART_WAIT (whole seconds) replaces it, for a host
+ * whose dockerd takes longer than that to restore its containers (a good start cut short is rolled
+ * back, and a renewal would be tried and rolled back again each day).
+ */
+export const RESTART_WAIT_OVERRIDE =
+  `case "\${DOCKPKI_RESTART_WAIT:-}" in "" | *[!0-9]*) ;; *) RESTART_WAIT=$DOCKPKI_RESTART_WAIT ;; esac`;
 
 /**
  * POSIX sh functions that change a Docker host so that it is never left without Docker: every file

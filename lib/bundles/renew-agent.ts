@@ -3,7 +3,12 @@ import { type AgentSettings, checkAgentSettings, dashboardVariables } from "@/li
 import { type BundleHost, checkHost, checkSslDir } from "@/lib/bundles/bundle-input";
 import { DASHBOARD_SHELL, SAY_AND_WARN } from "@/lib/bundles/dashboard-shell";
 import { CA_FILE, CERT_FILE, KEY_FILE, RENEW_AGENT, RENEW_STATE_FILE } from "@/lib/bundles/docker-files";
-import { KEEP_AND_ROLL_BACK, RESTART_WAIT_SECONDS, TLS_WAIT_SECONDS } from "@/lib/bundles/keep-and-roll-back";
+import {
+  KEEP_AND_ROLL_BACK,
+  RESTART_WAIT_OVERRIDE,
+  RESTART_WAIT_SECONDS,
+  TLS_WAIT_SECONDS,
+} from "@/lib/bundles/keep-and-roll-back";
 import { shellQuote } from "@/lib/bundles/quote";
 import { InputError } from "@/lib/errors";
 
@@ -591,6 +596,7 @@ CERT_DIR=$SSL_DIR
 TLS_PORT=${host.port}
 TLS_WAIT=${TLS_WAIT_SECONDS}
 RESTART_WAIT=${RESTART_WAIT_SECONDS}
+${RESTART_WAIT_OVERRIDE}
 PURPOSE=sslserver
 MODE_TOOLS="timeout systemctl"`;
     modeShell = `${KEEP_AND_ROLL_BACK}\n${SERVER_MODE}`;

@@ -92,7 +92,8 @@ function installShSection(host: BundleHost, sslDir: string): string {
 - It keeps a copy of every file it replaces; new directories get mode 0755, existing ones keep theirs.
 - It restarts docker and waits up to ${TLS_WAIT_SECONDS} seconds for dockerd to serve this certificate on
   127.0.0.1:${host.port} (step 4). If docker does not start (or is still starting after
-  ${RESTART_WAIT_SECONDS} seconds), does not serve it, or install.sh is stopped half-way, it
+  ${RESTART_WAIT_SECONDS} seconds; DOCKPKI_RESTART_WAIT=SECONDS sh install.sh gives it longer), does
+  not serve it, or install.sh is stopped half-way, it
   puts every previous file back, restarts docker with them (after systemctl stop docker, which ends a
   start that still hangs, and systemctl reset-failed docker, so that systemd's start limit cannot
   refuse it), and exits 1 saying so; journalctl -u docker -n 50 tells why docker did not start.
