@@ -18,8 +18,7 @@ export const RESTART_WAIT_SECONDS = 600;
  * whose dockerd takes longer than that to restore its containers (a good start cut short is rolled
  * back, and a renewal would be tried and rolled back again each day).
  */
-export const RESTART_WAIT_OVERRIDE =
-  `case "\${DOCKPKI_RESTART_WAIT:-}" in "" | *[!0-9]*) ;; *) RESTART_WAIT=$DOCKPKI_RESTART_WAIT ;; esac`;
+export const RESTART_WAIT_OVERRIDE = `case "\${DOCKPKI_RESTART_WAIT:-}" in "" | *[!0-9]*) ;; *) RESTART_WAIT=$DOCKPKI_RESTART_WAIT ;; esac`;
 
 /**
  * POSIX sh functions that change a Docker host so that it is never left without Docker: every file
