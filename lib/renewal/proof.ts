@@ -84,6 +84,21 @@ export async function proveHolder(proof: Proof, now = new Date()): Promise<Prove
 }
 
 /**
+ * The certificate a proven one stands for now: when it was re-issued for the same key (a CA
+ * rotation's re-issue signs the holder's CSR again, and its agent still holds the first), whoever
+ * holds that key holds the re-issued certificate too. Otherwise the proven certificate itself.
+ */
+export async function sameKeySuccessor(cert: ProvenCertificate): Promise<ProvenCertificate> {
+  let current = cert;
+  for (let hops = 0; hops < 16 && current.status === "superseded" && current.supersededById; hops++) {
+    const next = await db.certificate.findUnique({ where: { id: current.supersededById }, select: PROVEN_FIELDS });
+    if (!next || next.publicKeySha256 !== cert.publicKeySha256) break;
+    current = next;
+  }
+  return current;
+}
+
+/**
  * Records a signed request as used; a second use is a replay. Keyed on what was signed, never on the
  * signature's bytes: an ECDSA signature (r, s) verifies as (r, n - s) too, so its bytes can be changed
  * without the key, and a random nonce signs the same text differently each time anyway.

@@ -16,6 +16,7 @@ const { createClient, updateClient } = await import("@/lib/inventory/clients");
 const { createHost } = await import("@/lib/inventory/hosts");
 const { issueClientCertificate, issueHostCertificate } = await import("@/lib/certificates/certificates");
 const { revokeCertificate } = await import("@/lib/certificates/revocations");
+const { reissueCertificate } = await import("@/lib/certificates/reissue");
 const { renewCertificate } = await import("@/lib/renewal/renew");
 const { recordAgentReport } = await import("@/lib/renewal/report");
 const { renewCanonical, reportCanonical } = await import("@/lib/renewal/proof");
@@ -186,6 +187,21 @@ describe("renewCertificate", () => {
     assert.notEqual(twin.signature, req.signature);
     await renewCertificate(req);
     await assert.rejects(renewCertificate(twin), refusal("UnauthorizedError", /already used/));
+  });
+
+  test("a certificate re-issued for the same key (a CA rotation's re-issue) renews through the key its agent holds", async () => {
+    const { cert, keyPem } = await enrolledClient("ci-reissued");
+    const reissued = await reissueCertificate(actor, cert.id);
+    assert.notEqual(reissued.serial, cert.serial);
+    // the agent still has the first certificate installed, and proves that key
+    const answer = await renewCertificate(request(cert.serial, keyPem, newKey().csr));
+    const replaced = await db.certificate.findUniqueOrThrow({ where: { id: reissued.id } });
+    assert.deepEqual([replaced.status, replaced.supersededById], ["superseded", answer.certificate.id]);
+    // a certificate superseded by a renewal (another key) still cannot renew
+    await assert.rejects(
+      renewCertificate(request(cert.serial, keyPem, newKey().csr)),
+      refusal("ForbiddenError", /already replaced/),
+    );
   });
 
   test("refuses superseded, revoked and expired certificates, renewal off and a deleted holder", async () => {

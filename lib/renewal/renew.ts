@@ -16,7 +16,7 @@ import { parseCsr } from "@/lib/pki/csr";
 import { chooseKeySpec, type KeySpec, type KeyType, keyLabel } from "@/lib/pki/key-types";
 import { spkiSha256 } from "@/lib/pki/keys";
 import { derToPem } from "@/lib/pki/pem";
-import { type ProvenCertificate, proveHolder, renewCanonical } from "@/lib/renewal/proof";
+import { type ProvenCertificate, proveHolder, renewCanonical, sameKeySuccessor } from "@/lib/renewal/proof";
 import type { RenewRequest } from "@/lib/renewal/renewal.schema";
 import { getSettings } from "@/lib/settings";
 
@@ -140,23 +140,25 @@ export async function renewCertificate(
 ): Promise<RenewalAnswer> {
   const csrDer = Buffer.from(req.csr, "base64");
   const proof = { serial: req.serial, time: req.time, signature: req.signature };
-  const cert = await proveHolder({ ...proof, canonical: renewCanonical(req.serial, req.time, csrDer) }, now);
-  const principal = holderPrincipal(cert);
+  const proven = await proveHolder({ ...proof, canonical: renewCanonical(req.serial, req.time, csrDer) }, now);
+  const principal = holderPrincipal(proven);
   const csrPem = derToPem("CERTIFICATE REQUEST", csrDer);
   // Before the limit: an agent whose answers keep getting lost must still get its certificate.
-  const repeated = await repeatedRenewal(cert, csrPem, now);
+  const repeated = await repeatedRenewal(proven, csrPem, now);
   if (repeated) {
     return db.$transaction(async (tx) => {
       await recordAudit(tx, {
         actor: principal,
         action: "cert.renew_repeated",
         target: principal.name,
-        detail: { serial: repeated.serial, replaces: cert.serial },
+        detail: { serial: repeated.serial, replaces: proven.serial },
         ip,
       });
       return { certificate: repeated, ...(await trustAnswer(tx)) };
     });
   }
+  // Re-issued for the same key since it was installed (a CA rotation): the agent renews that one.
+  const cert = await sameKeySuccessor(proven);
 
   const slot = await takeSlot(`renew:${cert.serial}`, 3_600_000, now);
   if (slot.attempts > RENEWALS_PER_HOUR) {
