@@ -8,6 +8,7 @@ import { issuanceSlots } from "@/lib/certificates/issue-slots";
 import {
   claimPooledKey,
   generateRequestKey,
+  type KeySource,
   PooledKeyTaken,
   releasePooledKey,
   takePooledKey,
@@ -92,7 +93,7 @@ export async function assertKeyNotCompromised(
 
 /** A fresh key pair (from the pool when it has one), or the public key of a CSR (whose private key
  * never leaves its owner). */
-async function keyMaterial(csrPem: string | undefined, spec: KeySpec): Promise<KeyMaterial> {
+async function keyMaterial(csrPem: string | undefined, spec: KeySpec, keys?: KeySource): Promise<KeyMaterial> {
   if (csrPem) {
     const csr = parseCsr(csrPem);
     const publicKeySha256 = spkiSha256(csr.publicKeyPem);
@@ -104,7 +105,11 @@ async function keyMaterial(csrPem: string | undefined, spec: KeySpec): Promise<K
   const othersIssuing = issuanceSlots.othersIssuing();
   const pair =
     pooled ??
-    (spec.keyType === "rsa" ? await generateRequestKey(spec, { othersIssuing }) : await generateKeyPair(spec));
+    (spec.keyType !== "rsa"
+      ? await generateKeyPair(spec)
+      : keys
+        ? await keys.take(spec)
+        : await generateRequestKey(spec, { othersIssuing }));
   return {
     publicKeyPem: pair.publicKeyPem,
     publicKeySha256: spkiSha256(pair.publicKeyPem),
@@ -122,10 +127,11 @@ async function keyMaterial(csrPem: string | undefined, spec: KeySpec): Promise<K
 async function withKey<T>(
   csrPem: string | undefined,
   spec: KeySpec,
+  keys: KeySource | undefined,
   issue: (key: KeyMaterial) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const key = await keyMaterial(csrPem, spec);
+    const key = await keyMaterial(csrPem, spec, keys);
     try {
       return await issue(key);
     } catch (err) {
@@ -162,6 +168,8 @@ export interface IssueOptions {
   revokeReplaced?: boolean;
   /** The audit event's action and address, when not cert.issue/cert.reissue (an agent's cert.renew). */
   audit?: { action: string; ip?: string | null };
+  /** Where a key made here comes from when the pool has none (a bulk job's worker: keysAhead). */
+  keys?: KeySource;
   /** Runs in the same transaction, e.g. to mark a bulk job's item done. */
   afterStore?: (tx: Tx, cert: { id: string }) => Promise<void>;
   /** Sign with this trusted CA rather than the active one (the previous CA, during a rotation that
@@ -289,7 +297,7 @@ async function issueHost(actor: Principal, hostId: string, input: IssueInput, op
   const spec = leafKeySpec(input, host, settings);
   const clientAuth = host.role === "swarm-manager";
   const commonName = hostCommonName(host);
-  return withKey(input.csrPem, spec, async (key) => {
+  return withKey(input.csrPem, spec, opts.keys, async (key) => {
     const built = await buildServerCertificate({
       publicKeyPem: key.publicKeyPem,
       ca,
@@ -331,7 +339,7 @@ export async function issueClientCertificate(
 async function issueClient(actor: Principal, clientId: string, input: IssueInput, opts: IssueOptions) {
   const client = await getClient(clientId);
   const [settings, ca] = await Promise.all([getSettings(), issuingCa(opts)]);
-  return withKey(input.csrPem, leafKeySpec(input, client, settings), async (key) => {
+  return withKey(input.csrPem, leafKeySpec(input, client, settings), opts.keys, async (key) => {
     const built = await buildClientCertificate({
       publicKeyPem: key.publicKeyPem,
       ca,
@@ -376,7 +384,7 @@ export const MONITOR_COMMON_NAME = "dockpki-monitor";
 export async function issueMonitorCertificate(caId: string, days: number) {
   const ca = await loadCaSigner(caId);
   // The dashboard's own key: ECDSA P-256 whatever the fleet uses (Go and node:tls take it from any CA).
-  return withKey(undefined, keySpec("ecdsa-p256"), async (key) => {
+  return withKey(undefined, keySpec("ecdsa-p256"), undefined, async (key) => {
     const built = await buildClientCertificate({
       publicKeyPem: key.publicKeyPem,
       ca,

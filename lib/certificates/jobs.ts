@@ -3,6 +3,7 @@ import { actorLabel, type Principal, recordAudit } from "@/lib/audit";
 import { authorize } from "@/lib/auth/authorize";
 import { issuanceSlots } from "@/lib/certificates/issue-slots";
 import type { ReissueScope } from "@/lib/certificates/jobs.schema";
+import { type KeySource, keysAhead } from "@/lib/certificates/key-pool";
 import { reissueCertificate } from "@/lib/certificates/reissue";
 import type { ReissueCounts } from "@/lib/certificates/reissue-summary";
 import { db, type Tx } from "@/lib/db";
@@ -163,10 +164,16 @@ async function settleItem(tx: Tx, jobId: string, itemId: string, data: Prisma.Jo
   await tx.job.update({ where: { id: jobId }, data: counter });
 }
 
-async function processItem(jobId: string, params: JobParams, item: { id: string; certificateId: string }) {
+async function processItem(
+  jobId: string,
+  params: JobParams,
+  item: { id: string; certificateId: string },
+  keys: KeySource,
+) {
   try {
     await reissueCertificate(params.actor, item.certificateId, {
       revokeReplaced: params.revokeReplaced,
+      keys,
       // In the transaction that stores the new certificate: if the claim was lost, all of it rolls back.
       afterStore: (tx, cert) => settleItem(tx, jobId, item.id, { status: "done", newCertificateId: cert.id }),
     });
@@ -214,11 +221,17 @@ async function runJob(jobId: string): Promise<void> {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, () =>
       issuanceSlots.asBulkWorker(async () => {
-        for (;;) {
-          if (!(await stillRunning(jobId))) return;
-          const item = await claimItem(jobId);
-          if (!item) return;
-          await processItem(jobId, params, item);
+        // each RSA key made while the item before it is built and stored
+        const keys = keysAhead();
+        try {
+          for (;;) {
+            if (!(await stillRunning(jobId))) return;
+            const item = await claimItem(jobId);
+            if (!item) return;
+            await processItem(jobId, params, item, keys);
+          }
+        } finally {
+          keys.finish();
         }
       }),
     ),

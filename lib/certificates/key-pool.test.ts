@@ -10,11 +10,13 @@ const { createHost } = await import("@/lib/inventory/hosts");
 const { hostCreateSchema } = await import("@/lib/inventory/hosts.schema");
 const { issueHostCertificate } = await import("@/lib/certificates/certificates");
 const { issuanceSlots } = await import("@/lib/certificates/issue-slots");
+const { createReissueJob, runJobInBackground } = await import("@/lib/certificates/jobs");
 const {
   claimPooledKey,
   fillKeyPool,
   generateRequestKey,
   keyPoolCounts,
+  keysAhead,
   PooledKeyTaken,
   releasePooledKey,
   settleKeyPool,
@@ -220,4 +222,79 @@ test("a key made on request: two keygens race on an idle dashboard, the second k
     /no entropy/,
   );
   await settleKeyPool();
+});
+
+test("a bulk job's worker makes each RSA key ahead, while the item before it is stored; what is left goes to the pool or is dropped", async (t) => {
+  const spec = { keyType: "rsa", keySize: 2048 } as const;
+  const other = { keyType: "rsa", keySize: 3072 } as const;
+  const pairs = [await generateKeyPair(spec), await generateKeyPair(spec), await generateKeyPair(spec)];
+  let calls = 0;
+  const made: string[] = [];
+  const generate = async (s: { keyType: string; keySize: number | null }) => {
+    const pair = pairs[calls++ % pairs.length];
+    made.push(`${s.keySize}`);
+    return pair;
+  };
+  await saveSettings(actor, { ...(await getSettings()), leafKeyType: "rsa", leafKeySize: 2048, keyPoolSize: 1 });
+  await settleKeyPool();
+  await db.pooledKey.deleteMany();
+
+  const keys = keysAhead({ generate });
+  const first = await keys.take(spec);
+  assert.equal(first.publicKeyPem, pairs[0].publicKeyPem);
+  assert.deepEqual(made, ["2048", "2048"], "the next key is under way as soon as one is taken");
+  const second = await keys.take(spec);
+  assert.equal(second.publicKeyPem, pairs[1].publicKeyPem, "the key made ahead answers the next take");
+  assert.equal(calls, 3, "one keygen per take, one ahead");
+  // another type or size is made for that take; the key made ahead waits for a take like it
+  await keys.take(other);
+  assert.deepEqual(made, ["2048", "2048", "2048", "3072", "3072"]);
+  keys.finish();
+  await settleKeyPool();
+  assert.equal(calls, 5, "nothing made after finish");
+  assert.equal(
+    await db.pooledKey.count(),
+    1,
+    "the 2048-bit key left over filled the pool; the 3072-bit one was dropped",
+  );
+
+  // a key made ahead that failed is made again for the take that wanted it
+  let n = 0;
+  const flaky = async () => {
+    if (n++ === 1) throw Object.assign(new Error("no entropy"), { code: "ERR_TEST" });
+    return pairs[0];
+  };
+  const retry = keysAhead({ generate: flaky });
+  await retry.take(spec);
+  assert.equal((await retry.take(spec)).publicKeyPem, pairs[0].publicKeyPem);
+  assert.equal(n, 4, "the failed one made again, and the next one ahead");
+  const logged = t.mock.method(console, "error", () => {});
+  retry.finish();
+  await settleKeyPool();
+  logged.mock.restore();
+
+  // a job: each certificate its own new key, and the keys made ahead of the end fill the pool when it wants them
+  await db.pooledKey.deleteMany();
+  const hosts = await Promise.all(
+    [1, 2, 3, 4].map((i) =>
+      createHost(actor, hostCreateSchema.parse({ name: `ahead-${i}`, dnsNames: [`ahead-${i}.example.com`] })),
+    ),
+  );
+  const old = [];
+  for (const h of hosts) old.push(await issueHostCertificate(actor, h.id, {}));
+  await settleKeyPool();
+  await db.pooledKey.deleteMany();
+  const job = await createReissueJob(actor, { scope: "ids", ids: old.map((c) => c.id) }, false);
+  await runJobInBackground(job.id);
+  await settleKeyPool();
+  const renewed = await db.certificate.findMany({
+    where: { hostId: { in: hosts.map((h) => h.id) }, status: "active" },
+    select: { certPem: true },
+  });
+  assert.equal(renewed.length, 4);
+  const keysUsed = new Set([...old, ...renewed].map((c) => spki(c.certPem)));
+  assert.equal(keysUsed.size, 8, "every certificate has a key of its own");
+  const pooled = await pooledPublicKeys();
+  assert.equal(pooled.length, 1, "a key made ahead filled the pool");
+  assert.ok(!keysUsed.has(pooled[0]), "and is in no certificate");
 });

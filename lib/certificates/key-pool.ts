@@ -114,6 +114,58 @@ export async function generateRequestKey(
   return winner.pair;
 }
 
+/** Where an issuance's RSA key comes from when the pool has none: see keysAhead. */
+export interface KeySource {
+  take(spec: KeySpec): Promise<GeneratedKeyPair>;
+}
+
+/**
+ * RSA keys for a bulk job's worker, each next one made ahead. A worker alone alternates a keygen (on
+ * the thread pool) with the rest of its item (building, signing, storing, claiming the next: about
+ * a tenth of the time, on the event loop or in SQLite's write turn), so the core its keygen used
+ * sits idle whenever both workers are past their keygens at once. Here the worker's next keygen
+ * starts as soon as it takes a key: the thread pool keeps both cores on keygens while the event loop
+ * does the rest beside them. A key is made ahead for the type and size just taken (the next item is
+ * almost always alike); `finish` hands what is left (one key per type and size at most) to the pool
+ * when it wants such a key, and drops it otherwise, never stored anywhere else.
+ */
+export function keysAhead(opts: { generate?: (spec: KeySpec) => Promise<GeneratedKeyPair> } = {}) {
+  const generate = opts.generate ?? generateKeyPair;
+  const ahead = new Map<string, { spec: KeySpec; pair: Promise<GeneratedKeyPair> }>();
+  const label = (spec: KeySpec) => `${spec.keyType}:${spec.keySize}`;
+  const start = (spec: KeySpec) => {
+    inFlightKeygens++;
+    const pair = generate(spec).finally(() => {
+      inFlightKeygens--;
+    });
+    pair.catch(() => undefined); // awaited by take or finish, which handle a failure
+    return pair;
+  };
+  let finished = false;
+  return {
+    async take(spec: KeySpec): Promise<GeneratedKeyPair> {
+      const made = ahead.get(label(spec));
+      ahead.delete(label(spec));
+      // a keygen made ahead that failed is made again, for this item
+      const pair = made ? made.pair.catch(() => start(spec)) : start(spec);
+      if (!finished) ahead.set(label(spec), { spec, pair: start(spec) });
+      return pair;
+    },
+    /** The worker is done: its keys made ahead go into the pool (when wanted) or are dropped. */
+    finish(): void {
+      finished = true;
+      for (const { spec, pair } of ahead.values()) {
+        const spare = pair
+          .then((p) => keepSpareKey(spec, p))
+          .catch((err) => console.error(`dockpki: a key made ahead was not kept (${failureKind(err)})`))
+          .finally(() => spares.delete(spare));
+        spares.add(spare);
+      }
+      ahead.clear();
+    },
+  } satisfies KeySource & { finish(): void };
+}
+
 /**
  * What failed, for the log: the error's kind and code, never its message. A failed keygen or write
  * of a pooled key can quote what it was given (Prisma's validation errors print the row, key included).
