@@ -13,8 +13,9 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { LEASE_HOLDER } from "@/lib/leases";
 
 const DAY_MS = 86_400_000;
-// Two at a time: key generation runs on libuv's thread pool, so two jobs keep both cores busy
-// while the event loop stays free for the dashboard.
+// Two workers, each with one keygen at a time on libuv's thread pool (its next item's, made while
+// this one is signed and stored: keysAhead), keep both cores busy and leave the event loop, and two
+// of the thread pool's four threads, to the dashboard.
 const CONCURRENCY = 2;
 
 export type { ReissueScope } from "@/lib/certificates/jobs.schema";

@@ -242,21 +242,54 @@ test("a bulk job's worker makes each RSA key ahead, while the item before it is 
   const keys = keysAhead({ generate });
   const first = await keys.take(spec);
   assert.equal(first.publicKeyPem, pairs[0].publicKeyPem);
-  assert.deepEqual(made, ["2048", "2048"], "the next key is under way as soon as one is taken");
+  assert.deepEqual(made, ["2048", "2048"], "the next key is under way as soon as the one taken is made");
   const second = await keys.take(spec);
   assert.equal(second.publicKeyPem, pairs[1].publicKeyPem, "the key made ahead answers the next take");
   assert.equal(calls, 3, "one keygen per take, one ahead");
-  // another type or size is made for that take; the key made ahead waits for a take like it
+  // another type or size is made for that take, and the key made ahead is handed on: it fills the pool
   await keys.take(other);
   assert.deepEqual(made, ["2048", "2048", "2048", "3072", "3072"]);
+  await settleKeyPool();
+  assert.equal(await db.pooledKey.count(), 1, "the 2048-bit key made ahead filled the pool");
+  const logged = t.mock.method(console, "error", () => {});
   keys.finish();
   await settleKeyPool();
   assert.equal(calls, 5, "nothing made after finish");
-  assert.equal(
-    await db.pooledKey.count(),
-    1,
-    "the 2048-bit key left over filled the pool; the 3072-bit one was dropped",
-  );
+  assert.equal(await db.pooledKey.count(), 1, "the 3072-bit key left over was dropped (the pool wants none)");
+  await assert.rejects(keys.take(spec), /take after finish/);
+
+  // two workers finishing at once hand on a key each: the pool (size 1, empty) takes one, not both
+  await db.pooledKey.deleteMany();
+  const [a, b] = [keysAhead({ generate }), keysAhead({ generate })];
+  await Promise.all([a.take(spec), b.take(spec)]);
+  a.finish();
+  b.finish();
+  await settleKeyPool();
+  assert.equal(await db.pooledKey.count(), 1, "never topped up past its size");
+
+  // one keygen per worker at any time: the next starts once the key taken is made, and a worker that
+  // finishes while its key is being made makes no other
+  let running = 0;
+  let most = 0;
+  let slowCalls = 0;
+  const slow = async () => {
+    slowCalls++;
+    most = Math.max(most, ++running);
+    await new Promise((r) => setTimeout(r, 20));
+    running--;
+    return pairs[0];
+  };
+  const worker = keysAhead({ generate: slow });
+  for (let i = 0; i < 3; i++) {
+    await worker.take(spec);
+    await new Promise((r) => setTimeout(r, 5)); // the item's own work, beside the next keygen
+  }
+  const last = worker.take(spec);
+  worker.finish();
+  await last;
+  await settleKeyPool();
+  assert.equal(most, 1, "never two keygens of one worker at once");
+  assert.equal(slowCalls, 4, "a keygen per take; none ahead of a take after which the worker finished");
 
   // a key made ahead that failed is made again for the take that wanted it
   let n = 0;
@@ -268,10 +301,10 @@ test("a bulk job's worker makes each RSA key ahead, while the item before it is 
   await retry.take(spec);
   assert.equal((await retry.take(spec)).publicKeyPem, pairs[0].publicKeyPem);
   assert.equal(n, 4, "the failed one made again, and the next one ahead");
-  const logged = t.mock.method(console, "error", () => {});
   retry.finish();
   await settleKeyPool();
   logged.mock.restore();
+  assert.equal(logged.mock.callCount(), 0, "nothing failed to be kept");
 
   // a job: each certificate its own new key, and the keys made ahead of the end fill the pool when it wants them
   await db.pooledKey.deleteMany();

@@ -64,13 +64,14 @@ export class PooledKeyTaken extends ConflictError {
 
 // ---- filling, and keys made on request
 
-/** RSA keygens running for requests in this process (each request's, and its second one's). */
+/** RSA keygens running for issuances in this process (each request's and its second one's, and a
+ * bulk worker's key made ahead). */
 let inFlightKeygens = 0;
 /** Whether the fill's own keygen is running. */
 let poolKeygen = false;
 let filling: Promise<void> | null = null;
 let refillTimer: NodeJS.Timeout | null = null;
-/** Second keys still being made, or stored into the pool. */
+/** Spare keys (second keys, keys made ahead and handed on) still being made, or stored into the pool. */
 const spares = new Set<Promise<void>>();
 
 /**
@@ -104,13 +105,7 @@ export async function generateRequestKey(
     throw err instanceof AggregateError ? err.errors[0] : err;
   }
   const other = runs[1 - winner.index];
-  if (race && other) {
-    const spare = other
-      .then((pair) => keepSpareKey(spec, pair))
-      .catch((err) => console.error(`dockpki: a second RSA key was not kept (${failureKind(err)})`))
-      .finally(() => spares.delete(spare));
-    spares.add(spare);
-  }
+  if (race && other) keepSpare(spec, other, "a second RSA key");
   return winner.pair;
 }
 
@@ -124,44 +119,57 @@ export interface KeySource {
  * the thread pool) with the rest of its item (building, signing, storing, claiming the next: about
  * a tenth of the time, on the event loop or in SQLite's write turn), so the core its keygen used
  * sits idle whenever both workers are past their keygens at once. Here the worker's next keygen
- * starts as soon as it takes a key: the thread pool keeps both cores on keygens while the event loop
- * does the rest beside them. A key is made ahead for the type and size just taken (the next item is
- * almost always alike); `finish` hands what is left (one key per type and size at most) to the pool
- * when it wants such a key, and drops it otherwise, never stored anywhere else.
+ * starts as soon as the key it takes is made: still one keygen per worker (two per job, as before,
+ * so the thread pool keeps two of its four threads for logins, signatures and requests' own keys),
+ * but the event loop's part of an item runs beside the next keygen instead of between two. One key
+ * is made ahead, of the type and size just taken (the next item is almost always alike); a take of
+ * another hands it on. `finish` hands on what is left. A key handed on goes into the pool when the
+ * pool wants one like it and is dropped otherwise, never stored anywhere else.
  */
 export function keysAhead(opts: { generate?: (spec: KeySpec) => Promise<GeneratedKeyPair> } = {}) {
   const generate = opts.generate ?? generateKeyPair;
-  const ahead = new Map<string, { spec: KeySpec; pair: Promise<GeneratedKeyPair> }>();
-  const label = (spec: KeySpec) => `${spec.keyType}:${spec.keySize}`;
+  let ahead: { spec: KeySpec; pair: Promise<GeneratedKeyPair | null> } | null = null;
+  let finished = false;
   const start = (spec: KeySpec) => {
     inFlightKeygens++;
-    const pair = generate(spec).finally(() => {
+    return generate(spec).finally(() => {
       inFlightKeygens--;
     });
-    pair.catch(() => undefined); // awaited by take or finish, which handle a failure
-    return pair;
   };
-  let finished = false;
+  const handOn = (made: { spec: KeySpec; pair: Promise<GeneratedKeyPair | null> }) =>
+    keepSpare(
+      made.spec,
+      made.pair.catch(() => null),
+      "a key made ahead",
+    );
   return {
     async take(spec: KeySpec): Promise<GeneratedKeyPair> {
-      const made = ahead.get(label(spec));
-      ahead.delete(label(spec));
-      // a keygen made ahead that failed is made again, for this item
-      const pair = made ? made.pair.catch(() => start(spec)) : start(spec);
-      if (!finished) ahead.set(label(spec), { spec, pair: start(spec) });
+      if (finished) throw new Error("keysAhead: take after finish");
+      const made = ahead && ahead.spec.keyType === spec.keyType && ahead.spec.keySize === spec.keySize ? ahead : null;
+      if (ahead && !made) handOn(ahead);
+      ahead = null;
+      // a key made ahead that failed is made again, for this take
+      const pair = made
+        ? made.pair.then(
+            (p) => p ?? start(spec),
+            () => start(spec),
+          )
+        : start(spec);
+      // the next one once this one is made (null: the worker finished meanwhile, nothing more is made)
+      ahead = {
+        spec,
+        pair: pair.then(
+          () => (finished ? null : start(spec)),
+          () => null,
+        ),
+      };
       return pair;
     },
-    /** The worker is done: its keys made ahead go into the pool (when wanted) or are dropped. */
+    /** The worker is done: nothing more is made, and the key made ahead is handed on. */
     finish(): void {
       finished = true;
-      for (const { spec, pair } of ahead.values()) {
-        const spare = pair
-          .then((p) => keepSpareKey(spec, p))
-          .catch((err) => console.error(`dockpki: a key made ahead was not kept (${failureKind(err)})`))
-          .finally(() => spares.delete(spare));
-        spares.add(spare);
-      }
-      ahead.clear();
+      if (ahead) handOn(ahead);
+      ahead = null;
     },
   } satisfies KeySource & { finish(): void };
 }
@@ -175,17 +183,39 @@ function failureKind(err: unknown): string {
   return [typeof name === "string" ? name : "Error", typeof code === "string" ? code : null].filter(Boolean).join(" ");
 }
 
-/** A request's second key, into the pool when the pool is short of keys like it. */
-async function keepSpareKey(spec: KeySpec, pair: GeneratedKeyPair): Promise<void> {
-  const wanted = (await wantedSpecs()).find((w) => w.spec.keyType === spec.keyType && w.spec.keySize === spec.keySize);
-  if (!wanted) return;
-  const have = await db.pooledKey.count({ where: { keyType: spec.keyType, keySize: spec.keySize } });
-  if (have < wanted.size) await storePooledKey(spec, pair);
+/**
+ * A key made and not used (a request's second key, a bulk worker's key made ahead), once made: into
+ * the pool when the pool is short of keys like it, dropped otherwise. One at a time (counted, then
+ * stored), so two spares made at once never top the pool up past its size. Failures are logged by
+ * their kind. settleKeyPool waits for it.
+ */
+function keepSpare(spec: KeySpec, made: Promise<GeneratedKeyPair | null>, what: string): void {
+  const spare = made
+    .then((pair) => {
+      if (!pair) return;
+      const store = sparesStored.then(async () => {
+        const wanted = (await wantedSpecs()).find(
+          (w) => w.spec.keyType === spec.keyType && w.spec.keySize === spec.keySize,
+        );
+        if (!wanted) return;
+        const have = await db.pooledKey.count({ where: { keyType: spec.keyType, keySize: spec.keySize } });
+        if (have < wanted.size) await storePooledKey(spec, pair);
+      });
+      sparesStored = store.catch(() => undefined);
+      return store;
+    })
+    .catch((err) => console.error(`dockpki: ${what} was not kept (${failureKind(err)})`))
+    .finally(() => spares.delete(spare));
+  spares.add(spare);
 }
+
+/** Spares are stored one after the other (not through fillQueue: a fill waits for the spares). */
+let sparesStored: Promise<void> = Promise.resolve();
 
 /**
  * Settles the pool's background work (for tests): a scheduled refill is called off, and the fill
- * under way and every second key made so far are stored or dropped.
+ * under way and every spare key handed on so far (a keysAhead's only once it is finished) are stored
+ * or dropped.
  */
 export async function settleKeyPool(): Promise<void> {
   if (refillTimer) clearTimeout(refillTimer);
